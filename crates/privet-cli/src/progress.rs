@@ -1,0 +1,65 @@
+//! The scan progress bar on stderr.
+
+use std::cell::Cell;
+use std::time::{Duration, Instant};
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use privet_scan::Progress;
+
+/// Scans shorter than this never show a bar, so quick runs stay clean.
+const SHOW_AFTER: Duration = Duration::from_millis(400);
+
+/// A byte-based bar that appears only when the scan takes a while and stderr
+/// is a terminal.
+pub(crate) struct Bar {
+    bar: ProgressBar,
+    started: Instant,
+    shown: Cell<bool>,
+    enabled: bool,
+}
+
+impl Bar {
+    /// A bar that stays hidden when `enabled` is false (`--quiet`).
+    pub(crate) fn new(enabled: bool) -> Self {
+        let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
+        let style = ProgressStyle::with_template(
+            "{spinner} scanning [{elapsed_precise}] [{bar:32}] {bytes}/{total_bytes} ({bytes_per_sec}, {eta})",
+        )
+        .map(|s| s.progress_chars("=> "))
+        .unwrap_or_else(|_| ProgressStyle::default_bar());
+        bar.set_style(style);
+        Bar {
+            bar,
+            started: Instant::now(),
+            shown: Cell::new(false),
+            enabled,
+        }
+    }
+
+    fn maybe_show(&self) {
+        if self.enabled && !self.shown.get() && self.started.elapsed() >= SHOW_AFTER {
+            self.shown.set(true);
+            // `stderr()` hides itself when stderr is not a terminal.
+            self.bar.set_draw_target(ProgressDrawTarget::stderr());
+        }
+    }
+}
+
+impl Progress for Bar {
+    fn start(&self, total_bytes: u64, _sources: u64) {
+        self.bar.set_length(total_bytes);
+    }
+
+    fn advance(&self, bytes: u64) {
+        self.bar.inc(bytes);
+        self.maybe_show();
+    }
+
+    fn suspend(&self, f: &mut dyn FnMut()) {
+        self.bar.suspend(f);
+    }
+
+    fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}

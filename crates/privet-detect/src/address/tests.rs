@@ -1,0 +1,170 @@
+//! Table tests for street-address detection.
+
+use super::AddressFinder;
+
+fn found(f: &AddressFinder, text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    f.find(text.as_bytes(), &mut out);
+    out.iter()
+        .map(|m| text[m.start..m.end].to_string())
+        .collect()
+}
+
+#[test]
+fn finder_is_send_and_sync() {
+    fn check<T: Send + Sync>() {}
+    check::<AddressFinder>();
+}
+
+#[test]
+fn positives_in_text() {
+    let f = AddressFinder::new();
+    let cases: &[(&str, &[&str])] = &[
+        ("Ship to 221B Baker Street please", &["221B Baker Street"]),
+        (
+            "lives at 742 Evergreen Terrace, Springfield, IL 62704.",
+            &["742 Evergreen Terrace, Springfield, IL 62704"],
+        ),
+        (
+            "1600 Pennsylvania Ave NW, Washington, DC 20500",
+            &["1600 Pennsylvania Ave NW, Washington, DC 20500"],
+        ),
+        ("Billing: 12-14 Main St, Apt 4B", &["12-14 Main St, Apt 4B"]),
+        (
+            "Office at 350 5th Ave Suite 3300, New York, NY 10118-0001",
+            &["350 5th Ave Suite 3300, New York, NY 10118-0001"],
+        ),
+        (
+            "send it to 77 Massachusetts Avenue #12",
+            &["77 Massachusetts Avenue #12"],
+        ),
+        (
+            "deliver to 9 N Oak Park Ave, Chicago IL 60601",
+            &["9 N Oak Park Ave, Chicago IL 60601"],
+        ),
+        (
+            "Address: 100 Martin Luther King Jr Blvd",
+            &["100 Martin Luther King Jr Blvd"],
+        ),
+        (
+            "Adresse: Hauptstraße 5, 10115 Berlin",
+            &["Hauptstraße 5, 10115 Berlin"],
+        ),
+        ("wohnt in der Berliner Straße 12a", &["Berliner Straße 12a"]),
+        ("Kerkstraat 5, Amsterdam", &["Kerkstraat 5"]),
+        ("Dirección: Calle Mayor 3, Madrid", &["Calle Mayor 3"]),
+        ("Indirizzo Via Roma 10", &["Via Roma 10"]),
+        ("Rue de Rivoli 12", &["Rue de Rivoli 12"]),
+        ("12 rue de Rivoli, Paris", &["12 rue de Rivoli"]),
+        ("Avenida Paulista 1000", &["Avenida Paulista 1000"]),
+        ("moved to 4 Privet Drive", &["4 Privet Drive"]),
+    ];
+    for (text, want) in cases {
+        assert_eq!(&found(&f, text), want, "in {text:?}");
+    }
+}
+
+#[test]
+fn negatives_in_text() {
+    let f = AddressFinder::new();
+    for text in [
+        "5 Street vendors sold out",
+        "Main Street alone",
+        "meeting at 10:30 AM",
+        "It costs $25 Main course",
+        "Order contains 3 items",
+        "3 Items in cart",
+        "ERROR 500 Internal Server Error",
+        "version 2.4 Release Notes",
+        "took 35 ms",
+        "2024-05-01 12:00:00 INFO Started",
+        "Monday May 2024",
+        "via email 3 times",
+        "We have 2 Dogs",
+        "Apple Inc 1 Infinite",
+        "ticket #4521 Main issue",
+    ] {
+        assert_eq!(found(&f, text), Vec::<String>::new(), "in {text:?}");
+    }
+}
+
+#[test]
+fn spans_stay_on_their_line() {
+    let f = AddressFinder::new();
+    assert_eq!(found(&f, "12\nMain Street"), Vec::<String>::new());
+    assert_eq!(found(&f, "12 Main\nStreet"), Vec::<String>::new());
+    assert_eq!(
+        found(&f, "12 Main Street,\nSpringfield, IL 62704"),
+        vec!["12 Main Street"]
+    );
+}
+
+#[test]
+fn cell_scores() {
+    let f = AddressFinder::new();
+    for v in [
+        "221B Baker Street",
+        "742 Evergreen Terrace, Springfield, IL 62704",
+        "1600 Pennsylvania Ave NW, Washington, DC 20500, USA",
+        "Hauptstraße 5, 10115 Berlin",
+        "Via Roma 10",
+        " 12 Main St Apt 4 ",
+    ] {
+        let s = f.score_value(v.as_bytes());
+        assert!(s.is_some_and(|s| s >= 0.6), "{v:?} scored {s:?}");
+    }
+    for v in [
+        "",
+        "Main Street",
+        "3 items",
+        "Ada Lovelace",
+        "12:30",
+        "Call me at 12 Main St tomorrow please",
+    ] {
+        assert_eq!(f.score_value(v.as_bytes()), None, "{v:?}");
+    }
+}
+
+mod props {
+    use proptest::prelude::*;
+
+    use super::AddressFinder;
+
+    /// One finder for all cases: building it per case would dominate the run.
+    fn shared() -> &'static AddressFinder {
+        static F: std::sync::OnceLock<AddressFinder> = std::sync::OnceLock::new();
+        F.get_or_init(AddressFinder::new)
+    }
+
+    proptest! {
+        #[test]
+        fn find_never_panics_and_spans_are_sound(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
+            let f = shared();
+            let mut out = Vec::new();
+            f.find(&bytes, &mut out);
+            let mut prev_end = 0;
+            for m in &out {
+                prop_assert!(m.start < m.end && m.end <= bytes.len());
+                prop_assert!(m.start >= prev_end);
+                prop_assert!(!bytes[m.start..m.end].contains(&b'\n'));
+                prop_assert!((0.0..=1.0).contains(&m.confidence));
+                prev_end = m.end;
+            }
+            let _ = f.score_value(&bytes);
+        }
+
+        #[test]
+        fn find_on_address_like_text(s in "([0-9]{1,5}[A-Z]?|[A-Z][a-z]{0,7}|St|Ave|Apt|#|, |\n| |-|\\.|[A-Z]{2}|Straße|Via|rue|de){0,30}") {
+            let f = shared();
+            let mut out = Vec::new();
+            f.find(s.as_bytes(), &mut out);
+            let mut prev_end = 0;
+            for m in &out {
+                prop_assert!(m.start >= prev_end && m.end <= s.len());
+                prop_assert!(!s.as_bytes()[m.start..m.end].contains(&b'\n'));
+                prev_end = m.end;
+            }
+            let _ = f.score_value(s.as_bytes());
+        }
+    }
+}

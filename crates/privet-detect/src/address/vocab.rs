@@ -1,0 +1,340 @@
+//! Word sets for addresses: USPS Publication 28 suffixes (data file), and
+//! short hand-written sets of directionals, unit designators, US states, and
+//! European street words.
+
+use std::collections::HashMap;
+
+use rustc_hash::FxBuildHasher;
+
+use crate::names::lex::{self, MAX_KEY};
+
+/// A USPS Publication 28 street suffix or abbreviation.
+pub(crate) const SUFFIX: u8 = 1;
+/// One of the suffixes that almost only name streets (Street, Ave, Rd ...).
+pub(crate) const CORE: u8 = 1 << 1;
+/// N, SW, North ...
+pub(crate) const DIRECTIONAL: u8 = 1 << 2;
+/// Apt, Suite, Unit, Fl ...
+pub(crate) const UNIT: u8 = 1 << 3;
+/// A US state code or name.
+pub(crate) const STATE: u8 = 1 << 4;
+/// A street type written before the name: rue, calle, via, rua ...
+pub(crate) const PREFIX: u8 = 1 << 5;
+/// A lowercase joiner inside a street name: de, la, del, di ...
+pub(crate) const JOINER: u8 = 1 << 6;
+
+const SUFFIX_LIST: &str = include_str!("../../data/street_suffixes.txt");
+
+const CORE_SUFFIXES: &[&str] = &[
+    "street",
+    "st",
+    "str",
+    "avenue",
+    "ave",
+    "av",
+    "road",
+    "rd",
+    "boulevard",
+    "blvd",
+    "lane",
+    "ln",
+    "drive",
+    "dr",
+    "court",
+    "ct",
+    "place",
+    "pl",
+    "terrace",
+    "ter",
+    "way",
+    "parkway",
+    "pkwy",
+    "highway",
+    "hwy",
+    "circle",
+    "cir",
+    "square",
+    "sq",
+    "trail",
+    "trl",
+    "alley",
+    "aly",
+    "crescent",
+    "cres",
+    "loop",
+    "plaza",
+    "plz",
+    "pike",
+    "row",
+    "expressway",
+    "expy",
+    "freeway",
+    "fwy",
+    "turnpike",
+    "tpke",
+    "close",
+    "grove",
+    "gardens",
+    "gdns",
+    "hollow",
+    "ridge",
+    "run",
+    "path",
+    "walk",
+    "commons",
+    "crossing",
+    "xing",
+    "point",
+    "pt",
+];
+
+const DIRECTIONALS: &[&str] = &[
+    "n",
+    "s",
+    "e",
+    "w",
+    "ne",
+    "nw",
+    "se",
+    "sw",
+    "north",
+    "south",
+    "east",
+    "west",
+    "northeast",
+    "northwest",
+    "southeast",
+    "southwest",
+];
+
+const UNITS: &[&str] = &[
+    "apt",
+    "apartment",
+    "suite",
+    "ste",
+    "unit",
+    "fl",
+    "floor",
+    "rm",
+    "room",
+    "bldg",
+    "building",
+    "dept",
+    "lot",
+    "spc",
+    "space",
+    "trlr",
+    "ph",
+    "penthouse",
+    "no",
+    "nr",
+];
+
+const STATES: &[&str] = &[
+    "al",
+    "ak",
+    "az",
+    "ar",
+    "ca",
+    "co",
+    "ct",
+    "de",
+    "dc",
+    "fl",
+    "ga",
+    "hi",
+    "id",
+    "il",
+    "in",
+    "ia",
+    "ks",
+    "ky",
+    "la",
+    "me",
+    "md",
+    "ma",
+    "mi",
+    "mn",
+    "ms",
+    "mo",
+    "mt",
+    "ne",
+    "nv",
+    "nh",
+    "nj",
+    "nm",
+    "ny",
+    "nc",
+    "nd",
+    "oh",
+    "ok",
+    "or",
+    "pa",
+    "ri",
+    "sc",
+    "sd",
+    "tn",
+    "tx",
+    "ut",
+    "vt",
+    "va",
+    "wa",
+    "wv",
+    "wi",
+    "wy",
+    "pr",
+    "gu",
+    "vi",
+    "alabama",
+    "alaska",
+    "arizona",
+    "arkansas",
+    "california",
+    "colorado",
+    "connecticut",
+    "delaware",
+    "florida",
+    "georgia",
+    "hawaii",
+    "idaho",
+    "illinois",
+    "indiana",
+    "iowa",
+    "kansas",
+    "kentucky",
+    "louisiana",
+    "maine",
+    "maryland",
+    "massachusetts",
+    "michigan",
+    "minnesota",
+    "mississippi",
+    "missouri",
+    "montana",
+    "nebraska",
+    "nevada",
+    "ohio",
+    "oklahoma",
+    "oregon",
+    "pennsylvania",
+    "tennessee",
+    "texas",
+    "utah",
+    "vermont",
+    "virginia",
+    "washington",
+    "wisconsin",
+    "wyoming",
+];
+
+const PREFIXES: &[&str] = &[
+    "rue",
+    "avenue",
+    "av",
+    "ave",
+    "boulevard",
+    "bd",
+    "bld",
+    "place",
+    "chemin",
+    "allee",
+    "impasse",
+    "quai",
+    "cours",
+    "route",
+    "via",
+    "viale",
+    "piazza",
+    "piazzale",
+    "corso",
+    "largo",
+    "vicolo",
+    "strada",
+    "calle",
+    "avenida",
+    "avda",
+    "plaza",
+    "paseo",
+    "carrer",
+    "camino",
+    "carretera",
+    "ronda",
+    "rua",
+    "travessa",
+    "praca",
+    "estrada",
+    "alameda",
+    "ulica",
+    "ul",
+    "aleja",
+    "al",
+];
+
+const JOINERS: &[&str] = &[
+    "de", "du", "des", "la", "le", "les", "del", "della", "delle", "dei", "di", "da", "do", "dos",
+    "das", "d", "l", "y", "e", "van", "von", "der", "den",
+];
+
+/// Endings of one-word street names in German, Dutch, Nordic languages:
+/// "Hauptstraße", "Kerkstraat", "Bahnhofweg", "Storgatan".
+const EU_ENDINGS: &[&str] = &[
+    "strasse", "str.", "straat", "weg", "gasse", "platz", "allee", "ring", "damm", "ufer", "steig",
+    "pfad", "laan", "gracht", "plein", "kade", "singel", "dijk", "markt", "vej", "gade", "gatan",
+    "vagen", "veien", "gata", "katu", "tie", "utca", "berg", "hof",
+];
+
+/// The address word sets.
+pub(crate) struct Vocab {
+    map: HashMap<&'static [u8], u8, FxBuildHasher>,
+}
+
+impl Vocab {
+    /// Builds the sets.
+    pub(crate) fn new() -> Self {
+        let mut map: HashMap<&'static [u8], u8, FxBuildHasher> = HashMap::default();
+        for line in SUFFIX_LIST.lines().map(str::trim).filter(|l| !l.is_empty()) {
+            *map.entry(line.as_bytes()).or_default() |= SUFFIX;
+        }
+        for (words, flag) in [
+            (CORE_SUFFIXES, SUFFIX | CORE),
+            (DIRECTIONALS, DIRECTIONAL),
+            (UNITS, UNIT),
+            (STATES, STATE),
+            (PREFIXES, PREFIX),
+            (JOINERS, JOINER),
+        ] {
+            for w in words {
+                *map.entry(w.as_bytes()).or_default() |= flag;
+            }
+        }
+        Vocab { map }
+    }
+
+    /// Flags of raw word bytes (folded first); 0 when unknown.
+    pub(crate) fn flags(&self, word: &[u8]) -> u8 {
+        let mut buf = [0u8; MAX_KEY];
+        lex::fold(word, &mut buf).map_or(0, |k| self.map.get(k).copied().unwrap_or(0))
+    }
+
+    /// True when the word is a one-word European street name such as
+    /// "Hauptstraße" or "Kerkstraat" (the ending alone does not count).
+    pub(crate) fn is_eu_street_word(&self, word: &[u8]) -> bool {
+        let mut buf = [0u8; MAX_KEY];
+        let Some(k) = lex::fold(word, &mut buf) else {
+            return false;
+        };
+        EU_ENDINGS
+            .iter()
+            .any(|e| k.len() > e.len() + 2 && k.ends_with(e.as_bytes()))
+    }
+
+    /// True for a standalone street word written after a name: "Straße",
+    /// "Strasse", "Str." in "Berliner Straße 5".
+    pub(crate) fn is_eu_street_type(&self, word: &[u8]) -> bool {
+        let mut buf = [0u8; MAX_KEY];
+        matches!(
+            lex::fold(word, &mut buf),
+            Some(b"strasse" | b"str" | b"weg" | b"gasse" | b"platz" | b"allee" | b"straat")
+        )
+    }
+}

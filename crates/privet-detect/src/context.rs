@@ -1,0 +1,271 @@
+//! Context scoring: keywords in a short window before a candidate.
+//!
+//! Words such as "ssn", "born" or "order" a few bytes before a number decide
+//! what it is more reliably than its digits. The window is the same line only,
+//! at most [`WINDOW`] bytes, searched case-insensitively with one Aho-Corasick
+//! automaton; hits must sit on word boundaries so that "tin" does not fire
+//! inside "setting" nor "ip" inside "ship".
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use privet_types::PiiType;
+
+/// How far before a candidate the engine looks for context words.
+pub(crate) const WINDOW: usize = 48;
+
+/// What a keyword says about the value after it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Cue {
+    /// Supports this type.
+    Positive(PiiType),
+    /// An identifier label (order, invoice, tracking...): numbers after it are ids.
+    Identifier,
+    /// A bare number label ("#", "no."): an identifier unless a type keyword
+    /// also appears ("phone no.", "SSN #").
+    Number,
+    /// A software version label: dotted numbers after it are versions.
+    Version,
+}
+
+const NONE: u8 = u8::MAX;
+
+/// Context found before one candidate: for each cue, the distance in bytes
+/// from the end of its nearest keyword to the candidate ([`NONE`] if absent).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Context {
+    positive: [u8; PiiType::ALL.len()],
+    identifier: u8,
+    number: u8,
+    version: u8,
+}
+
+impl Context {
+    /// No context at all.
+    pub(crate) const EMPTY: Context = Context {
+        positive: [NONE; PiiType::ALL.len()],
+        identifier: NONE,
+        number: NONE,
+        version: NONE,
+    };
+
+    /// A keyword for `ty` sits within `max` bytes and nearer than any identifier label.
+    pub(crate) fn supports(&self, ty: PiiType, max: usize) -> bool {
+        let d = self.positive[ty.index()];
+        d != NONE && usize::from(d) <= max && d <= self.identifier
+    }
+
+    /// An identifier label sits nearer than any keyword for `ty`.
+    pub(crate) fn identifier_for(&self, ty: PiiType) -> bool {
+        let positive = self.positive[ty.index()];
+        (self.identifier != NONE && self.identifier < positive)
+            || (self.number != NONE && positive == NONE)
+    }
+
+    /// A version label right before the candidate (at most `max` bytes away).
+    pub(crate) fn version_within(&self, max: usize) -> bool {
+        self.version != NONE && usize::from(self.version) <= max
+    }
+
+    /// Marks `ty` as supported at distance zero (a column header says so).
+    pub(crate) fn with(mut self, ty: PiiType) -> Context {
+        self.positive[ty.index()] = 0;
+        self
+    }
+}
+
+/// The keyword automaton, built once per detector.
+pub(crate) struct ContextScanner {
+    ac: AhoCorasick,
+    cues: Vec<Cue>,
+}
+
+/// Keywords and what they cue. Lower case; matched ASCII case-insensitively.
+const KEYWORDS: &[(&str, Cue)] = {
+    use Cue::{Identifier as I, Positive as P, Version as V};
+    use PiiType::*;
+    &[
+        ("email", P(Email)),
+        ("e-mail", P(Email)),
+        ("mail", P(Email)),
+        ("phone", P(Phone)),
+        ("telephone", P(Phone)),
+        ("tel", P(Phone)),
+        ("call", P(Phone)),
+        ("mobile", P(Phone)),
+        ("mob", P(Phone)),
+        ("cell", P(Phone)),
+        ("cellphone", P(Phone)),
+        ("fax", P(Phone)),
+        ("whatsapp", P(Phone)),
+        ("sms", P(Phone)),
+        ("text me", P(Phone)),
+        ("reach me", P(Phone)),
+        ("contact", P(Phone)),
+        ("ph", P(Phone)),
+        ("card", P(CardNumber)),
+        ("credit", P(CardNumber)),
+        ("debit", P(CardNumber)),
+        ("visa", P(CardNumber)),
+        ("mastercard", P(CardNumber)),
+        ("amex", P(CardNumber)),
+        ("cc", P(CardNumber)),
+        ("pan", P(CardNumber)),
+        ("payment", P(CardNumber)),
+        ("ssn", P(UsSsn)),
+        ("social security", P(UsSsn)),
+        ("social", P(UsSsn)),
+        ("ss#", P(UsSsn)),
+        ("tin", P(UsSsn)),
+        ("taxpayer", P(UsSsn)),
+        ("iban", P(Iban)),
+        ("bank", P(Iban)),
+        ("sepa", P(Iban)),
+        ("ip", P(IpAddress)),
+        ("ipv4", P(IpAddress)),
+        ("ipv6", P(IpAddress)),
+        ("client", P(IpAddress)),
+        ("remote_addr", P(IpAddress)),
+        ("remote", P(IpAddress)),
+        ("from", P(IpAddress)),
+        ("src", P(IpAddress)),
+        ("host", P(IpAddress)),
+        ("addr", P(IpAddress)),
+        ("peer", P(IpAddress)),
+        ("born", P(DateOfBirth)),
+        ("dob", P(DateOfBirth)),
+        ("d.o.b", P(DateOfBirth)),
+        ("date of birth", P(DateOfBirth)),
+        ("birth", P(DateOfBirth)),
+        ("birthday", P(DateOfBirth)),
+        ("birthdate", P(DateOfBirth)),
+        ("b.", P(DateOfBirth)),
+        ("geboren", P(DateOfBirth)),
+        ("geb.", P(DateOfBirth)),
+        ("n\u{e9}", P(DateOfBirth)),
+        ("n\u{e9}e", P(DateOfBirth)),
+        ("nacido", P(DateOfBirth)),
+        ("nacida", P(DateOfBirth)),
+        ("nacimiento", P(DateOfBirth)),
+        ("naissance", P(DateOfBirth)),
+        ("order", I),
+        ("invoice", I),
+        ("tracking", I),
+        ("track", I),
+        ("ref", I),
+        ("reference", I),
+        ("sku", I),
+        ("ticket", I),
+        ("id", I),
+        ("#", Cue::Number),
+        ("no.", Cue::Number),
+        ("confirmation", I),
+        ("transaction", I),
+        ("txn", I),
+        ("receipt", I),
+        ("shipment", I),
+        ("parcel", I),
+        ("booking", I),
+        ("serial", I),
+        ("isbn", I),
+        ("batch", I),
+        ("version", V),
+        ("ver", V),
+        ("ver.", V),
+        ("v", V),
+        ("v.", V),
+        ("build", V),
+        ("release", V),
+        ("firmware", V),
+        ("fw", V),
+        ("rev", V),
+    ]
+};
+
+impl ContextScanner {
+    /// Builds the automaton over [`KEYWORDS`].
+    pub(crate) fn new() -> Result<ContextScanner, aho_corasick::BuildError> {
+        let ac = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .build(KEYWORDS.iter().map(|(k, _)| k))?;
+        Ok(ContextScanner {
+            ac,
+            cues: KEYWORDS.iter().map(|&(_, c)| c).collect(),
+        })
+    }
+
+    /// Scans the window before `start` in `hay` (same line, at most [`WINDOW`] bytes).
+    pub(crate) fn before(&self, hay: &[u8], start: usize) -> Context {
+        let lo = start.saturating_sub(WINDOW);
+        let lo = memchr::memrchr(b'\n', &hay[lo..start]).map_or(lo, |p| lo + p + 1);
+        let window = &hay[lo..start];
+        let mut ctx = Context::EMPTY;
+        if window.is_empty() {
+            return ctx;
+        }
+        for hit in self.ac.find_overlapping_iter(window) {
+            let (s, e) = (hit.start(), hit.end());
+            let first = window[s];
+            let last = window[e - 1];
+            // Word boundaries: not inside a longer word ("tin" in "setting").
+            if first.is_ascii_alphanumeric() && s > 0 && window[s - 1].is_ascii_alphanumeric() {
+                continue;
+            }
+            if last.is_ascii_alphanumeric()
+                && window
+                    .get(e)
+                    .is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+            {
+                continue;
+            }
+            let dist = u8::try_from(window.len() - e).unwrap_or(NONE - 1);
+            let slot = match self.cues[hit.pattern().as_usize()] {
+                Cue::Positive(ty) => &mut ctx.positive[ty.index()],
+                Cue::Identifier => &mut ctx.identifier,
+                Cue::Number => &mut ctx.number,
+                Cue::Version => &mut ctx.version,
+            };
+            *slot = (*slot).min(dist);
+        }
+        ctx
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ctx(text: &str) -> Context {
+        let s = ContextScanner::new().expect("keywords build");
+        s.before(text.as_bytes(), text.len())
+    }
+
+    #[test]
+    fn keywords_on_word_boundaries_only() {
+        assert!(ctx("my SSN is ").supports(PiiType::UsSsn, WINDOW));
+        assert!(ctx("SSN: ").supports(PiiType::UsSsn, WINDOW));
+        assert!(!ctx("settings ").supports(PiiType::UsSsn, WINDOW));
+        assert!(!ctx("we ship ").supports(PiiType::IpAddress, WINDOW));
+        assert!(ctx("Date of Birth: ").supports(PiiType::DateOfBirth, WINDOW));
+        assert!(ctx("mobileNumber=").supports(PiiType::Phone, WINDOW));
+    }
+
+    #[test]
+    fn nearest_label_wins() {
+        let c = ctx("SSN on file, order ");
+        assert!(c.identifier_for(PiiType::UsSsn));
+        assert!(!c.supports(PiiType::UsSsn, WINDOW));
+        let c = ctx("order 7, SSN ");
+        assert!(c.supports(PiiType::UsSsn, WINDOW));
+        let c = ctx("Phone no. ");
+        assert!(c.supports(PiiType::Phone, WINDOW));
+        assert!(!c.identifier_for(PiiType::Phone));
+        assert!(ctx("Order no. ").identifier_for(PiiType::CardNumber));
+        assert!(ctx("# ").identifier_for(PiiType::UsSsn));
+    }
+
+    #[test]
+    fn window_stops_at_newline() {
+        assert!(!ctx("SSN\n").supports(PiiType::UsSsn, WINDOW));
+        assert!(ctx("running version ").version_within(2));
+    }
+}

@@ -1,0 +1,389 @@
+//! Engine tests: end-to-end detection over text and fields.
+
+use super::*;
+use crate::{ColumnStats, Verdict};
+use proptest::prelude::*;
+use std::sync::OnceLock;
+
+fn detector() -> &'static Detector {
+    static D: OnceLock<Detector> = OnceLock::new();
+    D.get_or_init(|| Detector::new(DetectorConfig::default()).expect("default config builds"))
+}
+
+fn found(text: &str) -> Vec<(PiiType, String)> {
+    let mut out = Vec::new();
+    detector().detect(text.as_bytes(), &mut out);
+    out.iter()
+        .map(|m| (m.ty, text[m.start..m.end].to_owned()))
+        .collect()
+}
+
+fn has(text: &str, ty: PiiType, value: &str) -> bool {
+    found(text).iter().any(|(t, v)| *t == ty && v == value)
+}
+
+fn none_of(text: &str, ty: PiiType) -> bool {
+    found(text).iter().all(|(t, _)| *t != ty)
+}
+
+#[test]
+fn positives() {
+    use PiiType::*;
+    let cases: &[(&str, PiiType, &str)] = &[
+        (
+            "mail me at jane.doe@example.com.",
+            Email,
+            "jane.doe@example.com",
+        ),
+        ("Call +1 (415) 555-0134 today", Phone, "+1 (415) 555-0134"),
+        ("phone: 415-555-0134", Phone, "415-555-0134"),
+        ("tel (415) 555 0134", Phone, "(415) 555 0134"),
+        ("London office +44 20 7946 0958", Phone, "+44 20 7946 0958"),
+        ("Berlin +49 30 901820", Phone, "+49 30 901820"),
+        ("Berlin 0049 30 901820", Phone, "0049 30 901820"),
+        ("Paris: +33 1 42 68 53 00", Phone, "+33 1 42 68 53 00"),
+        ("mobile 07700 900123", Phone, "07700 900123"),
+        ("call me on 4155550134", Phone, "4155550134"),
+        (
+            "card 4111 1111 1111 1111 exp 12/29",
+            CardNumber,
+            "4111 1111 1111 1111",
+        ),
+        ("paid with 5555555555554444", CardNumber, "5555555555554444"),
+        ("mc 2223-0031-2200-3222", CardNumber, "2223-0031-2200-3222"),
+        ("amex 3782 822463 10005", CardNumber, "3782 822463 10005"),
+        ("jcb 3530111333300000", CardNumber, "3530111333300000"),
+        ("SSN: 123-45-6789", UsSsn, "123-45-6789"),
+        ("my social security number is 123456789", UsSsn, "123456789"),
+        (
+            "IBAN DE89 3704 0044 0532 0130 00 please",
+            Iban,
+            "DE89 3704 0044 0532 0130 00",
+        ),
+        ("to GB29NWBK60161331926819.", Iban, "GB29NWBK60161331926819"),
+        ("login from 203.0.113.42 failed", IpAddress, "203.0.113.42"),
+        (
+            "client 2001:db8::8a2e:370:7334 connected",
+            IpAddress,
+            "2001:db8::8a2e:370:7334",
+        ),
+        (
+            "see https://example.com/a?b=c).",
+            Url,
+            "https://example.com/a?b=c",
+        ),
+        (
+            "visit www.example.org/help, thanks",
+            Url,
+            "www.example.org/help",
+        ),
+        (
+            "born on March 4, 1987 in Ohio",
+            DateOfBirth,
+            "March 4, 1987",
+        ),
+        ("DOB: 1987-03-04", DateOfBirth, "1987-03-04"),
+        ("date of birth 04/03/1987", DateOfBirth, "04/03/1987"),
+        ("(b. 4 March 1987)", DateOfBirth, "4 March 1987"),
+        (
+            "key AKIAIOSFODNN7EXAMPLE used",
+            Secret,
+            "AKIAIOSFODNN7EXAMPLE",
+        ),
+        ("password=hunter22 user=bob", Secret, "hunter22"),
+        ("\"pwd\": \"c0rrect-horse\"", Secret, "c0rrect-horse"),
+        (
+            "-----BEGIN RSA PRIVATE KEY-----\nMIIE...\n",
+            Secret,
+            "-----BEGIN RSA PRIVATE KEY-----",
+        ),
+        (
+            "token ghp_abcdefghijklmnopqrstuvwxyz0123456789AB ok",
+            Secret,
+            "ghp_abcdefghijklmnopqrstuvwxyz0123456789AB",
+        ),
+        (
+            "api_key=9f8A7c6D5e4F3a2B1c0D",
+            Secret,
+            "9f8A7c6D5e4F3a2B1c0D",
+        ),
+        (
+            "Authorization: Bearer eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
+            Secret,
+            "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
+        ),
+    ];
+    for (text, ty, value) in cases {
+        assert!(
+            has(text, *ty, value),
+            "{text:?}: want {ty} {value:?}, got {:?}",
+            found(text)
+        );
+    }
+}
+
+#[test]
+fn hard_negatives() {
+    use PiiType::*;
+    let cases: &[(&str, PiiType)] = &[
+        ("card 4111 1111 1111 1112", CardNumber),
+        ("ref 1234567812345678", CardNumber),
+        ("order 4111111111111111 shipped", CardNumber),
+        ("SSN 000-12-3456", UsSsn),
+        ("SSN 666-12-3456", UsSsn),
+        ("SSN 912-12-3456", UsSsn),
+        ("order 123456789 shipped", UsSsn),
+        ("id 123-45-6789-01", UsSsn),
+        ("uuid 550e8400-e29b-41d4-a716-446655440000", Phone),
+        ("uuid 550e8400-e29b-41d4-a716-446655440000", CardNumber),
+        ("running version 1.2.3.4", IpAddress),
+        ("firmware v10.0.0.1", IpAddress),
+        ("build 10.0.0.1 ok", IpAddress),
+        ("pkg 1.2.3.4.5", IpAddress),
+        ("at 2024-01-15T10:00:00Z created", DateOfBirth),
+        ("2024-01-15 10:00:00 INFO start", DateOfBirth),
+        ("created 1987-03-04", DateOfBirth),
+        ("born 1987-03-04T12:00:00", DateOfBirth),
+        ("born in 1850-01-01", DateOfBirth),
+        ("total $1299.00 paid", Phone),
+        ("at 12:00:00 today", IpAddress),
+        ("tracking 1Z999AA10123456784", Phone),
+        ("tracking 1Z999AA10123456784", CardNumber),
+        ("order #123456789", UsSsn),
+        ("std::vec::Vec", IpAddress),
+        ("password=******** ok", Secret),
+        ("password=${DB_PASSWORD}", Secret),
+        ("IBAN DE89 3704 0044 0532 0130 01", Iban),
+        ("jane..doe@example.com", Email),
+        ("at 192.168.001.001", IpAddress),
+    ];
+    for (text, ty) in cases {
+        assert!(
+            none_of(text, *ty),
+            "{text:?}: unexpected {ty}: {:?}",
+            found(text)
+        );
+    }
+}
+
+#[test]
+fn bare_numbers_need_context() {
+    assert!(none_of("value 123456789 here", PiiType::UsSsn));
+    assert!(has("SSN 123456789", PiiType::UsSsn, "123456789"));
+    // An unformatted 10-digit number without phone words stays below threshold.
+    assert!(none_of("count 4155550134 rows", PiiType::Phone));
+}
+
+#[test]
+fn spans_never_cross_lines_and_offsets_are_absolute() {
+    let text = "first line\nSSN: 123-45-6789\nmail a@b.example.com\n";
+    let mut out = Vec::new();
+    detector().detect(text.as_bytes(), &mut out);
+    let got: Vec<_> = out.iter().map(|m| (m.ty, &text[m.start..m.end])).collect();
+    assert!(got.contains(&(PiiType::UsSsn, "123-45-6789")), "{got:?}");
+    assert!(
+        got.contains(&(PiiType::Email, "a@b.example.com")),
+        "{got:?}"
+    );
+    // Context does not leak across lines.
+    assert!(none_of("SSN\n123456789", PiiType::UsSsn));
+}
+
+#[test]
+fn appends_after_existing_matches() {
+    let mut out = vec![Match {
+        ty: PiiType::Email,
+        start: 0,
+        end: 1,
+        confidence: 1.0,
+    }];
+    detector().detect(b"SSN 123-45-6789", &mut out);
+    assert_eq!(out.len(), 2);
+    assert_eq!(out[0].start, 0);
+}
+
+#[test]
+fn disabled_types_are_not_reported() {
+    let d = Detector::new(DetectorConfig {
+        types: vec![PiiType::Email],
+        min_confidence: 0.5,
+    })
+    .expect("builds");
+    let mut out = Vec::new();
+    d.detect(b"a@example.com SSN 123-45-6789", &mut out);
+    assert_eq!(out.len(), 1);
+    assert_eq!(out[0].ty, PiiType::Email);
+    assert!(
+        Detector::new(DetectorConfig {
+            types: vec![],
+            min_confidence: 2.0
+        })
+        .is_err()
+    );
+}
+
+fn field(header: &str, value: &str) -> Vec<(PiiType, String)> {
+    let mut out = Vec::new();
+    detector().detect_field(
+        &ColumnContext::from_header(header),
+        value.as_bytes(),
+        &mut out,
+    );
+    out.iter()
+        .map(|m| (m.ty, value[m.start..m.end].to_owned()))
+        .collect()
+}
+
+#[test]
+fn fields_use_their_header() {
+    use PiiType::*;
+    assert_eq!(field("ssn", "123456789"), vec![(UsSsn, "123456789".into())]);
+    assert_eq!(field("ssn", "000000000"), vec![]);
+    assert_eq!(field("order_id", "123456789"), vec![]);
+    assert_eq!(field("order_id", "4111111111111111"), vec![]);
+    assert_eq!(field("order_id", "123-45-6789"), vec![]);
+    assert_eq!(
+        field("dob", "1987-03-04"),
+        vec![(DateOfBirth, "1987-03-04".into())]
+    );
+    assert_eq!(
+        field("birth_date", "1987-03-04 00:00:00"),
+        vec![(DateOfBirth, "1987-03-04".into())]
+    );
+    assert_eq!(field("created_at", "1987-03-04"), vec![]);
+    assert_eq!(field("signup_date", "1987-03-04"), vec![]);
+    assert_eq!(
+        field("phone", "4155550134"),
+        vec![(Phone, "4155550134".into())]
+    );
+    assert_eq!(
+        field("first_name", "Zyxwv"),
+        vec![(PersonName, "Zyxwv".into())]
+    );
+    assert_eq!(
+        field("first_name", "  Anne-Marie "),
+        vec![(PersonName, "Anne-Marie".into())]
+    );
+    assert_eq!(field("product_name", "Zyxwv"), vec![]);
+    assert_eq!(
+        field("ip", "10.0.0.1"),
+        vec![(IpAddress, "10.0.0.1".into())]
+    );
+    assert_eq!(
+        field("password", "s3cret!!"),
+        vec![(Secret, "s3cret!!".into())]
+    );
+    assert_eq!(
+        field("notes", "call 415-555-0134"),
+        vec![(Phone, "415-555-0134".into())]
+    );
+    let email = field("customer.billing.email", "jane@example.com");
+    assert_eq!(email, vec![(Email, "jane@example.com".into())]);
+}
+
+fn classify(header: &str, values: &[&str]) -> crate::ColumnSummary {
+    let ctx = ColumnContext::from_header(header);
+    let mut stats = ColumnStats::default();
+    let mut out = Vec::new();
+    for v in values {
+        out.clear();
+        detector().detect_field(&ctx, v.as_bytes(), &mut out);
+        stats.observe(v.as_bytes(), &out);
+    }
+    stats.summarize(&ctx)
+}
+
+/// Random-looking 16-digit ids, a tenth of which pass Luhn with a Visa prefix.
+fn order_ids() -> Vec<String> {
+    (0..200u64)
+        .map(|i| {
+            let body = format!("4{:014}", i * 7_919_113 % 99_999_999_999_999);
+            let digits: Vec<u8> = body.bytes().collect();
+            // Give every tenth id a valid check digit, the rest an invalid one.
+            let check = (0u8..10)
+                .find(|c| {
+                    let mut d = digits.clone();
+                    d.push(b'0' + c);
+                    crate::validate::card::luhn(&d)
+                })
+                .unwrap_or(0);
+            let last = if i % 10 == 0 { check } else { (check + 1) % 10 };
+            format!("{body}{last}")
+        })
+        .collect()
+}
+
+#[test]
+fn columns() {
+    let emails: Vec<String> = (0..50).map(|i| format!("user{i}@example.com")).collect();
+    let refs: Vec<&str> = emails.iter().map(String::as_str).collect();
+    let s = classify("email", &refs);
+    assert_eq!((s.ty, s.verdict), (Some(PiiType::Email), Verdict::Column));
+    assert!(s.share > 0.99);
+    let s = classify("contact", &refs);
+    assert_eq!((s.ty, s.verdict), (Some(PiiType::Email), Verdict::Column));
+
+    let ids = order_ids();
+    let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+    let s = classify("order_id", &refs);
+    assert_ne!(s.verdict, Verdict::Column);
+    assert!(s.ty.is_none() || s.verdict == Verdict::NotPersonal, "{s:?}");
+    let s = classify("value", &refs);
+    assert_eq!(s.ty, Some(PiiType::CardNumber));
+    assert_eq!(s.verdict, Verdict::NotPersonal, "{s:?}");
+
+    let s = classify("dob", &["1987-03-04", "1990-12-31", "", "2001-02-28"]);
+    assert_eq!(
+        (s.ty, s.verdict),
+        (Some(PiiType::DateOfBirth), Verdict::Column)
+    );
+    assert_eq!((s.matched, s.non_empty), (3, 3));
+
+    let s = classify("created_at", &["1987-03-04", "1990-12-31", "2001-02-28"]);
+    assert_eq!((s.ty, s.verdict), (None, Verdict::NotPersonal));
+
+    let s = classify(
+        "notes",
+        &[
+            "call me at 415-555-0134",
+            "thanks",
+            "all good",
+            "ok",
+            "late",
+        ],
+    );
+    assert_eq!(
+        (s.ty, s.verdict),
+        (Some(PiiType::Phone), Verdict::Scattered)
+    );
+}
+
+#[test]
+fn stats_merge_adds_up() {
+    let ctx = ColumnContext::from_header("email");
+    let mut a = ColumnStats::default();
+    let mut b = ColumnStats::default();
+    let m = Match {
+        ty: PiiType::Email,
+        start: 0,
+        end: 5,
+        confidence: 0.9,
+    };
+    a.observe(b"a@b.c", &[m]);
+    b.observe(b"x", &[]);
+    a.merge(&b);
+    let s = a.summarize(&ctx);
+    assert_eq!((s.matched, s.non_empty), (1, 2));
+}
+
+proptest! {
+    #[test]
+    fn detect_never_panics_and_keeps_invariants(data in proptest::collection::vec(any::<u8>(), 0..400)) {
+        crate::fuzz_detect(&data);
+    }
+
+    #[test]
+    fn detect_on_texty_input(s in "[ -~\n]{0,300}") {
+        crate::fuzz_detect(s.as_bytes());
+    }
+}

@@ -1,0 +1,101 @@
+//! Personal-data detectors: multi-pattern prefilter, validators, context
+//! scoring, overlap resolution, column classification and masking.
+//!
+//! One [`Detector`] is built per scan and shared by every thread. It finds
+//! candidates for all enabled types in a single pass of one multi-pattern
+//! regex, confirms each with a standard-based validator (Luhn and issuer
+//! ranges, SSA rules, ISO 13616 mod-97, libphonenumber metadata, the
+//! calendar...), scores it by the words just before it, and resolves overlaps.
+//! Structured values go through [`Detector::detect_field`] with their
+//! [`ColumnContext`]; [`ColumnStats`] then judges whole columns.
+
+mod address;
+pub mod classify;
+mod column;
+mod context;
+mod engine;
+pub mod mask;
+mod names;
+mod patterns;
+mod validate;
+
+pub use classify::{ColumnStats, ColumnSummary, Verdict};
+pub use column::ColumnContext;
+pub use engine::Detector;
+use privet_types::PiiType;
+
+/// Which types to detect and how sure a match must be to be reported.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DetectorConfig {
+    /// Enabled types; all by default.
+    pub types: Vec<PiiType>,
+    /// Matches below this confidence are dropped; 0.5 by default.
+    pub min_confidence: f32,
+}
+
+impl Default for DetectorConfig {
+    fn default() -> Self {
+        DetectorConfig {
+            types: PiiType::ALL.to_vec(),
+            min_confidence: 0.5,
+        }
+    }
+}
+
+/// Why a detector could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum DetectError {
+    /// The minimum confidence is outside `0.0..=1.0`.
+    #[error("minimum confidence {0} is outside 0.0..=1.0")]
+    Confidence(f32),
+    /// A built-in pattern or keyword set failed to compile (a bug in privet).
+    #[error("built-in detector pattern failed to compile: {0}")]
+    Pattern(String),
+}
+
+/// Runs the detector over arbitrary bytes and checks its output invariants;
+/// the fuzz target calls this. Panics if an invariant breaks.
+#[doc(hidden)]
+pub fn fuzz_detect(data: &[u8]) {
+    use std::sync::OnceLock;
+    static DETECTOR: OnceLock<Option<Detector>> = OnceLock::new();
+    let Some(detector) = DETECTOR
+        .get_or_init(|| Detector::new(DetectorConfig::default()).ok())
+        .as_ref()
+    else {
+        panic!("the default detector must build");
+    };
+    let mut out = Vec::new();
+    detector.detect(data, &mut out);
+    check_invariants(data, &out);
+    for m in &out {
+        let text = String::from_utf8_lossy(&data[m.start..m.end]);
+        let _ = mask::mask(m.ty, &text);
+    }
+    // The same bytes as a cell of a few kinds of columns.
+    for header in ["email", "ssn", "dob", "first_name", "order_id", "notes"] {
+        out.clear();
+        detector.detect_field(&ColumnContext::from_header(header), data, &mut out);
+        check_invariants(data, &out);
+        let mut stats = ColumnStats::default();
+        stats.observe(data, &out);
+        let _ = stats.summarize(&ColumnContext::from_header(header));
+    }
+}
+
+fn check_invariants(hay: &[u8], out: &[privet_types::Match]) {
+    let mut last_end = 0;
+    for m in out {
+        assert!(m.start < m.end && m.end <= hay.len(), "span out of bounds");
+        assert!(m.start >= last_end, "spans overlap or are unsorted");
+        assert!(
+            !hay[m.start..m.end].contains(&b'\n'),
+            "span crosses a newline"
+        );
+        assert!(
+            (0.0..=1.0).contains(&m.confidence),
+            "confidence out of range"
+        );
+        last_end = m.end;
+    }
+}

@@ -1,0 +1,143 @@
+//! The candidate patterns: one multi-pattern regex finds every candidate in a
+//! single pass; validators then confirm or drop them.
+//!
+//! Patterns are compiled without Unicode (ASCII `\b`, `\d`, `\w`), which keeps
+//! the lazy DFA on its fast path; non-ASCII bytes simply never match a class.
+//! Matching is leftmost-first, so where two patterns match at the same start
+//! the one listed first wins: the more specific shapes come first (a card
+//! before an SSN before a date before a phone number).
+
+use privet_types::PiiType;
+
+/// Which validator a candidate goes to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Kind {
+    PemBlock,
+    AwsKey,
+    GithubToken,
+    SlackToken,
+    StripeKey,
+    GoogleKey,
+    OpenAiKey,
+    Jwt,
+    SecretPair,
+    PasswordPair,
+    Url,
+    Email,
+    Iban,
+    CardGrouped,
+    CardCompact,
+    Ssn,
+    Bare9,
+    Date,
+    Ipv4,
+    Ipv6,
+    PhoneIntl,
+    PhoneNational,
+    Bare10,
+}
+
+impl Kind {
+    /// The type a confirmed candidate of this kind reports.
+    pub(crate) fn ty(self) -> PiiType {
+        match self {
+            Kind::PemBlock
+            | Kind::AwsKey
+            | Kind::GithubToken
+            | Kind::SlackToken
+            | Kind::StripeKey
+            | Kind::GoogleKey
+            | Kind::OpenAiKey
+            | Kind::Jwt
+            | Kind::SecretPair
+            | Kind::PasswordPair => PiiType::Secret,
+            Kind::Url => PiiType::Url,
+            Kind::Email => PiiType::Email,
+            Kind::Iban => PiiType::Iban,
+            Kind::CardGrouped | Kind::CardCompact => PiiType::CardNumber,
+            Kind::Ssn | Kind::Bare9 => PiiType::UsSsn,
+            Kind::Date => PiiType::DateOfBirth,
+            Kind::Ipv4 | Kind::Ipv6 => PiiType::IpAddress,
+            Kind::PhoneIntl | Kind::PhoneNational | Kind::Bare10 => PiiType::Phone,
+        }
+    }
+}
+
+const MONTHS: &str = "(?i:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)";
+
+/// URL characters allowed by RFC 3986 (unreserved, reserved and `%`).
+const URL_CHARS: &str = r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]";
+
+/// Every candidate pattern with its kind, in priority order.
+pub(crate) fn all() -> Vec<(Kind, String)> {
+    let sep = r"[ .\-]";
+    vec![
+        (Kind::PemBlock, r"-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY( BLOCK)?-----".into()),
+        (Kind::AwsKey, r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b".into()),
+        (
+            Kind::GithubToken,
+            r"\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})\b".into(),
+        ),
+        (Kind::SlackToken, r"\bxox[baprs]-[A-Za-z0-9\-]{10,250}".into()),
+        (Kind::StripeKey, r"\b[sr]k_live_[A-Za-z0-9]{16,247}\b".into()),
+        (Kind::GoogleKey, r"\bAIza[0-9A-Za-z_\-]{35}".into()),
+        (Kind::OpenAiKey, r"\bsk-(?:proj-)?[A-Za-z0-9_\-]{20,200}".into()),
+        (
+            Kind::Jwt,
+            r"\beyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{4,}\.[A-Za-z0-9_\-]{8,}".into(),
+        ),
+        (
+            Kind::PasswordPair,
+            r#"\b(?i:password|passwd|passphrase|pwd|pass)["']?[ \t]*[:=][ \t]*["']?[^ \t\r\n"',;&]{1,128}"#
+                .into(),
+        ),
+        (
+            Kind::SecretPair,
+            r#"\b(?i:api[_\-]?key|api[_\-]?token|api[_\-]?secret|access[_\-]?token|access[_\-]?key|auth[_\-]?token|secret[_\-]?key|client[_\-]?secret|private[_\-]?key|secret|token)["']?[ \t]*[:=][ \t]*["']?[A-Za-z0-9_\-+/=.~]{8,200}"#
+                .into(),
+        ),
+        (Kind::Url, format!(r"\b(?i:https?|ftp)://{URL_CHARS}+")),
+        (
+            Kind::Url,
+            format!(r"\b(?i:www)\.[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+(?:[/?#]{URL_CHARS}*)?"),
+        ),
+        (
+            Kind::Email,
+            r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,24}\b".into(),
+        ),
+        (
+            Kind::Iban,
+            r"\b[A-Z]{2}\d{2}(?:[A-Z0-9]{11,30}|(?: [A-Z0-9]{4}){2,7}(?: [A-Z0-9]{1,4})?)\b".into(),
+        ),
+        (
+            Kind::CardGrouped,
+            r"\b(?:\d{4}[ \-]\d{4}[ \-]\d{4}[ \-]\d{1,4}(?:[ \-]\d{1,3})?|\d{4}[ \-]\d{6}[ \-]\d{4,5})\b"
+                .into(),
+        ),
+        (Kind::CardCompact, r"\b\d{13,19}\b".into()),
+        (Kind::Ssn, r"\b\d{3}[ \-]\d{2}[ \-]\d{4}\b".into()),
+        (Kind::Bare9, r"\b\d{9}\b".into()),
+        (
+            Kind::Date,
+            format!(
+                r"\b(?:(?:19|20)\d{{2}}[\-/.]\d{{1,2}}[\-/.]\d{{1,2}}|\d{{1,2}}[\-/.]\d{{1,2}}[\-/.](?:19|20)\d{{2}}|{MONTHS}\.?[ \t]+\d{{1,2}}(?i:st|nd|rd|th)?,?[ \t]+(?:19|20)\d{{2}}|\d{{1,2}}(?i:st|nd|rd|th)?[ \t]+(?:of[ \t]+)?{MONTHS}\.?,?[ \t]+(?:19|20)\d{{2}})\b"
+            ),
+        ),
+        (Kind::Ipv4, r"\b(?:\d{1,3}\.){3}\d{1,3}\b".into()),
+        (
+            Kind::Ipv6,
+            r"(?:\b[0-9A-Fa-f]{1,4}|:):[0-9A-Fa-f:.]*[0-9A-Fa-f]".into(),
+        ),
+        (
+            Kind::PhoneIntl,
+            format!(r"(?:\+|\b00)[1-9]\d{{0,2}}(?:{sep}?(?:\(\d{{1,4}}\)|\d{{1,5}})){{1,6}}\b"),
+        ),
+        (
+            Kind::PhoneNational,
+            format!(
+                r"(?:\b1{sep})?(?:\(\d{{2,5}}\){sep}?|\b\d{{2,5}}{sep})\d{{2,8}}(?:{sep}\d{{2,5}}){{0,3}}\b"
+            ),
+        ),
+        (Kind::Bare10, r"\b\d{10,11}\b".into()),
+    ]
+}

@@ -1,0 +1,162 @@
+//! Telephone numbers, validated with libphonenumber's metadata (the `phonenumber` crate).
+
+use phonenumber::country::Id;
+
+/// How strongly the number-plan metadata supports a candidate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Plan {
+    /// Parses and has a plausible length, but matches no number range.
+    Possible,
+    /// Matches a number range of its country.
+    Valid,
+}
+
+/// What the phone validator learned about a candidate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Phone {
+    /// Bytes of the candidate that form the number (trailing groups may be dropped).
+    pub len: usize,
+    /// Metadata support.
+    pub plan: Plan,
+    /// Written with a country code (`+` or `00`).
+    pub international: bool,
+    /// Written with separators or brackets rather than as one digit run.
+    pub formatted: bool,
+}
+
+/// Regions tried for national numbers with a trunk prefix `0`, after the
+/// default region (US) fails: the most common senders of such numbers.
+const TRUNK_ZERO_REGIONS: [Id; 8] = [
+    Id::GB,
+    Id::DE,
+    Id::FR,
+    Id::NL,
+    Id::AU,
+    Id::IN,
+    Id::IE,
+    Id::CH,
+];
+
+/// Checks a candidate span; if the whole span is not a number, retries with
+/// its last one or two groups dropped (a following unrelated number may have
+/// been swallowed by the candidate pattern).
+pub(crate) fn check(span: &[u8]) -> Option<Phone> {
+    let mut end = span.len();
+    let mut best: Option<Phone> = None;
+    for _ in 0..3 {
+        if let Some(p) = check_exact(&span[..end]) {
+            if p.plan == Plan::Valid {
+                return Some(p);
+            }
+            best = best.or(Some(p));
+        }
+        // Drop the last group and its separator.
+        let Some(cut) = span[..end].iter().rposition(|b| !b.is_ascii_digit()) else {
+            break;
+        };
+        end = span[..cut]
+            .iter()
+            .rposition(|b| b.is_ascii_digit() || *b == b')')
+            .map_or(0, |p| p + 1);
+        if end == 0 {
+            break;
+        }
+    }
+    best
+}
+
+fn check_exact(span: &[u8]) -> Option<Phone> {
+    let s = std::str::from_utf8(span).ok()?;
+    let digits = span.iter().filter(|b| b.is_ascii_digit()).count();
+    if !(7..=15).contains(&digits) {
+        return None;
+    }
+    let formatted = span.iter().any(|b| !b.is_ascii_digit() && *b != b'+');
+    let international = span.first() == Some(&b'+') || span.starts_with(b"00");
+    let plan = if international {
+        let normalized;
+        let text = if let Some(rest) = s.strip_prefix("00") {
+            normalized = format!("+{rest}");
+            normalized.as_str()
+        } else {
+            s
+        };
+        plan_of(phonenumber::parse(None, text).ok()?)
+    } else {
+        let us = phonenumber::parse(Some(Id::US), s).ok().map(plan_of);
+        match us {
+            Some(Plan::Valid) => Plan::Valid,
+            _ if span.first() == Some(&b'0') || span.starts_with(b"(0") => TRUNK_ZERO_REGIONS
+                .iter()
+                .filter_map(|&r| phonenumber::parse(Some(r), s).ok().map(plan_of))
+                .max()
+                .or(us)?,
+            _ => us?,
+        }
+    };
+    Some(Phone {
+        len: span.len(),
+        plan,
+        international,
+        formatted,
+    })
+}
+
+fn plan_of(number: phonenumber::PhoneNumber) -> Plan {
+    if phonenumber::is_valid(&number) {
+        Plan::Valid
+    } else {
+        Plan::Possible
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn valid_table() {
+        for s in [
+            "+1 (415) 555-0134",
+            "415-555-0134",
+            "(415) 555 0134",
+            "+44 20 7946 0958",
+            "+49 30 901820",
+            "0049 30 901820",
+            "+33 1 42 68 53 00",
+            "07700 900123",
+            "4155550134",
+            "+14155550134",
+            "1-800-555-0199",
+            "020 7946 0958",
+        ] {
+            let p = check(s.as_bytes());
+            assert!(
+                p.is_some_and(|p| p.plan == Plan::Valid && p.len == s.len()),
+                "{s}: {p:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn rejects() {
+        for s in [
+            "12:00:00",
+            "1.2.3.4",
+            "1299.00",
+            "123456",
+            "2024-01-15",
+            "+1 23",
+        ] {
+            let p = check(s.as_bytes());
+            assert!(p.is_none_or(|p| p.plan != Plan::Valid), "{s}: {p:?}");
+        }
+    }
+
+    #[test]
+    fn swallowed_trailing_group_is_dropped() {
+        let s = "415-555-0134 12";
+        let p = check(s.as_bytes()).expect("valid prefix");
+        assert_eq!(p.len, "415-555-0134".len());
+    }
+}

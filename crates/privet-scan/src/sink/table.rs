@@ -1,0 +1,263 @@
+//! The readable terminal report.
+//!
+//! Each source is printed when it finishes: one row per type found (count,
+//! highest confidence, two masked examples) and, for tables and structured
+//! files, one row per column that holds or claims personal data. A summary
+//! line closes the report. Sources with nothing found are only counted.
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+
+use privet_detect::Verdict;
+use privet_types::{Finding, PiiType};
+
+use super::Sink;
+use crate::summary::{ColumnReport, Problem, ScanSummary};
+
+#[derive(Default)]
+struct TypeTotal {
+    count: u64,
+    max_confidence: f32,
+    examples: Vec<String>,
+}
+
+/// Aggregates findings per source and prints a table per source.
+pub struct TableSink<'w> {
+    out: Box<dyn Write + 'w>,
+    current: BTreeMap<String, BTreeMap<PiiType, TypeTotal>>,
+    printed_any: bool,
+}
+
+impl<'w> TableSink<'w> {
+    /// A sink writing to `out`.
+    pub fn new(out: Box<dyn Write + 'w>) -> Self {
+        TableSink {
+            out,
+            current: BTreeMap::new(),
+            printed_any: false,
+        }
+    }
+}
+
+/// A plain left/right-aligned text table; the first row is the header.
+pub(crate) fn render(rows: &[Vec<String>], right_aligned: &[usize], indent: &str) -> String {
+    let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..columns)
+        .map(|c| {
+            rows.iter()
+                .filter_map(|r| r.get(c))
+                .map(|s| s.chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut out = String::new();
+    for row in rows {
+        let mut line = String::from(indent);
+        for (c, cell) in row.iter().enumerate() {
+            let pad = widths[c].saturating_sub(cell.chars().count());
+            let last = c + 1 == row.len();
+            if right_aligned.contains(&c) {
+                line.push_str(&" ".repeat(pad));
+                line.push_str(cell);
+            } else {
+                line.push_str(cell);
+                if !last {
+                    line.push_str(&" ".repeat(pad));
+                }
+            }
+            if !last {
+                line.push_str("  ");
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+fn verdict_text(verdict: Verdict) -> &'static str {
+    match verdict {
+        Verdict::Column => "column",
+        Verdict::Scattered => "some values",
+        Verdict::NotPersonal => "not personal",
+    }
+}
+
+fn column_rows(columns: &[ColumnReport]) -> Vec<Vec<String>> {
+    let mut rows = vec![
+        ["COLUMN", "TYPE", "MATCHED", "SHARE", "HEADER", "VERDICT", "EXAMPLES"]
+            .map(String::from)
+            .to_vec(),
+    ];
+    for c in columns {
+        let s = &c.summary;
+        if s.ty.is_none() && s.header_evidence.is_none() {
+            continue;
+        }
+        rows.push(vec![
+            c.column.clone(),
+            s.ty.map_or("-", PiiType::name).to_owned(),
+            format!("{}/{}", s.matched, s.non_empty),
+            format!("{:.1}%", s.share * 100.0),
+            s.header_evidence.map_or("-", PiiType::name).to_owned(),
+            verdict_text(s.verdict).to_owned(),
+            c.examples.join(", "),
+        ]);
+    }
+    rows
+}
+
+/// Groups digits in threes for readable counts.
+pub(crate) fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+fn human_bytes(n: u64) -> String {
+    const UNITS: [&str; 5] = ["B", "KB", "MB", "GB", "TB"];
+    let mut value = n as f64;
+    let mut unit = 0;
+    while value >= 1000.0 && unit + 1 < UNITS.len() {
+        value /= 1000.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{n} B")
+    } else {
+        format!("{value:.1} {}", UNITS[unit])
+    }
+}
+
+impl Sink for TableSink<'_> {
+    fn finding(&mut self, finding: &Finding) -> io::Result<()> {
+        let total = self
+            .current
+            .entry(finding.path.clone())
+            .or_default()
+            .entry(finding.ty)
+            .or_default();
+        total.count += 1;
+        total.max_confidence = total.max_confidence.max(finding.confidence);
+        if total.examples.len() < 2 && !total.examples.contains(&finding.masked) {
+            total.examples.push(finding.masked.clone());
+        }
+        Ok(())
+    }
+
+    fn source_done(&mut self, source: &str, columns: &[ColumnReport]) -> io::Result<()> {
+        let totals = self.current.remove(source).unwrap_or_default();
+        let column_rows = column_rows(columns);
+        if totals.is_empty() && column_rows.len() <= 1 {
+            return Ok(());
+        }
+        if self.printed_any {
+            writeln!(self.out)?;
+        }
+        self.printed_any = true;
+        writeln!(self.out, "{source}")?;
+        if !totals.is_empty() {
+            let mut rows = vec![
+                ["TYPE", "COUNT", "CONFIDENCE", "EXAMPLES"]
+                    .map(String::from)
+                    .to_vec(),
+            ];
+            for (ty, t) in &totals {
+                rows.push(vec![
+                    ty.name().to_owned(),
+                    thousands(t.count),
+                    format!("{:.2}", t.max_confidence),
+                    t.examples.join(", "),
+                ]);
+            }
+            write!(self.out, "{}", render(&rows, &[1, 2], "  "))?;
+        }
+        if column_rows.len() > 1 {
+            if !totals.is_empty() {
+                writeln!(self.out)?;
+            }
+            write!(self.out, "{}", render(&column_rows, &[2, 3], "  "))?;
+        }
+        Ok(())
+    }
+
+    fn problem(&mut self, _problem: &Problem) -> io::Result<()> {
+        Ok(())
+    }
+
+    fn finish(&mut self, summary: &ScanSummary) -> io::Result<()> {
+        if self.printed_any {
+            writeln!(self.out)?;
+        }
+        let by_type: Vec<String> = PiiType::ALL
+            .iter()
+            .filter(|t| summary.count(**t) > 0)
+            .map(|t| format!("{} {}", t.name(), thousands(summary.count(*t))))
+            .collect();
+        let found = if by_type.is_empty() {
+            "no personal data found".to_owned()
+        } else {
+            format!(
+                "{} findings ({})",
+                thousands(summary.total_findings()),
+                by_type.join(", ")
+            )
+        };
+        write!(
+            self.out,
+            "Scanned {} source{}, {}: {found}",
+            thousands(summary.sources),
+            if summary.sources == 1 { "" } else { "s" },
+            human_bytes(summary.bytes),
+        )?;
+        if summary.failures > 0 {
+            write!(
+                self.out,
+                "; {} input error{}",
+                thousands(summary.failures),
+                if summary.failures == 1 { "" } else { "s" }
+            )?;
+        }
+        if summary.stopped_early {
+            write!(self.out, "; stopped at the first error (--strict)")?;
+        }
+        writeln!(self.out)?;
+        self.out.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_aligned_columns() {
+        let rows = vec![
+            vec!["TYPE".into(), "COUNT".into(), "EXAMPLES".into()],
+            vec!["email".into(), "1,200".into(), "a***@b***.com".into()],
+            vec!["card_number".into(), "3".into(), String::new()],
+        ];
+        let text = render(&rows, &[1], "  ");
+        assert_eq!(
+            text,
+            "  TYPE         COUNT  EXAMPLES\n  email        1,200  a***@b***.com\n  card_number      3\n"
+        );
+    }
+
+    #[test]
+    fn groups_thousands() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(1234567), "1,234,567");
+        assert_eq!(human_bytes(512), "512 B");
+        assert_eq!(human_bytes(1_500_000), "1.5 MB");
+    }
+}

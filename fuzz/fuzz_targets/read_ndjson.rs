@@ -1,0 +1,6 @@
+//! The ndjson reader over arbitrary bytes: errors, never panics.
+#![no_main]
+
+use privet_formats::InputFormat;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| privet_formats::fuzz_read(InputFormat::Ndjson, data));
