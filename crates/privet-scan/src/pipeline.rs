@@ -106,7 +106,7 @@ pub fn run(
         .iter()
         .map(|s| match s {
             SourceSpec::File { size, .. } => *size,
-            SourceSpec::Database(_) => 0,
+            SourceSpec::Database(_) | SourceSpec::Unreadable(_) => 0,
         })
         .sum();
     progress.start(total_bytes, specs.len() as u64);
@@ -175,6 +175,17 @@ fn reader_loop(shared: &Shared<'_>, jobs: &Sender<Job>, events: &Sender<Event>) 
                     }
                 }
             },
+            SourceSpec::Unreadable(err) => {
+                let problem = Problem {
+                    source: err.path.clone(),
+                    message: err.to_string(),
+                    fatal: true,
+                    counts_as_failure: true,
+                };
+                if send(events, Event::Problem(problem)).is_err() {
+                    return;
+                }
+            }
             SourceSpec::Database(url) => {
                 let selection = TableSelection {
                     tables: shared.options.tables.clone(),

@@ -19,10 +19,13 @@ pub enum SourceSpec {
     },
     /// A database; its tables are listed when it is opened.
     Database(DbUrl),
+    /// A path that could not be walked or opened while planning; reading it
+    /// reports the error in order with every other problem.
+    Unreadable(PlanError),
 }
 
 /// A path that could not be walked.
-#[derive(Debug, thiserror::Error)]
+#[derive(Clone, Debug, thiserror::Error)]
 #[error("{path}: {reason}")]
 pub struct PlanError {
     /// The path (or folder entry) that failed.
@@ -33,11 +36,10 @@ pub struct PlanError {
 
 /// Expands inputs into sources, walking folders with ignore rules.
 ///
-/// Returns the sources in a stable order (walk order, sorted by file name)
-/// and the paths that could not be read while planning.
-pub fn plan_sources(inputs: &[String], no_ignore: bool) -> (Vec<SourceSpec>, Vec<PlanError>) {
+/// Sources come in a stable order (inputs as given, folders walked sorted by
+/// file name); paths that could not be read are [`SourceSpec::Unreadable`].
+pub fn plan_sources(inputs: &[String], no_ignore: bool) -> Vec<SourceSpec> {
     let mut specs = Vec::new();
-    let mut errors = Vec::new();
     for input in inputs {
         if let Some(url) = parse_db_url(input) {
             specs.push(SourceSpec::Database(url));
@@ -45,22 +47,22 @@ pub fn plan_sources(inputs: &[String], no_ignore: bool) -> (Vec<SourceSpec>, Vec
         }
         let path = Path::new(input);
         match std::fs::metadata(path) {
-            Ok(meta) if meta.is_dir() => walk(path, no_ignore, &mut specs, &mut errors),
+            Ok(meta) if meta.is_dir() => walk(path, no_ignore, &mut specs),
             Ok(meta) => specs.push(SourceSpec::File {
                 path: path.to_path_buf(),
                 explicit: true,
                 size: meta.len(),
             }),
-            Err(err) => errors.push(PlanError {
+            Err(err) => specs.push(SourceSpec::Unreadable(PlanError {
                 path: input.clone(),
                 reason: io_reason(&err),
-            }),
+            })),
         }
     }
-    (specs, errors)
+    specs
 }
 
-fn walk(root: &Path, no_ignore: bool, specs: &mut Vec<SourceSpec>, errors: &mut Vec<PlanError>) {
+fn walk(root: &Path, no_ignore: bool, specs: &mut Vec<SourceSpec>) {
     // Hidden files are scanned: `.env` and dotfiles are exactly where
     // credentials and customer exports hide. Only VCS internals are skipped.
     let walker = ignore::WalkBuilder::new(root)
@@ -87,7 +89,7 @@ fn walk(root: &Path, no_ignore: bool, specs: &mut Vec<SourceSpec>, errors: &mut 
                     size,
                 });
             }
-            Err(err) => errors.push(walk_error(root, &err)),
+            Err(err) => specs.push(SourceSpec::Unreadable(walk_error(root, &err))),
         }
     }
 }
@@ -131,7 +133,7 @@ mod tests {
                 SourceSpec::File { path, .. } => {
                     Some(path.file_name()?.to_string_lossy().into_owned())
                 }
-                SourceSpec::Database(_) => None,
+                SourceSpec::Database(_) | SourceSpec::Unreadable(_) => None,
             })
             .collect()
     }
@@ -147,11 +149,10 @@ mod tests {
         std::fs::write(dir.path().join(".git").join("config"), "x\n").expect("write");
         let root = dir.path().display().to_string();
 
-        let (specs, errors) = plan_sources(std::slice::from_ref(&root), false);
-        assert!(errors.is_empty(), "{errors:?}");
+        let specs = plan_sources(std::slice::from_ref(&root), false);
         assert_eq!(names(&specs), [".env", ".gitignore", "keep.csv"]);
 
-        let (specs, _) = plan_sources(&[root], true);
+        let specs = plan_sources(&[root], true);
         assert_eq!(
             names(&specs),
             [".env", ".gitignore", "keep.csv", "skip.log"]
@@ -160,19 +161,19 @@ mod tests {
 
     #[test]
     fn a_missing_path_is_an_error_naming_it() {
-        let (specs, errors) = plan_sources(&["/no/such/privet/input".to_owned()], false);
-        assert!(specs.is_empty());
-        assert_eq!(errors.len(), 1);
+        let specs = plan_sources(&["/no/such/privet/input".to_owned()], false);
+        let [SourceSpec::Unreadable(err)] = specs.as_slice() else {
+            panic!("expected one unreadable spec: {specs:?}");
+        };
         assert_eq!(
-            errors[0].to_string(),
+            err.to_string(),
             "/no/such/privet/input: no such file or directory"
         );
     }
 
     #[test]
     fn database_urls_are_not_paths() {
-        let (specs, errors) = plan_sources(&["sqlite://shop.db".to_owned()], false);
-        assert!(errors.is_empty());
+        let specs = plan_sources(&["sqlite://shop.db".to_owned()], false);
         assert!(matches!(specs.as_slice(), [SourceSpec::Database(_)]));
     }
 }

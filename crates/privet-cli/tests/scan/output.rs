@@ -111,7 +111,7 @@ fn json_output_is_one_document_with_findings_columns_and_summary() {
         .as_array()
         .and_then(|cols| cols.iter().find(|c| c["column"] == "email"))
         .expect("email column summary");
-    assert_eq!(email_col["ty"], "email", "{email_col}");
+    assert_eq!(email_col["type"], "email", "{email_col}");
     assert_eq!(email_col["verdict"], "column", "{email_col}");
 }
 
