@@ -15,6 +15,7 @@
 #   PEERS           which peers to run (default "presidio-full presidio-patterns datafog";
 #                   empty to skip the virtualenv and peers entirely)
 #   PRIVET_THREADS  privet --threads settings to run (default "1 0": one core, all cores)
+#   PRIVET_TIMEOUT  seconds before a privet run is stopped and reported as timed out (default 1800)
 #   OUT             work directory (default benches/out, gitignored)
 #
 # Output: benches/out/results/*.json and one table on stdout. The text corpus,
@@ -33,6 +34,7 @@ PEER_SAMPLE="${PEER_SAMPLE:-1MB}"
 DATAFOG_SAMPLE="${DATAFOG_SAMPLE:-20MB}"
 PEERS="${PEERS-presidio-full presidio-patterns datafog}"
 PRIVET_THREADS="${PRIVET_THREADS:-1 0}"
+PRIVET_TIMEOUT="${PRIVET_TIMEOUT:-1800}"
 OUT="${OUT:-$ROOT/benches/out}"
 RESULTS="$OUT/results"
 CORPUS="$OUT/corpus-$SEED-$SIZE-$CSV_ROWS"
@@ -58,11 +60,13 @@ else
 fi
 
 # 2. Generate the corpus once per (seed, size, rows), and the peer samples.
+# The stamp names the generator build, so a changed generator regenerates.
+GEN_ID="$(sha256sum "$BIN/privet-corpus" | cut -c1-16)"
 gen() { # dir bytes rows
-  if [ ! -f "$1/.done" ]; then
+  if [ "$(cat "$1/.done" 2>/dev/null)" != "$GEN_ID" ]; then
     log "generating $1 (text $2, csv $3 rows)"
     "$BIN/privet-corpus" generate --seed "$SEED" --bytes "$2" --csv-rows "$3" --out "$1"
-    touch "$1/.done"
+    echo "$GEN_ID" > "$1/.done"
   fi
 }
 gen "$CORPUS" "$SIZE" "$CSV_ROWS"
@@ -101,9 +105,14 @@ if [ -n "$PRIVET" ]; then
       log "$label on $input"
       start=$(now)
       status=0
-      "$PRIVET" scan --quiet --threads "$t" --format jsonl "$CORPUS/$input" > "$pred" || status=$?
+      timeout "$PRIVET_TIMEOUT" "$PRIVET" scan --quiet --threads "$t" --format jsonl "$CORPUS/$input" > "$pred" || status=$?
       end=$(now)
-      if [ "$status" -ne 0 ] && [ "$status" -ne 3 ]; then
+      if [ "$status" -eq 124 ]; then
+        log "WARNING: privet on $input stopped after ${PRIVET_TIMEOUT}s"
+        echo "{\"tool\": \"$label\", \"input\": \"$input\", \"timed_out\": $PRIVET_TIMEOUT, \"bytes\": $(size_of "$CORPUS/$input"), \"mb_per_s\": 0}" \
+          > "$RESULTS/privet-$t-$input.json"
+        continue
+      elif [ "$status" -ne 0 ] && [ "$status" -ne 3 ]; then
         log "WARNING: privet exited with status $status on $input"
       fi
       labels="$CORPUS/labels.jsonl"; [ "$input" = customers.csv ] && labels="$CORPUS/customers.labels.jsonl"

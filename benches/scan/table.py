@@ -34,8 +34,15 @@ def main():
         f7 = f"{r['micro_7']:.3f}" if "micro_7" in r else "-"
         b = base.get(kind(r))
         ratio = f"{b / r['mb_per_s']:.2f}" if b and r["mb_per_s"] > 0 else "-"
+        if "timed_out" in r:
+            f10 = f7 = "timeout"
         mbps = r["mb_per_s"]
-        mbps = f"{mbps:.1f}" if mbps >= 1 else f"{mbps:.4f}"
+        if "timed_out" in r:
+            mbps = f"<{r['bytes'] / 1e6 / r['timed_out']:.4f}"
+        elif mbps >= 1:
+            mbps = f"{mbps:.1f}"
+        else:
+            mbps = f"{mbps:.4f}"
         print(fmt.format(r["tool"], r["input"], mbps, f10, f7, ratio))
     print()
     print("F1 per type (text):")

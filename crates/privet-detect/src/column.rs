@@ -12,6 +12,7 @@ use privet_types::PiiType;
 pub struct ColumnContext {
     evidence: Option<PiiType>,
     negative: bool,
+    attribute: bool,
 }
 
 /// A header word's meaning.
@@ -20,6 +21,9 @@ enum Word {
     Type(PiiType),
     /// An identifier, quantity or time: numbers under it are not personal data.
     Identifier,
+    /// A non-personal attribute (city, country, company, status...): whole
+    /// values under it are not judged as names or addresses.
+    Attribute,
     /// Says nothing.
     Neutral,
 }
@@ -161,6 +165,12 @@ fn word(w: &str, prev: Option<&str>, next: Option<&str>) -> Word {
         | "pid" | "index" | "idx" | "rank" | "seq" | "sequence" | "revision" | "rev" | "sum"
         | "tax" | "discount" | "shipment" | "parcel" | "receipt" | "booking" | "confirmation"
         | "code" | "last4" => Word::Identifier,
+        "city" | "town" | "country" | "state" | "province" | "region" | "county" | "zip"
+        | "zipcode" | "postal" | "postcode" | "company" | "organization" | "organisation"
+        | "employer" | "product" | "category" | "currency" | "language" | "locale"
+        | "timezone" | "tz" | "gender" | "title" | "department" | "role" | "plan" | "tier"
+        | "source" | "channel" | "segment" | "color" | "colour" | "brand" | "type" | "kind"
+        | "label" | "description" | "comment" | "level" => Word::Attribute,
         _ => Word::Neutral,
     }
 }
@@ -238,10 +248,17 @@ impl ColumnContext {
             Some(Word::Type(ty)) => ColumnContext {
                 evidence: Some(ty),
                 negative: false,
+                attribute: false,
             },
             Some(Word::Identifier) => ColumnContext {
                 evidence: None,
                 negative: true,
+                attribute: false,
+            },
+            Some(Word::Attribute) => ColumnContext {
+                evidence: None,
+                negative: false,
+                attribute: true,
             },
             _ => ColumnContext::none(),
         }
@@ -252,7 +269,14 @@ impl ColumnContext {
         ColumnContext {
             evidence: None,
             negative: false,
+            attribute: false,
         }
+    }
+
+    /// The header names a non-personal attribute (`city`, `country`,
+    /// `company`, `status`...), so whole values are not judged as names.
+    pub fn attribute(&self) -> bool {
+        self.attribute
     }
 
     /// The type the header names, if any.
@@ -313,6 +337,7 @@ mod tests {
             ("version", None, true),
             ("notes", None, false),
             ("zip", None, false),
+            ("city", None, false),
         ];
         for (h, ev, neg) in cases {
             let c = ColumnContext::from_header(h);

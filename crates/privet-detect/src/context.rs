@@ -53,6 +53,12 @@ impl Context {
         d != NONE && usize::from(d) <= max && d <= self.identifier
     }
 
+    /// Bytes between the nearest keyword for `ty` and the candidate.
+    pub(crate) fn distance(&self, ty: PiiType) -> Option<usize> {
+        let d = self.positive[ty.index()];
+        (d != NONE).then_some(usize::from(d))
+    }
+
     /// An identifier label sits nearer than any keyword for `ty`.
     pub(crate) fn identifier_for(&self, ty: PiiType) -> bool {
         let positive = self.positive[ty.index()];

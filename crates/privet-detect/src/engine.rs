@@ -4,6 +4,7 @@
 use privet_types::{Match, PiiType};
 use regex_automata::meta::Regex;
 use regex_automata::util::syntax;
+use regex_automata::{Anchored, Input, PatternID};
 
 use crate::address::AddressFinder;
 use crate::column::ColumnContext;
@@ -37,12 +38,15 @@ impl TypeSet {
 struct FieldHint {
     evidence: Option<PiiType>,
     negative: bool,
+    attribute: bool,
 }
 
 /// Finds personal data in bytes. Built once, shared by all scanning threads.
 pub struct Detector {
     regex: Option<Regex>,
     kinds: Vec<Kind>,
+    /// Phone patterns, tried anchored where another numeric candidate failed.
+    phone_patterns: Vec<PatternID>,
     context: ContextScanner,
     names: NameFinder,
     address: AddressFinder,
@@ -74,16 +78,20 @@ impl Detector {
         let regex = if sources.is_empty() {
             None
         } else {
-            let built = Regex::builder()
-                .syntax(syntax::Config::new().unicode(false).utf8(false))
-                .build_many(&sources)
-                .map_err(|e| DetectError::Pattern(e.to_string()))?;
+            let built = patterns::compile(&sources)?;
             Some(built)
         };
         let context = ContextScanner::new().map_err(|e| DetectError::Pattern(e.to_string()))?;
+        let phone_patterns = kinds
+            .iter()
+            .enumerate()
+            .filter(|(_, k)| matches!(k, Kind::PhoneNational | Kind::Bare10))
+            .filter_map(|(i, _)| PatternID::new(i).ok())
+            .collect();
         Ok(Detector {
             regex,
             kinds,
+            phone_patterns,
             context,
             names: NameFinder::new(),
             address: AddressFinder::new(),
@@ -112,6 +120,7 @@ impl Detector {
         let hint = FieldHint {
             evidence: column.evidence().filter(|&t| self.enabled.has(t)),
             negative: column.negative(),
+            attribute: column.attribute(),
         };
         self.scan(value, Some(hint), out);
         self.whole_value(hint, value, out);
@@ -138,6 +147,9 @@ impl Detector {
                 let kind = self.kinds[m.pattern().as_usize()];
                 if let Some(found) = self.judge(kind, hay, m.start(), m.end(), hint) {
                     out.push(found);
+                } else if let Some(found) = self.fallback(regex, kind, hay, m.start(), m.end(), hint)
+                {
+                    out.push(found);
                 }
             }
         }
@@ -146,6 +158,41 @@ impl Detector {
         }
         if self.enabled.has(PiiType::StreetAddress) {
             self.address.find(hay, out);
+        }
+    }
+
+    /// Leftmost-first matching gave a span to a pattern whose validator
+    /// refused it, hiding what another pattern would have matched there: a
+    /// dotted quad that is no IPv4 address may be a French phone number
+    /// (`03.87.89.15.03`), and a `key=value` pair whose value is not random
+    /// enough may hold a well-known key format (`api_key=sk_live_...`).
+    fn fallback(
+        &self,
+        regex: &Regex,
+        kind: Kind,
+        hay: &[u8],
+        start: usize,
+        end: usize,
+        hint: Option<FieldHint>,
+    ) -> Option<Match> {
+        match kind {
+            Kind::Ipv4 => self.phone_patterns.iter().find_map(|&pid| {
+                let input = Input::new(hay)
+                    .range(start..)
+                    .anchored(Anchored::Pattern(pid));
+                let m = regex.search(&input)?;
+                self.judge(self.kinds[pid.as_usize()], hay, m.start(), m.end(), hint)
+            }),
+            Kind::SecretPair | Kind::PasswordPair => {
+                let (s, _) = secret::pair_value(&hay[start..end])?;
+                let m = regex.search(&Input::new(hay).range(start + s..end))?;
+                let inner = self.kinds[m.pattern().as_usize()];
+                if matches!(inner, Kind::SecretPair | Kind::PasswordPair) {
+                    return None;
+                }
+                self.judge(inner, hay, m.start(), m.end(), hint)
+            }
+            _ => None,
         }
     }
 
@@ -283,7 +330,13 @@ impl Detector {
                     return None;
                 }
                 let ctx = self.context(hay, start, hint);
-                if column_says || ctx.supports(ty, DOB_DISTANCE) {
+                // The keyword labels this date only if no other number sits in
+                // between ("Date of birth: 1990-06-13 / created 19 Aug 2022").
+                let labelled = ctx.supports(ty, DOB_DISTANCE)
+                    && ctx
+                        .distance(ty)
+                        .is_some_and(|d| !hay[start - d..start].iter().any(u8::is_ascii_digit));
+                if column_says || labelled {
                     at(start, end, 0.9)
                 } else {
                     None
@@ -424,7 +477,7 @@ impl Detector {
                 }
             }
             Some(PiiType::Email | PiiType::Url | PiiType::Iban) => {}
-            None if !hint.negative => {
+            None if !hint.negative && !hint.attribute => {
                 if self.enabled.has(PiiType::PersonName)
                     && let Some(c) = self.names.score_value(v)
                 {

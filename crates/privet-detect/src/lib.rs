@@ -53,6 +53,14 @@ pub enum DetectError {
     Pattern(String),
 }
 
+/// The candidate patterns of every type as one bare regex, without
+/// validation: the baseline the throughput example compares against.
+#[doc(hidden)]
+pub fn bare_regex() -> Result<regex_automata::meta::Regex, DetectError> {
+    let sources: Vec<String> = patterns::all().into_iter().map(|(_, p)| p).collect();
+    patterns::compile(&sources)
+}
+
 /// Runs the detector over arbitrary bytes and checks its output invariants;
 /// the fuzz target calls this. Panics if an invariant breaks.
 #[doc(hidden)]

@@ -8,6 +8,18 @@
 //! before an SSN before a date before a phone number).
 
 use privet_types::PiiType;
+use regex_automata::meta::Regex;
+use regex_automata::util::syntax;
+
+use crate::DetectError;
+
+/// Compiles patterns as the engine does: ASCII classes and boundaries, bytes.
+pub(crate) fn compile(sources: &[String]) -> Result<Regex, DetectError> {
+    Regex::builder()
+        .syntax(syntax::Config::new().unicode(false).utf8(false))
+        .build_many(sources)
+        .map_err(|e| DetectError::Pattern(e.to_string()))
+}
 
 /// Which validator a candidate goes to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -88,12 +100,12 @@ pub(crate) fn all() -> Vec<(Kind, String)> {
         ),
         (
             Kind::PasswordPair,
-            r#"\b(?i:password|passwd|passphrase|pwd|pass)["']?[ \t]*[:=][ \t]*["']?[^ \t\r\n"',;&]{1,128}"#
+            r#"\b(?:[A-Za-z0-9]+[_\-])*(?i:password|passwd|passphrase|pwd|pass)(?:[_\-][A-Za-z0-9]+)*["']?[ \t]*[:=][ \t]*["']?[^ \t\r\n"',;]{1,128}"#
                 .into(),
         ),
         (
             Kind::SecretPair,
-            r#"\b(?i:api[_\-]?key|api[_\-]?token|api[_\-]?secret|access[_\-]?token|access[_\-]?key|auth[_\-]?token|secret[_\-]?key|client[_\-]?secret|private[_\-]?key|secret|token)["']?[ \t]*[:=][ \t]*["']?[A-Za-z0-9_\-+/=.~]{8,200}"#
+            r#"\b(?:[A-Za-z0-9]+[_\-])*(?i:api[_\-]?key|api[_\-]?token|api[_\-]?secret|access[_\-]?token|access[_\-]?key|auth[_\-]?token|secret[_\-]?key|client[_\-]?secret|private[_\-]?key|secret|token)(?:[_\-][A-Za-z0-9]+)*["']?[ \t]*[:=][ \t]*["']?[A-Za-z0-9_\-+/=.~]{8,200}"#
                 .into(),
         ),
         (Kind::Url, format!(r"\b(?i:https?|ftp)://{URL_CHARS}+")),
@@ -135,7 +147,7 @@ pub(crate) fn all() -> Vec<(Kind, String)> {
         (
             Kind::PhoneNational,
             format!(
-                r"(?:\b1{sep})?(?:\(\d{{2,5}}\){sep}?|\b\d{{2,5}}{sep})\d{{2,8}}(?:{sep}\d{{2,5}}){{0,3}}\b"
+                r"(?:\b1{sep})?(?:\(\d{{2,5}}\){sep}?|\b\d{{2,6}}[ .\-/])\d{{2,8}}(?:{sep}\d{{2,5}}){{0,3}}\b"
             ),
         ),
         (Kind::Bare10, r"\b\d{10,11}\b".into()),

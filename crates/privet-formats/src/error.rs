@@ -12,7 +12,8 @@ pub enum Position {
     Line(u64),
     /// A 1-based data row of a table (CSV/TSV data row, JSON array element, database row).
     Row(u64),
-    /// A 0-based byte offset into the input as stored (for gzip: the compressed bytes).
+    /// A 0-based byte offset: into the compressed bytes for gzip errors,
+    /// into the decoded stream otherwise.
     Byte(u64),
 }
 

@@ -16,6 +16,7 @@
 
 mod batch;
 mod columnar;
+#[cfg(feature = "db")]
 mod db;
 mod delimited;
 mod detect;
@@ -26,6 +27,7 @@ mod open;
 mod text;
 
 pub use batch::{Batch, FieldValue, Source, TextChunk};
+#[cfg(feature = "db")]
 pub use db::{DbUrl, TableSelection, open_database, parse_db_url};
 pub use detect::{Compression, Detected, InputFormat, UnknownFormat, detect_format};
 pub use error::{InputError, InputErrorKind, Position};

@@ -54,6 +54,7 @@ impl TextSource {
     /// Reads one more block onto `carry`. Returns false at end of input or
     /// after a fatal read error (queued).
     fn fill(&mut self) -> bool {
+        self.carry.reserve(self.block);
         match (&mut self.input)
             .take(self.block as u64)
             .read_to_end(&mut self.carry)

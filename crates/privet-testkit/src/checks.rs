@@ -181,4 +181,46 @@ mod tests {
             assert!(!ssn_valid(bad), "{bad}");
         }
     }
+
+    mod props {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #[test]
+            fn check_digit_completes_and_any_single_digit_change_breaks_it(
+                payload in "[0-9]{12,18}", pos in any::<prop::sample::Index>(), bump in 1u8..10,
+            ) {
+                let full = format!("{payload}{}", luhn_check_digit(&payload));
+                prop_assert!(luhn_valid(&full));
+                let i = pos.index(full.len());
+                let mut bytes = full.into_bytes();
+                bytes[i] = b'0' + (bytes[i] - b'0' + bump) % 10;
+                prop_assert!(!luhn_valid(std::str::from_utf8(&bytes).expect("ascii")));
+            }
+
+            #[test]
+            fn iban_check_digits_validate_and_a_changed_character_fails(
+                bban in "[0-9]{18}", pos in any::<prop::sample::Index>(), bump in 1u8..10,
+            ) {
+                let iban = format!("DE{:02}{bban}", iban_check_digits("DE", &bban));
+                prop_assert!(iban_valid(&iban));
+                let i = 4 + pos.index(18);
+                let mut bytes = iban.into_bytes();
+                bytes[i] = b'0' + (bytes[i] - b'0' + bump) % 10;
+                prop_assert!(!iban_valid(std::str::from_utf8(&bytes).expect("ascii")));
+            }
+
+            #[test]
+            fn ssn_check_agrees_with_the_rules(a in 0u32..1000, g in 0u32..100, s in 0u32..10000) {
+                let expected = a != 0 && a != 666 && a < 900 && g != 0 && s != 0;
+                prop_assert_eq!(ssn_valid(&format!("{a:03}-{g:02}-{s:04}")), expected);
+            }
+
+            #[test]
+            fn checks_never_panic(s in "\\PC{0,40}") {
+                let _ = (luhn_valid(&s), iban_valid(&s), ssn_valid(&s));
+            }
+        }
+    }
 }

@@ -24,6 +24,8 @@ pub(crate) const STREET: u16 = 1 << 7;
 pub(crate) const STOP: u16 = 1 << 8;
 /// Jr, Sr, II, III, PhD: may close a name.
 pub(crate) const NAME_SUFFIX: u16 = 1 << 9;
+/// Rue, Calle, Via ...: a street type written before the street name.
+pub(crate) const STREET_PREFIX: u16 = 1 << 10;
 
 const GIVEN_LIST: &str = include_str!("../../data/given_names.txt");
 const SURNAME_LIST: &str = include_str!("../../data/surnames.txt");
@@ -505,6 +507,36 @@ const STOPS: &[&str] = &[
     "best",
     "cheers",
     "sincerely",
+    "im",
+    "ive",
+    "youre",
+    "theyre",
+    "dont",
+    "cant",
+    "wont",
+];
+
+/// Street types written before the street name ("Calle del Sol", "rue du
+/// Général Leclerc"): the capitalized words after them are a street.
+const STREET_PREFIXES: &[&str] = &[
+    "rue",
+    "calle",
+    "via",
+    "viale",
+    "piazza",
+    "corso",
+    "avenida",
+    "rua",
+    "paseo",
+    "carrer",
+    "chemin",
+    "allee",
+    "quai",
+    "boulevard",
+    "avenue",
+    "impasse",
+    "travessa",
+    "praca",
 ];
 
 /// Months and places that are also given names or surnames ("May", "June",
@@ -754,6 +786,7 @@ impl Lexicon {
             (STOPS, STOP),
             (AMBIGUOUS_PLACES_AND_TIMES, COMMON),
             (NAME_SUFFIXES, NAME_SUFFIX),
+            (STREET_PREFIXES, STREET_PREFIX),
         ] {
             for w in words {
                 lx.insert(w.as_bytes(), flag);

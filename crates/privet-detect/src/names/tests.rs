@@ -74,6 +74,10 @@ fn positives_in_text() {
         ("Giulia Rossi ha scritto", &["Giulia Rossi"]),
         ("Hallo Klaus Schmidt", &["Klaus Schmidt"]),
         ("Ms Sophie Dubois", &["Sophie Dubois"]),
+        ("escalated via John Smith", &["John Smith"]),
+        ("Customer: Girard, Gaspard | agent", &["Girard, Gaspard"]),
+        ("-- Sönke Stöckl", &["Sönke Stöckl"]),
+        ("I'm Deepika Reddy, customer since 2013", &["Deepika Reddy"]),
     ];
     for (text, want) in cases {
         let got = found(&f, text);
@@ -110,6 +114,9 @@ fn negatives_in_text() {
         "Grant Access to the folder",
         "Happy New Year",
         "Thanks, Team",
+        "New address: Calle del Sol 24, 28016 Madrid",
+        "please use 85 allée du Général Leclerc, 13006 Marseille",
+        "ship to 1 Oak Dr, Austin, TX 78701.",
     ];
     for text in cases {
         assert_eq!(found(&f, text), Vec::<String>::new(), "in {text:?}");

@@ -6,7 +6,8 @@ use privet_types::{Match, PiiType};
 
 use super::lex::{self, Shape, Word};
 use super::lexicon::{
-    COMMON, CUE, GIVEN, HONORIFIC, Lexicon, NAME_SUFFIX, ORG, PARTICLE, STOP, STREET, SURNAME,
+    COMMON, CUE, GIVEN, HONORIFIC, Lexicon, NAME_SUFFIX, ORG, PARTICLE, STOP, STREET,
+    STREET_PREFIX, SURNAME,
 };
 
 /// Confidence below which a candidate is dropped rather than reported.
@@ -42,6 +43,8 @@ struct Run {
 /// How much the words before a candidate say it is a person.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Ctx {
+    /// "rue du", "Calle": the words are a street name.
+    Street,
     /// "in", "near", "at": a place is more likely.
     Place,
     None,
@@ -122,12 +125,16 @@ fn candidate(lx: &Lexicon, hay: &[u8], w: Word) -> Option<Match> {
     match w.shape {
         Shape::Upper if hay.get(w.end) == Some(&b',') => {
             let flags = lx.word_flags(&hay[w.start..w.end]);
-            return surname_comma_given(lx, hay, w, flags);
+            let strong = context_before(lx, hay, w.start) == Ctx::Strong;
+            return surname_comma_given(lx, hay, w, flags, strong);
         }
         Shape::Title if capital_follows(hay, w.end) || may_have_cue(hay, w.start) => {}
         _ => return None,
     }
     let flags = lx.word_flags(&hay[w.start..w.end]);
+    if flags & STREET_PREFIX != 0 {
+        return None;
+    }
     if flags & HONORIFIC != 0 && !after_house_number(hay, w.start) {
         return after_honorific(lx, hay, w);
     }
@@ -144,12 +151,12 @@ fn candidate(lx: &Lexicon, hay: &[u8], w: Word) -> Option<Match> {
     if run.blocker & (ORG | STREET) != 0 || after_house_number(hay, w.start) {
         return None;
     }
+    let ctx = context_before(lx, hay, w.start);
     if run.names() == 1
-        && let Some(m) = surname_comma_given(lx, hay, w, flags)
+        && let Some(m) = surname_comma_given(lx, hay, w, flags, ctx == Ctx::Strong)
     {
         return Some(m);
     }
-    let ctx = context_before(lx, hay, w.start);
     judge_run(&run, hay, ctx)
 }
 
@@ -240,6 +247,9 @@ fn read_run(lx: &Lexicon, hay: &[u8], first: Word, first_flags: u16) -> Run {
 
 /// Scores the longest acceptable prefix of `run`.
 fn judge_run(run: &Run, hay: &[u8], ctx: Ctx) -> Option<Match> {
+    if ctx == Ctx::Street {
+        return None;
+    }
     let toks = &run.toks[..run.len];
     let names: Vec<(usize, Tok)> = toks
         .iter()
@@ -291,6 +301,7 @@ fn suffix_after(toks: &[Tok], idx: usize) -> Option<usize> {
 
 fn ctx_bonus(ctx: Ctx) -> f32 {
     match ctx {
+        Ctx::Street => -1.0,
         Ctx::Place => -0.2,
         Ctx::None => 0.0,
         Ctx::Weak => 0.05,
@@ -319,6 +330,8 @@ fn pair_score(first: u16, last: u16, ctx: Ctx) -> f32 {
         (false, true, true, true) => 0.62,
         // "Wang Wei", "Nguyen An": surname first, given name last.
         (false, true, false, _) if first & SURNAME != 0 && last & GIVEN != 0 && last_plain => 0.62,
+        // "Sofia Çelik" after a cue: an ambiguous given name, a plain surname.
+        (true, false, false, true) if strong => 0.55,
         // Two unknown capitalized words, after "my name is" or "Dear".
         (false, true, false, true) if strong => 0.5,
         _ => return 0.0,
@@ -412,13 +425,31 @@ fn after_cue(lx: &Lexicon, hay: &[u8], w: Word) -> Option<Match> {
     if run.blocker & (ORG | STREET) != 0 {
         return None;
     }
+    if run.names() == 1
+        && let Some(m) = surname_comma_given(lx, hay, next, flags, true)
+    {
+        return Some(m);
+    }
     judge_run(&run, hay, Ctx::Strong)
 }
 
 /// "LOVELACE, Ada" or "Lovelace, Ada": a known surname, a comma, a known
 /// given name.
-fn surname_comma_given(lx: &Lexicon, hay: &[u8], w: Word, flags: u16) -> Option<Match> {
-    if flags & SURNAME == 0 || (flags & COMMON != 0 && w.shape != Shape::Upper) {
+fn surname_comma_given(
+    lx: &Lexicon,
+    hay: &[u8],
+    w: Word,
+    flags: u16,
+    strong: bool,
+) -> Option<Match> {
+    // After a cue ("Customer: Girard, Gaspard") unknown but plain words do.
+    let plain = |f: u16| f & (COMMON | STOP | ORG | STREET | CUE) == 0;
+    let surname_ok = if strong {
+        flags & SURNAME != 0 || plain(flags)
+    } else {
+        flags & SURNAME != 0 && (flags & COMMON == 0 || w.shape == Shape::Upper)
+    };
+    if !surname_ok {
         return None;
     }
     if hay.get(w.end..w.end + 2) != Some(b", ") {
@@ -429,7 +460,12 @@ fn surname_comma_given(lx: &Lexicon, hay: &[u8], w: Word, flags: u16) -> Option<
         return None;
     }
     let gf = lx.word_flags(&hay[g.start..g.end]);
-    if gf & GIVEN == 0 || gf & (COMMON | STOP) != 0 {
+    let given_ok = if strong {
+        gf & GIVEN != 0 || plain(gf)
+    } else {
+        gf & GIVEN != 0 && gf & (COMMON | STOP) == 0
+    };
+    if !given_ok {
         return None;
     }
     // "Smith, John Brown and ..." is a list of people, not one inverted name.
@@ -482,7 +518,12 @@ fn after_house_number(hay: &[u8], start: usize) -> bool {
 /// the line above when the candidate opens its line.
 fn context_before(lx: &Lexicon, hay: &[u8], start: usize) -> Ctx {
     let ls = lex::line_start(hay, start);
-    if hay[ls..start].iter().all(|&b| b == b' ' || b == b'\t') {
+    let before = hay[ls..start].trim_ascii();
+    if before == b"--" || before == "\u{2014}".as_bytes() || before == "\u{2013}".as_bytes() {
+        // "-- Ada Lovelace": an e-mail signature.
+        return Ctx::Strong;
+    }
+    if before.is_empty() {
         return if ls > 0 && signoff_line(lx, &hay[lex::line_start(hay, ls - 1)..ls - 1]) {
             Ctx::Strong
         } else {
@@ -492,6 +533,8 @@ fn context_before(lx: &Lexicon, hay: &[u8], start: usize) -> Ctx {
     let mut words: [&[u8]; 3] = [b""; 3];
     let mut n = 0;
     let mut i = start;
+    // "Oak Dr, Austin": a title followed by a comma is a street suffix.
+    let mut comma_after_first = false;
     let floor = ls.max(start.saturating_sub(48));
     while n < 3 && i > floor {
         // Skip separators back to the end of the previous word.
@@ -502,6 +545,7 @@ fn context_before(lx: &Lexicon, hay: &[u8], start: usize) -> Ctx {
             ) {
                 break;
             }
+            comma_after_first |= n == 0 && hay[i - 1] == b',';
             i -= 1;
         }
         let end = i;
@@ -523,9 +567,15 @@ fn context_before(lx: &Lexicon, hay: &[u8], start: usize) -> Ctx {
         (b"is", b"name", _) | (b"am", b"i", _) | (b"im", _, _) | (b"is", b"this", _) => Ctx::Strong,
         (b"names", _, _) | (b"called", _, _) | (b"named", _, _) => Ctx::Strong,
         (b"in" | b"near" | b"at", _, _) => Ctx::Place,
+        // Lowercase "via" is "by way of", not Italian "Via".
+        (b"via", _, _) if words[0].first().is_some_and(u8::is_ascii_lowercase) => Ctx::Weak,
+        (w, _, _) if lx.get(w) & STREET_PREFIX != 0 => Ctx::Street,
+        (w, s, _) if lx.get(w) & PARTICLE != 0 && lx.get(s) & STREET_PREFIX != 0 => Ctx::Street,
         (b"from" | b"by" | b"to" | b"with" | b"per" | b"spoke" | b"love", _, _) => Ctx::Weak,
         (w, _, _) if !w.is_empty() && lx.get(w) & CUE != 0 => Ctx::Strong,
-        (w, _, _) if !w.is_empty() && lx.get(w) & HONORIFIC != 0 => Ctx::Strong,
+        (w, _, _) if !w.is_empty() && !comma_after_first && lx.get(w) & HONORIFIC != 0 => {
+            Ctx::Strong
+        }
         _ => Ctx::None,
     }
 }

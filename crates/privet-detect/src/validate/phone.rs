@@ -24,9 +24,9 @@ pub(crate) struct Phone {
     pub formatted: bool,
 }
 
-/// Regions tried for national numbers with a trunk prefix `0`, after the
-/// default region (US) fails: the most common senders of such numbers.
-const TRUNK_ZERO_REGIONS: [Id; 8] = [
+/// Regions tried for national numbers written with a trunk prefix `0` or a
+/// bracketed area code, after the default region (US) fails.
+const OTHER_REGIONS: [Id; 13] = [
     Id::GB,
     Id::DE,
     Id::FR,
@@ -35,6 +35,11 @@ const TRUNK_ZERO_REGIONS: [Id; 8] = [
     Id::IN,
     Id::IE,
     Id::CH,
+    Id::BR,
+    Id::JP,
+    Id::IT,
+    Id::ES,
+    Id::MX,
 ];
 
 /// Checks a candidate span; if the whole span is not a number, retries with
@@ -86,7 +91,7 @@ fn check_exact(span: &[u8]) -> Option<Phone> {
         let us = phonenumber::parse(Some(Id::US), s).ok().map(plan_of);
         match us {
             Some(Plan::Valid) => Plan::Valid,
-            _ if span.first() == Some(&b'0') || span.starts_with(b"(0") => TRUNK_ZERO_REGIONS
+            _ if matches!(span.first(), Some(b'0' | b'(')) => OTHER_REGIONS
                 .iter()
                 .filter_map(|&r| phonenumber::parse(Some(r), s).ok().map(plan_of))
                 .max()

@@ -10,11 +10,23 @@ pub(crate) fn pair_value(span: &[u8]) -> Option<(usize, usize)> {
             .iter()
             .take_while(|&&b| matches!(b, b' ' | b'\t' | b'"' | b'\''))
             .count();
-    let mut end = span.len();
+    // A following query parameter (`&next=...`) ends the value.
+    let mut end = next_parameter(&span[start..]).map_or(span.len(), |p| start + p);
     while end > start && matches!(span[end - 1], b'"' | b'\'' | b'.' | b',' | b';' | b')') {
         end -= 1;
     }
     (end > start).then_some((start, end))
+}
+
+/// Where `&name=` starts inside a value, if anywhere.
+fn next_parameter(value: &[u8]) -> Option<usize> {
+    memchr::memchr_iter(b'&', value).find(|&amp| {
+        let name = value[amp + 1..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_')
+            .count();
+        name > 0 && value.get(amp + 1 + name) == Some(&b'=')
+    })
 }
 
 /// A value that looks like a real generated key or token rather than a word,
@@ -135,6 +147,8 @@ mod tests {
             ("\"pwd\": \"abc def\"", Some("abc def")),
             ("api_key = 'AbC123xyz'", Some("AbC123xyz")),
             ("password=", None),
+            ("password=p&ss&&", Some("p&ss&&")),
+            ("password=abcd&next=/home", Some("abcd")),
         ];
         for (s, want) in cases {
             let got = pair_value(s.as_bytes()).map(|(a, b)| &s[a..b]);

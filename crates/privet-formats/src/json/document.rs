@@ -6,10 +6,8 @@
 use std::io::Read;
 use std::sync::Arc;
 
-use serde_json::Value;
-
 use super::scan::ValueScanner;
-use super::{flatten, json_error_text};
+use super::{flatten_slice, json_error_text};
 use crate::batch::{Batch, Columns, FieldBatcher, MAX_QUEUED, Outbox, Source};
 use crate::error::{InputError, InputErrorKind, Position};
 use crate::input::Input;
@@ -201,8 +199,9 @@ impl JsonSource {
     /// Parses one row's bytes and adds its fields; a bad row is reported and skipped.
     fn take_row(&mut self, range: (usize, usize)) {
         self.row += 1;
-        match serde_json::from_slice::<Value>(&self.buf[range.0..range.1]) {
-            Ok(value) => flatten(&value, self.row, &mut self.columns, &mut self.batch),
+        let json = &self.buf[range.0..range.1];
+        match flatten_slice(json, self.row, &mut self.columns, &mut self.batch) {
+            Ok(()) => {}
             Err(e) => {
                 let err = self.error(
                     Position::Row(self.row),

@@ -4,9 +4,7 @@
 use std::io::{BufRead, BufReader, Read};
 use std::sync::Arc;
 
-use serde_json::Value;
-
-use super::{flatten, json_error_text};
+use super::{flatten_slice, json_error_text};
 use crate::batch::{Batch, Columns, FieldBatcher, MAX_QUEUED, Outbox, Source};
 use crate::error::{InputError, InputErrorKind, Position};
 use crate::input::Input;
@@ -122,8 +120,8 @@ impl NdjsonSource {
         if text.iter().all(u8::is_ascii_whitespace) {
             return;
         }
-        match serde_json::from_slice::<Value>(text) {
-            Ok(value) => flatten(&value, self.line_no, &mut self.columns, &mut self.batch),
+        match flatten_slice(text, self.line_no, &mut self.columns, &mut self.batch) {
+            Ok(()) => {}
             Err(e) => {
                 let err = self.error(
                     Position::Line(self.line_no),

@@ -3,8 +3,8 @@
 //! One regex-automata meta alternation of the structured candidate patterns
 //! (e-mail, card, SSN, phone, IBAN, IPv4, IPv6, URL) with ASCII word
 //! boundaries, `find_iter` over the whole buffer, no validation. Prints one
-//! JSON line per file: bytes, seconds of matching (the read is not timed),
-//! MB/s (MB = 10^6 bytes) and the number of matches.
+//! JSON line per file: bytes, seconds of the fastest of `--repeat` passes (the
+//! read is not timed), MB/s (MB = 10^6 bytes) and the number of matches.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -24,14 +24,15 @@ const PATTERNS: &[&str] = &[
     r"\b\d(?:[ -]?\d){12,18}\b",
     // SSN
     r"\b\d{3}-\d{2}-\d{4}\b",
-    // phone: optional +CC, optional (area), groups of digits
-    r"(?:\+\d{1,3}[ .-]?)?(?:\(\d{1,4}\)[ .-]?)?\b\d{2,5}[ ./-]\d{2,4}(?:[ .-]\d{2,4}){0,3}\b",
+    // phone: optional +CC, optional (area), a group of 2-5 digits, then one
+    // of 3-4 (so ISO dates are not candidates), or French-style pairs
+    r"(?:\+\d{1,3}[ .-]?)?(?:\(\d{1,4}\)[ .-]?)?\b(?:\d{2,5}[ ./-]\d{3,4}(?:[ .-]\d{2,4}){0,2}|\d{2}(?:[ .]\d{2}){4})\b",
     // IBAN, compact or grouped by four
     r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b",
     // IPv4
     r"\b(?:\d{1,3}\.){3}\d{1,3}\b",
-    // IPv6 (full or compressed)
-    r"\b(?:[0-9A-Fa-f]{1,4}:){1,7}(?::?[0-9A-Fa-f]{1,4}){1,7}\b",
+    // IPv6: eight groups, or groups around one "::" (clock times are not candidates)
+    r"\b(?:[0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}\b|\b[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{1,4}){0,6}::(?:[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{1,4}){0,6}\b)?",
     // URL
     r"\b(?:https?://|www\.)[^\s<>\x22']+",
 ];
@@ -45,6 +46,9 @@ struct Cli {
     /// Files to scan.
     #[arg(required = true)]
     files: Vec<PathBuf>,
+    /// Passes over each file; the fastest is reported (short runs are noisy).
+    #[arg(long, default_value_t = 3)]
+    repeat: u32,
 }
 
 fn build() -> Result<Regex> {
@@ -58,12 +62,16 @@ fn run(cli: &Cli) -> Result<()> {
     let regex = build()?;
     for path in &cli.files {
         let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
-        let started = Instant::now();
+        let mut seconds = f64::INFINITY;
         let mut per_pattern = vec![0u64; PATTERNS.len()];
-        for m in regex.find_iter(&bytes) {
-            per_pattern[m.pattern().as_usize()] += 1;
+        for _ in 0..cli.repeat.max(1) {
+            per_pattern.fill(0);
+            let started = Instant::now();
+            for m in regex.find_iter(&bytes) {
+                per_pattern[m.pattern().as_usize()] += 1;
+            }
+            seconds = seconds.min(started.elapsed().as_secs_f64());
         }
-        let seconds = started.elapsed().as_secs_f64();
         let matches: u64 = per_pattern.iter().sum();
         let mbps = bytes.len() as f64 / 1e6 / seconds.max(1e-9);
         println!(
@@ -108,5 +116,10 @@ mod tests {
             seen[m.pattern().as_usize()] = true;
         }
         assert!(seen.iter().all(|s| *s), "{seen:?}");
+        // Clock times and ISO dates are not phone or IPv6 candidates.
+        assert_eq!(
+            regex.find_iter(&b"at 10:44:38 on 2023-03-23"[..]).count(),
+            0
+        );
     }
 }

@@ -185,7 +185,7 @@ pub(super) const SENTENCES: &[Sentence] = &[
         d.lit(outro);
     },
     |g, d, c| {
-        d.lit("My husband ");
+        d.lit(g.word(&["My husband ", "My wife ", "My partner ", "Our son "]));
         full_name(g, d, &c.other);
         d.lit(" (born ");
         val(g, d, T::DateOfBirth, date::birth_date);

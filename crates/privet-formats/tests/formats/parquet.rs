@@ -1,6 +1,6 @@
 //! Parquet files written with the arrow writer, then read back.
 
-mod common;
+
 
 use std::sync::Arc;
 
@@ -10,7 +10,7 @@ use arrow_array::{
     StructArray, TimestampMicrosecondArray,
 };
 use arrow_schema::{DataType, Field, Fields};
-use common::{gzip, read_file};
+use crate::common::{gzip, read_file};
 use parquet::arrow::ArrowWriter;
 use parquet::file::properties::WriterProperties;
 use privet_formats::{InputErrorKind, open_file};
@@ -98,7 +98,7 @@ fn values_and_nested_paths() {
 fn many_row_groups_stream_in_batches_with_global_rows() {
     let data = sample_parquet(10_000, 3000);
     let dir = tempfile::tempdir().expect("temp dir");
-    let path = common::write(dir.path(), "big.parquet", &data);
+    let path = crate::common::write(dir.path(), "big.parquet", &data);
     let mut src = open_file(&path, None).expect("opens");
     let mut ids = Vec::new();
     let mut batches = 0;

@@ -1,10 +1,10 @@
 //! SQLite tables through a real database file.
 
-mod common;
+
 
 use std::path::Path;
 
-use common::drain;
+use crate::common::drain;
 use privet_formats::{DbUrl, InputErrorKind, TableSelection, open_database, parse_db_url};
 use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{ConnectOptions, Connection};
@@ -134,7 +134,7 @@ fn missing_file_is_a_fatal_error_and_is_not_created() {
 #[test]
 fn a_file_that_is_not_a_database_is_an_error() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let path = common::write(
+    let path = crate::common::write(
         dir.path(),
         "notes.db",
         b"just some text, not sqlite at all\n",

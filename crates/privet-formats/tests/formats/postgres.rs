@@ -2,9 +2,9 @@
 //! Without it the tests say why they skip, except under CI (`CI=true`),
 //! where a missing server is a failure.
 
-mod common;
 
-use common::drain;
+
+use crate::common::drain;
 use privet_formats::{InputErrorKind, TableSelection, open_database, parse_db_url};
 use sqlx::Connection;
 use sqlx::postgres::PgConnection;

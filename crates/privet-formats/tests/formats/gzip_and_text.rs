@@ -1,8 +1,8 @@
 //! Plain text, gzip around every format, truncated and corrupt gzip, binary files.
 
-mod common;
 
-use common::{drain, gzip, read_file, write};
+
+use crate::common::{drain, gzip, read_file, write};
 use privet_formats::{
     Compression, InputErrorKind, InputFormat, Position, detect_format, open_file,
 };

@@ -1,8 +1,8 @@
 //! JSON documents and NDJSON through `open_file`.
 
-mod common;
 
-use common::read_file;
+
+use crate::common::read_file;
 use privet_formats::{Batch, InputErrorKind, Position, open_file};
 
 #[test]
@@ -87,7 +87,7 @@ fn large_array_streams_in_batches_with_exact_rows() {
     }
     data.push(b']');
     let dir = tempfile::tempdir().expect("temp dir");
-    let path = common::write(dir.path(), "big.json", &data);
+    let path = crate::common::write(dir.path(), "big.json", &data);
     let mut src = open_file(&path, None).expect("opens");
     let mut batches = 0;
     let mut seen = 0u64;
@@ -136,7 +136,7 @@ fn json_named_file_of_lines_reads_as_ndjson() {
 #[test]
 fn columns_are_paths_in_first_seen_order() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let path = common::write(
+    let path = crate::common::write(
         dir.path(),
         "c.jsonl",
         b"{\"b\":1}\n{\"a\":{\"c\":2},\"b\":3}\n",

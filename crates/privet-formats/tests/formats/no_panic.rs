@@ -1,6 +1,6 @@
 //! No input makes a reader panic: random and near-valid bytes through every format.
 
-mod common;
+
 
 use privet_formats::{InputFormat, fuzz_read};
 use proptest::prelude::*;
@@ -30,13 +30,13 @@ proptest! {
     fn near_valid_text_never_panics(data in structural()) {
         for format in InputFormat::ALL {
             fuzz_read(format, &data);
-            fuzz_read(format, &common::gzip(&data));
+            fuzz_read(format, &crate::common::gzip(&data));
         }
     }
 
     #[test]
     fn cut_gzip_never_panics(data in structural(), cut in 0usize..400) {
-        let gz = common::gzip(&data);
+        let gz = crate::common::gzip(&data);
         let cut = cut.min(gz.len());
         for format in InputFormat::ALL {
             fuzz_read(format, &gz[..cut]);

@@ -1,8 +1,8 @@
 //! CSV and TSV reading through `open_file`.
 
-mod common;
 
-use common::read_file;
+
+use crate::common::read_file;
 use privet_formats::{InputErrorKind, Position, open_file};
 
 #[test]
@@ -88,7 +88,7 @@ fn unclosed_quote_does_not_panic_and_keeps_data() {
 #[test]
 fn columns_are_the_header_in_order() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let path = common::write(dir.path(), "c.csv", b"zeta,alpha,\n1,2,3\n");
+    let path = crate::common::write(dir.path(), "c.csv", b"zeta,alpha,\n1,2,3\n");
     let mut src = open_file(&path, None).expect("opens");
     assert!(src.next_batch().is_some());
     let cols: Vec<String> = src.columns().iter().map(|c| c.to_string()).collect();
@@ -102,7 +102,7 @@ fn many_rows_come_in_bounded_batches() {
         data.extend_from_slice(format!("{i}\n").as_bytes());
     }
     let dir = tempfile::tempdir().expect("temp dir");
-    let path = common::write(dir.path(), "n.csv", &data);
+    let path = crate::common::write(dir.path(), "n.csv", &data);
     let mut src = open_file(&path, None).expect("opens");
     let mut batches = 0;
     let mut expected_row = 1;
