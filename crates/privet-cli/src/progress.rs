@@ -23,7 +23,8 @@ impl Bar {
     pub(crate) fn new(enabled: bool) -> Self {
         let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
         let style = ProgressStyle::with_template(
-            "{spinner} scanning [{elapsed_precise}] [{bar:32}] {bytes}/{total_bytes} ({bytes_per_sec}, {eta})",
+            // `wide_bar` takes what the terminal has left, so the line never wraps.
+            "{spinner} scanning {bytes}/{total_bytes} [{wide_bar}] {bytes_per_sec} eta {eta}",
         )
         .map(|s| s.progress_chars("=> "))
         .unwrap_or_else(|_| ProgressStyle::default_bar());

@@ -1,9 +1,12 @@
 //! The readable terminal report.
 //!
-//! Each source is printed when it finishes: one row per type found (count,
-//! highest confidence, two masked examples) and, for tables and structured
-//! files, one row per column that holds or claims personal data. A summary
-//! line closes the report. Sources with nothing found are only counted.
+//! One block per source: one row per type found (count, highest confidence,
+//! two masked examples) and, for tables and structured files, one row per
+//! column that holds or claims personal data. Blocks are printed at the end,
+//! sorted by source name, so the report is the same whatever order parallel
+//! readers finish in; a block is a few lines, so holding them costs little.
+//! A summary line closes the report. Sources with nothing found are only
+//! counted.
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -25,7 +28,7 @@ struct TypeTotal {
 pub struct TableSink<'w> {
     out: Box<dyn Write + 'w>,
     current: BTreeMap<String, BTreeMap<PiiType, TypeTotal>>,
-    printed_any: bool,
+    blocks: BTreeMap<String, String>,
 }
 
 impl<'w> TableSink<'w> {
@@ -34,7 +37,7 @@ impl<'w> TableSink<'w> {
         TableSink {
             out,
             current: BTreeMap::new(),
-            printed_any: false,
+            blocks: BTreeMap::new(),
         }
     }
 }
@@ -158,11 +161,7 @@ impl Sink for TableSink<'_> {
         if totals.is_empty() && column_rows.len() <= 1 {
             return Ok(());
         }
-        if self.printed_any {
-            writeln!(self.out)?;
-        }
-        self.printed_any = true;
-        writeln!(self.out, "{source}")?;
+        let mut block = format!("{source}\n");
         if !totals.is_empty() {
             let mut rows = vec![
                 ["TYPE", "COUNT", "CONFIDENCE", "EXAMPLES"]
@@ -177,14 +176,15 @@ impl Sink for TableSink<'_> {
                     t.examples.join(", "),
                 ]);
             }
-            write!(self.out, "{}", render(&rows, &[1, 2], "  "))?;
+            block.push_str(&render(&rows, &[1, 2], "  "));
         }
         if column_rows.len() > 1 {
             if !totals.is_empty() {
-                writeln!(self.out)?;
+                block.push('\n');
             }
-            write!(self.out, "{}", render(&column_rows, &[2, 3], "  "))?;
+            block.push_str(&render(&column_rows, &[2, 3], "  "));
         }
+        self.blocks.insert(source.to_owned(), block);
         Ok(())
     }
 
@@ -193,8 +193,8 @@ impl Sink for TableSink<'_> {
     }
 
     fn finish(&mut self, summary: &ScanSummary) -> io::Result<()> {
-        if self.printed_any {
-            writeln!(self.out)?;
+        for block in self.blocks.values() {
+            writeln!(self.out, "{block}")?;
         }
         let by_type: Vec<String> = PiiType::ALL
             .iter()
