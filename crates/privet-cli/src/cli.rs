@@ -27,7 +27,9 @@ pub(crate) enum Command {
 
 /// Arguments of `privet scan`.
 #[derive(Debug, Args)]
-#[command(after_help = "EXIT STATUS:\n  0  scan finished (findings or not)\n  2  an input could not be read, or the command line is wrong\n  3  --fail-on found data of a gated type\n\nEXAMPLES:\n  privet scan ./exports\n  privet scan --format jsonl app.log.gz\n  privet scan --fail-on card_number,us_ssn logs/\n  privet scan sqlite://shop.db --table customers --full\n  privet scan 'postgres://scanner@db.internal/shop' --format json")]
+#[command(
+    after_help = "EXIT STATUS:\n  0  scan finished (findings or not)\n  2  an input could not be read, or the command line is wrong\n  3  --fail-on found data of a gated type\n\nEXAMPLES:\n  privet scan ./exports\n  privet scan --format jsonl app.log.gz\n  privet scan --fail-on card_number,us_ssn logs/\n  privet scan sqlite://shop.db --table customers --full\n  privet scan 'postgres://scanner@db.internal/shop' --format json"
+)]
 pub(crate) struct ScanArgs {
     /// Files, folders (walked recursively), `sqlite://FILE` or `postgres://...` URLs.
     #[arg(required = true, value_name = "INPUT")]

@@ -48,10 +48,8 @@ pub(crate) fn run(args: ScanArgs) -> anyhow::Result<Status> {
     };
     let mut sink = sink::for_format(args.format, out);
     let bar = Bar::new(!args.quiet);
-    let mut report_problem = |p: &privet_scan::Problem| {
-        let level = if p.counts_as_failure { "error" } else { "note" };
-        eprintln!("privet: {level}: {}", p.message);
-    };
+    let mut shown = ProblemPrinter::default();
+    let mut report_problem = |p: &privet_scan::Problem| shown.print(p);
     let summary = match privet_scan::run(
         &specs,
         &detector,
@@ -67,6 +65,7 @@ pub(crate) fn run(args: ScanArgs) -> anyhow::Result<Status> {
         }
         Err(err) => return Err(err).context("scan failed"),
     };
+    shown.print_hidden_counts();
 
     let tripped = args.fail_on.as_ref().is_some_and(|gate| {
         privet_types::PiiType::ALL
@@ -80,4 +79,35 @@ pub(crate) fn run(args: ScanArgs) -> anyhow::Result<Status> {
     } else {
         Status::Ok
     })
+}
+
+/// Problems printed per source before the rest are only counted: a file with
+/// a million malformed rows should not bury the terminal.
+const PROBLEMS_SHOWN_PER_SOURCE: u64 = 10;
+
+/// Prints input problems to stderr, at most a few per source.
+#[derive(Default)]
+struct ProblemPrinter {
+    per_source: std::collections::BTreeMap<String, u64>,
+}
+
+impl ProblemPrinter {
+    fn print(&mut self, p: &privet_scan::Problem) {
+        let seen = self.per_source.entry(p.source.clone()).or_default();
+        *seen += 1;
+        if *seen <= PROBLEMS_SHOWN_PER_SOURCE {
+            let level = if p.counts_as_failure { "error" } else { "note" };
+            eprintln!("privet: {level}: {}", p.message);
+        }
+    }
+
+    fn print_hidden_counts(&self) {
+        for (source, seen) in &self.per_source {
+            if let Some(hidden) = seen.checked_sub(PROBLEMS_SHOWN_PER_SOURCE)
+                && hidden > 0
+            {
+                eprintln!("privet: error: {source}: {hidden} more problems not shown");
+            }
+        }
+    }
 }

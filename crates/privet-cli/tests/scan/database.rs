@@ -54,22 +54,28 @@ fn sqlite_tables_are_scanned_sampled_and_selected() {
     assert_eq!(code, 0, "{stderr}");
     let emails = findings.iter().filter(|f| f["type"] == "email").count();
     assert_eq!(emails, ROWS + 1, "{stderr}");
-    assert!(findings.iter().any(|f| f["path"]
-        .as_str()
-        .is_some_and(|p| p.ends_with("shop.db#notes"))));
+    assert!(findings.iter().any(|f| {
+        f["path"]
+            .as_str()
+            .is_some_and(|p| p.ends_with("shop.db#notes"))
+    }));
     assert!(
         !findings.iter().any(|f| f["column"] == "order_ref"),
         "order refs are not cards"
     );
-    assert!(findings
-        .iter()
-        .any(|f| f["type"] == "person_name" && f["column"] == "full_name"));
+    assert!(
+        findings
+            .iter()
+            .any(|f| f["type"] == "person_name" && f["column"] == "full_name")
+    );
 
     let (findings, _, _) = scan_jsonl(&["--sample", "10", "--table", "customers", &url]);
     assert_eq!(findings.iter().filter(|f| f["type"] == "email").count(), 10);
-    assert!(findings.iter().all(|f| f["path"]
-        .as_str()
-        .is_some_and(|p| p.ends_with("#customers"))));
+    assert!(findings.iter().all(|f| {
+        f["path"]
+            .as_str()
+            .is_some_and(|p| p.ends_with("#customers"))
+    }));
 }
 
 #[test]
@@ -123,7 +129,9 @@ fn postgres_tables_are_scanned() {
         ROWS
     );
     assert!(!findings.iter().any(|f| f["column"] == "order_ref"));
-    assert!(findings.iter().all(|f| f["path"]
-        .as_str()
-        .is_some_and(|p| !p.contains("privet:privet@"))));
+    assert!(findings.iter().all(|f| {
+        f["path"]
+            .as_str()
+            .is_some_and(|p| !p.contains("privet:privet@"))
+    }));
 }

@@ -22,7 +22,10 @@ fn a_malformed_csv_row_is_named_and_the_other_rows_scanned() {
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("bad.csv"), "{stderr}");
     assert!(stderr.contains("row 2"), "{stderr}");
-    assert!(!stderr.contains("unexpected"), "cell contents leaked: {stderr}");
+    assert!(
+        !stderr.contains("unexpected"),
+        "cell contents leaked: {stderr}"
+    );
     let rows: Vec<u64> = findings.iter().filter_map(|f| f["row"].as_u64()).collect();
     assert_eq!(rows, [1, 3]);
 }
@@ -34,7 +37,10 @@ fn a_bad_ndjson_line_is_named_and_the_rest_scanned() {
     let path = write(dir.path(), "events.ndjson", nd);
     let (findings, stderr, code) = scan_jsonl(&[&path]);
     assert_eq!(code, 2);
-    assert!(stderr.contains("events.ndjson") && stderr.contains("line 2"), "{stderr}");
+    assert!(
+        stderr.contains("events.ndjson") && stderr.contains("line 2"),
+        "{stderr}"
+    );
     assert_eq!(findings.len(), 2, "{findings:?}");
 }
 
@@ -78,7 +84,9 @@ fn invalid_utf8_is_reported_and_the_valid_parts_scanned() {
     assert!(stderr.contains("mixed.log"), "{stderr}");
     assert!(stderr.contains("line 2"), "{stderr}");
     assert!(
-        findings.iter().any(|f| f["type"] == "email" && f["line"] == 3),
+        findings
+            .iter()
+            .any(|f| f["type"] == "email" && f["line"] == 3),
         "{findings:?}"
     );
 }
@@ -89,7 +97,16 @@ fn strict_stops_at_the_first_error() {
     let bad = write(dir.path(), "a.csv", "id,email\n1,x,y\n");
     let good = write(dir.path(), "b.log", format!("{EMAIL}\n"));
     let out = privet()
-        .args(["scan", "--strict", "--threads", "1", "--format", "jsonl", &bad, &good])
+        .args([
+            "scan",
+            "--strict",
+            "--threads",
+            "1",
+            "--format",
+            "jsonl",
+            &bad,
+            &good,
+        ])
         .output()
         .expect("runs");
     assert_eq!(out.status.code(), Some(2));
@@ -124,4 +141,25 @@ fn nothing_panics_on_a_folder_of_junk() {
     for name in ["a.json", "b.parquet", "d.gz"] {
         assert!(stderr.contains(name), "{name} not named: {stderr}");
     }
+}
+
+#[test]
+fn a_flood_of_bad_rows_is_summarised_not_dumped() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut csv = String::from("id,email\n");
+    for i in 0..500 {
+        csv.push_str(&format!("{i},a,b,c\n"));
+    }
+    let path = write(dir.path(), "flood.csv", csv);
+    let (_, stderr, code) = scan_jsonl(&[&path]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        stderr.lines().filter(|l| l.contains("row ")).count(),
+        10,
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("flood.csv: 490 more problems not shown"),
+        "{stderr}"
+    );
 }

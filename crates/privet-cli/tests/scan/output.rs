@@ -79,10 +79,7 @@ fn masked_examples_reveal_at_most_the_last_four_card_digits() {
 fn table_output_lists_types_counts_and_masked_examples() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = write(dir.path(), "t.log", ticket_log());
-    let out = privet()
-        .args(["scan", &path])
-        .output()
-        .expect("runs");
+    let out = privet().args(["scan", &path]).output().expect("runs");
     assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8(out.stdout).expect("utf-8");
     assert!(text.contains("TYPE"), "{text}");
