@@ -118,13 +118,7 @@ fn scan_fields(
     }
 }
 
-fn finding(
-    name: &str,
-    location: Location,
-    m: &Match,
-    raw: &[u8],
-    show_values: bool,
-) -> Finding {
+fn finding(name: &str, location: Location, m: &Match, raw: &[u8], show_values: bool) -> Finding {
     let text = String::from_utf8_lossy(raw);
     Finding {
         path: name.to_owned(),

@@ -95,7 +95,11 @@ impl Sink for JsonSink<'_> {
         self.out.write_all(b",\"problems\":")?;
         serde_json::to_writer(&mut self.out, &self.problems)?;
         if self.problems_dropped > 0 {
-            write!(self.out, ",\"problems_not_listed\":{}", self.problems_dropped)?;
+            write!(
+                self.out,
+                ",\"problems_not_listed\":{}",
+                self.problems_dropped
+            )?;
         }
         self.out.write_all(b",\"summary\":")?;
         serde_json::to_writer(&mut self.out, &summary_value(summary))?;

@@ -176,7 +176,10 @@ mod tests {
     #[test]
     fn uris_escape_spaces_and_keep_separators() {
         assert_eq!(uri("logs/app 1.log"), "logs/app%201.log");
-        assert_eq!(uri("sqlite://shop.db#customers"), "sqlite://shop.db#customers");
+        assert_eq!(
+            uri("sqlite://shop.db#customers"),
+            "sqlite://shop.db#customers"
+        );
         assert_eq!(uri(r"C:\data\x.csv"), "C:/data/x.csv");
     }
 }

@@ -89,9 +89,11 @@ fn verdict_text(verdict: Verdict) -> &'static str {
 
 fn column_rows(columns: &[ColumnReport]) -> Vec<Vec<String>> {
     let mut rows = vec![
-        ["COLUMN", "TYPE", "MATCHED", "SHARE", "HEADER", "VERDICT", "EXAMPLES"]
-            .map(String::from)
-            .to_vec(),
+        [
+            "COLUMN", "TYPE", "MATCHED", "SHARE", "HEADER", "VERDICT", "EXAMPLES",
+        ]
+        .map(String::from)
+        .to_vec(),
     ];
     for c in columns {
         let s = &c.summary;
