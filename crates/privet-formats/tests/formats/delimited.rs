@@ -1,7 +1,5 @@
 //! CSV and TSV reading through `open_file`.
 
-
-
 use crate::common::read_file;
 use privet_formats::{InputErrorKind, Position, open_file};
 

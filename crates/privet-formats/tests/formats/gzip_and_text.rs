@@ -1,7 +1,5 @@
 //! Plain text, gzip around every format, truncated and corrupt gzip, binary files.
 
-
-
 use crate::common::{drain, gzip, read_file, write};
 use privet_formats::{
     Compression, InputErrorKind, InputFormat, Position, detect_format, open_file,

@@ -1,7 +1,5 @@
 //! JSON documents and NDJSON through `open_file`.
 
-
-
 use crate::common::read_file;
 use privet_formats::{Batch, InputErrorKind, Position, open_file};
 

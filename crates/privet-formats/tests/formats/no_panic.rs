@@ -1,7 +1,5 @@
 //! No input makes a reader panic: random and near-valid bytes through every format.
 
-
-
 use privet_formats::{InputFormat, fuzz_read};
 use proptest::prelude::*;
 

@@ -1,16 +1,14 @@
 //! Parquet files written with the arrow writer, then read back.
 
-
-
 use std::sync::Arc;
 
+use crate::common::{gzip, read_file};
 use arrow_array::builder::{ListBuilder, StringBuilder, StructBuilder};
 use arrow_array::{
     ArrayRef, BooleanArray, Date32Array, Float64Array, Int64Array, RecordBatch, StringArray,
     StructArray, TimestampMicrosecondArray,
 };
 use arrow_schema::{DataType, Field, Fields};
-use crate::common::{gzip, read_file};
 use parquet::arrow::ArrowWriter;
 use parquet::file::properties::WriterProperties;
 use privet_formats::{InputErrorKind, open_file};

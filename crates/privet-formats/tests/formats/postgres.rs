@@ -2,8 +2,6 @@
 //! Without it the tests say why they skip, except under CI (`CI=true`),
 //! where a missing server is a failure.
 
-
-
 use crate::common::drain;
 use privet_formats::{InputErrorKind, TableSelection, open_database, parse_db_url};
 use sqlx::Connection;

@@ -1,7 +1,5 @@
 //! SQLite tables through a real database file.
 
-
-
 use std::path::Path;
 
 use crate::common::drain;
