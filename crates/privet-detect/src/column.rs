@@ -167,10 +167,10 @@ fn word(w: &str, prev: Option<&str>, next: Option<&str>) -> Word {
         | "code" | "last4" => Word::Identifier,
         "city" | "town" | "country" | "state" | "province" | "region" | "county" | "zip"
         | "zipcode" | "postal" | "postcode" | "company" | "organization" | "organisation"
-        | "employer" | "product" | "category" | "currency" | "language" | "locale"
-        | "timezone" | "tz" | "gender" | "title" | "department" | "role" | "plan" | "tier"
-        | "source" | "channel" | "segment" | "color" | "colour" | "brand" | "type" | "kind"
-        | "label" | "description" | "comment" | "level" => Word::Attribute,
+        | "employer" | "product" | "category" | "currency" | "language" | "locale" | "timezone"
+        | "tz" | "gender" | "title" | "department" | "role" | "plan" | "tier" | "source"
+        | "channel" | "segment" | "color" | "colour" | "brand" | "type" | "kind" | "label"
+        | "description" | "comment" | "level" => Word::Attribute,
         _ => Word::Neutral,
     }
 }

@@ -6,7 +6,7 @@
 //! automaton; hits must sit on word boundaries so that "tin" does not fire
 //! inside "setting" nor "ip" inside "ship".
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use privet_types::PiiType;
 
 /// How far before a candidate the engine looks for context words.
@@ -191,7 +191,10 @@ impl ContextScanner {
     pub(crate) fn new() -> Result<ContextScanner, aho_corasick::BuildError> {
         let ac = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
-            .match_kind(MatchKind::Standard)
+            // Leftmost-longest: "date of birth" and "telephone" win over the
+            // shorter keywords inside them; a DFA since windows are tiny and many.
+            .match_kind(MatchKind::LeftmostLongest)
+            .kind(Some(AhoCorasickKind::DFA))
             .build(KEYWORDS.iter().map(|(k, _)| k))?;
         Ok(ContextScanner {
             ac,
@@ -208,7 +211,7 @@ impl ContextScanner {
         if window.is_empty() {
             return ctx;
         }
-        for hit in self.ac.find_overlapping_iter(window) {
+        for hit in self.ac.find_iter(window) {
             let (s, e) = (hit.start(), hit.end());
             let first = window[s];
             let last = window[e - 1];

@@ -3,7 +3,6 @@
 
 use privet_types::{Match, PiiType};
 use regex_automata::meta::Regex;
-use regex_automata::util::syntax;
 use regex_automata::{Anchored, Input, PatternID};
 
 use crate::address::AddressFinder;
@@ -47,6 +46,8 @@ pub struct Detector {
     kinds: Vec<Kind>,
     /// Phone patterns, tried anchored where another numeric candidate failed.
     phone_patterns: Vec<PatternID>,
+    /// The bare digit-run pattern, tried where an international candidate failed.
+    digit_run: Option<PatternID>,
     context: ContextScanner,
     names: NameFinder,
     address: AddressFinder,
@@ -71,9 +72,12 @@ impl Detector {
             return Err(DetectError::Confidence(config.min_confidence));
         }
         let enabled = TypeSet::of(&config.types);
+        if enabled.has(PiiType::Phone) {
+            phone::widen_metadata_cache();
+        }
         let (kinds, sources): (Vec<Kind>, Vec<String>) = patterns::all()
             .into_iter()
-            .filter(|(kind, _)| enabled.has(kind.ty()))
+            .filter(|(kind, _)| kind.enabled_by(|t| enabled.has(t)))
             .unzip();
         let regex = if sources.is_empty() {
             None
@@ -85,13 +89,18 @@ impl Detector {
         let phone_patterns = kinds
             .iter()
             .enumerate()
-            .filter(|(_, k)| matches!(k, Kind::PhoneNational | Kind::Bare10))
+            .filter(|(_, k)| matches!(k, Kind::PhoneNational))
             .filter_map(|(i, _)| PatternID::new(i).ok())
             .collect();
+        let digit_run = kinds
+            .iter()
+            .position(|k| *k == Kind::DigitRun)
+            .and_then(|i| PatternID::new(i).ok());
         Ok(Detector {
             regex,
             kinds,
             phone_patterns,
+            digit_run,
             context,
             names: NameFinder::new(),
             address: AddressFinder::new(),
@@ -145,9 +154,11 @@ impl Detector {
         if let Some(regex) = &self.regex {
             for m in regex.find_iter(hay) {
                 let kind = self.kinds[m.pattern().as_usize()];
-                if let Some(found) = self.judge(kind, hay, m.start(), m.end(), hint) {
-                    out.push(found);
-                } else if let Some(found) = self.fallback(regex, kind, hay, m.start(), m.end(), hint)
+                let judged = self.judge(kind, hay, m.start(), m.end(), hint);
+                if judged.is_some_and(|f| f.confidence >= self.min_confidence) {
+                    out.extend(judged);
+                } else if let Some(found) =
+                    self.fallback(regex, kind, hay, m.start(), m.end(), hint)
                 {
                     out.push(found);
                 }
@@ -176,6 +187,15 @@ impl Detector {
         hint: Option<FieldHint>,
     ) -> Option<Match> {
         match kind {
+            // Versions (`13.10.5.925`) have one-digit parts; dotted phone
+            // numbers are written in pairs or longer groups.
+            Kind::Ipv4
+                if hay[start..end]
+                    .split(|&b| b == b'.')
+                    .any(|part| part.len() < 2) =>
+            {
+                None
+            }
             Kind::Ipv4 => self.phone_patterns.iter().find_map(|&pid| {
                 let input = Input::new(hay)
                     .range(start..)
@@ -183,6 +203,15 @@ impl Detector {
                 let m = regex.search(&input)?;
                 self.judge(self.kinds[pid.as_usize()], hay, m.start(), m.end(), hint)
             }),
+            // "00" opens an international number but also a bare SSN or id.
+            Kind::PhoneIntl => {
+                let pid = self.digit_run?;
+                let input = Input::new(hay)
+                    .range(start..)
+                    .anchored(Anchored::Pattern(pid));
+                let m = regex.search(&input)?;
+                self.judge(Kind::DigitRun, hay, m.start(), m.end(), hint)
+            }
             Kind::SecretPair | Kind::PasswordPair => {
                 let (s, _) = secret::pair_value(&hay[start..end])?;
                 let m = regex.search(&Input::new(hay).range(start + s..end))?;
@@ -225,16 +254,30 @@ impl Detector {
             })
         };
         match kind {
-            Kind::PemBlock => at(start, end, 0.99),
-            Kind::AwsKey => at(start, end, 0.95),
-            Kind::GithubToken | Kind::StripeKey => at(start, end, 0.97),
-            Kind::SlackToken => at(start, end, 0.93),
-            Kind::GoogleKey => {
-                let clean = hay
-                    .get(end)
-                    .is_none_or(|b| !(b.is_ascii_alphanumeric() || *b == b'_' || *b == b'-'));
-                if clean { at(start, end, 0.93) } else { None }
+            Kind::DigitRun => {
+                let by_length = match span.len() {
+                    9 => Kind::Bare9,
+                    10 | 11 => Kind::Bare10,
+                    13..=19 => Kind::CardCompact,
+                    _ => return None,
+                };
+                if !self.enabled.has(by_length.ty()) {
+                    return None;
+                }
+                self.judge(by_length, hay, start, end, hint)
             }
+            Kind::PemBlock => at(start, end, 0.99),
+            Kind::AwsKey if span.len() == 20 => at(start, end, 0.95),
+            Kind::GithubToken if span.len() >= 40 => at(start, end, 0.97),
+            Kind::StripeKey if span.len() >= 24 => at(start, end, 0.97),
+            Kind::SlackToken if span.len() >= 15 => at(start, end, 0.93),
+            Kind::GoogleKey if span.len() == 39 => at(start, end, 0.93),
+            Kind::AwsKey
+            | Kind::GithubToken
+            | Kind::StripeKey
+            | Kind::SlackToken
+            | Kind::GoogleKey => None,
+            Kind::OpenAiKey if span.len() < 23 || span.len() > 210 => None,
             Kind::OpenAiKey => {
                 let body = &span[3..];
                 if secret::random_looking(body) {
@@ -378,12 +421,22 @@ impl Detector {
                 if kind == Kind::PhoneIntl && start > 0 && hay[start - 1].is_ascii_alphanumeric() {
                     return None;
                 }
+                // Fewer than 7 digits is never a number (nor is any prefix).
+                if span.iter().filter(|b| b.is_ascii_digit()).count() < 7 {
+                    return None;
+                }
+                let ctx = self.context(hay, start, hint);
+                // In free text nothing raises a match later, so a candidate
+                // that stays under the threshold even if the metadata
+                // validated it is dropped without asking libphonenumber.
+                if hint.is_none() && phone_ceiling(span, &ctx) < self.min_confidence {
+                    return None;
+                }
                 let found = phone::check(span)?;
                 let end = start + found.len;
                 if continues_run(hay, start, end) {
                     return None;
                 }
-                let ctx = self.context(hay, start, hint);
                 let mut conf: f32 = match (found.plan, found.international, found.formatted) {
                     (Plan::Valid, true, _) => 0.9,
                     (Plan::Valid, false, true) => 0.8,
@@ -421,10 +474,8 @@ impl Detector {
             return;
         }
         match hint.evidence {
-            Some(PiiType::UsSsn) => {
-                if ssn::check(v).is_some() {
-                    push(out, PiiType::UsSsn, 0.95);
-                }
+            Some(PiiType::UsSsn) if ssn::check(v).is_some() => {
+                push(out, PiiType::UsSsn, 0.95);
             }
             Some(PiiType::Phone) => {
                 if let Some(p) = phone::check(v).filter(|p| p.len == v.len()) {
@@ -432,15 +483,11 @@ impl Detector {
                     push(out, PiiType::Phone, conf);
                 }
             }
-            Some(PiiType::CardNumber) => {
-                if card::check(v).is_some() {
-                    push(out, PiiType::CardNumber, 0.97);
-                }
+            Some(PiiType::CardNumber) if card::check(v).is_some() => {
+                push(out, PiiType::CardNumber, 0.97);
             }
-            Some(PiiType::IpAddress) => {
-                if ip::check_v4(v) || ip::check_v6(v).is_some() {
-                    push(out, PiiType::IpAddress, 0.97);
-                }
+            Some(PiiType::IpAddress) if ip::check_v4(v) || ip::check_v6(v).is_some() => {
+                push(out, PiiType::IpAddress, 0.97);
             }
             Some(PiiType::DateOfBirth) => {
                 let date_part = date_prefix(v);
@@ -471,12 +518,10 @@ impl Detector {
                     push(out, PiiType::StreetAddress, 0.7);
                 }
             }
-            Some(PiiType::Secret) => {
-                if secret::password_value(v) {
-                    push(out, PiiType::Secret, 0.9);
-                }
+            Some(PiiType::Secret) if secret::password_value(v) => {
+                push(out, PiiType::Secret, 0.9);
             }
-            Some(PiiType::Email | PiiType::Url | PiiType::Iban) => {}
+            Some(_) => {}
             None if !hint.negative && !hint.attribute => {
                 if self.enabled.has(PiiType::PersonName)
                     && let Some(c) = self.names.score_value(v)
@@ -548,6 +593,30 @@ pub(crate) fn resolve_overlaps(out: &mut Vec<Match>, base: usize) {
         keep += 1;
     }
     out.truncate(keep);
+}
+
+/// The highest confidence a phone candidate can score with its context: the
+/// one it would get if libphonenumber validated it. Trimmed prefixes share
+/// its start (so its international form) and are formatted at most as much.
+fn phone_ceiling(span: &[u8], ctx: &Context) -> f32 {
+    let international = span.first() == Some(&b'+') || span.starts_with(b"00");
+    let formatted = span.iter().any(|b| !b.is_ascii_digit() && *b != b'+');
+    let base: f32 = if international {
+        0.9
+    } else if formatted {
+        0.8
+    } else {
+        0.4
+    };
+    let ty = PiiType::Phone;
+    let conf = if ctx.supports(ty, WINDOW) {
+        base + 0.3
+    } else if ctx.identifier_for(ty) {
+        base - 0.4
+    } else {
+        base
+    };
+    conf.min(0.99)
 }
 
 /// True when the candidate is part of a longer dotted or dashed digit run

@@ -53,6 +53,12 @@ pub enum DetectError {
     Pattern(String),
 }
 
+/// The candidate patterns of every type, in priority order.
+#[doc(hidden)]
+pub fn candidate_patterns() -> Vec<String> {
+    patterns::all().into_iter().map(|(_, p)| p).collect()
+}
+
 /// The candidate patterns of every type as one bare regex, without
 /// validation: the baseline the throughput example compares against.
 #[doc(hidden)]

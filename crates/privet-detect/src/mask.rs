@@ -65,7 +65,7 @@ fn keep_last_digits(value: &str, keep: usize, regroup: bool) -> String {
     let mut seen = 0usize;
     for c in value.chars() {
         if c.is_ascii_digit() {
-            if regroup && compact && seen > 0 && seen % 4 == 0 {
+            if regroup && compact && seen > 0 && seen.is_multiple_of(4) {
                 out.push(' ');
             }
             seen += 1;

@@ -113,7 +113,25 @@ fn positives() {
             "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
         ),
     ];
-    for (text, ty, value) in cases {
+    let more: &[(&str, PiiType, &str)] = &[
+        (
+            "aws_access_key_id=AKIAIOSFODNN7EXAMPLE",
+            Secret,
+            "AKIAIOSFODNN7EXAMPLE",
+        ),
+        (
+            "aws_secret_access_key=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+            Secret,
+            "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+        ),
+        ("db_password=p@ss&&w0rd&next=/", Secret, "p@ss&&w0rd"),
+        ("tel 03.87.89.15.03", Phone, "03.87.89.15.03"),
+        ("meu telefone (31) 96138-4522", Phone, "(31) 96138-4522"),
+        ("Berlin 0221/2029568", Phone, "0221/2029568"),
+        ("SSN: 002183142", UsSsn, "002183142"),
+        ("Date of birth: 1990-06-13", DateOfBirth, "1990-06-13"),
+    ];
+    for (text, ty, value) in cases.iter().chain(more) {
         assert!(
             has(text, *ty, value),
             "{text:?}: want {ty} {value:?}, got {:?}",
@@ -156,6 +174,8 @@ fn hard_negatives() {
         ("IBAN DE89 3704 0044 0532 0130 01", Iban),
         ("jane..doe@example.com", Email),
         ("at 192.168.001.001", IpAddress),
+        ("the app (version 13.10.5.925) crashes", Phone),
+        ("built 2025-07-30 00:24:54", Phone),
     ];
     for (text, ty) in cases {
         assert!(
@@ -170,6 +190,10 @@ fn hard_negatives() {
 fn bare_numbers_need_context() {
     assert!(none_of("value 123456789 here", PiiType::UsSsn));
     assert!(has("SSN 123456789", PiiType::UsSsn, "123456789"));
+    // A birth keyword labels the nearest date only.
+    let text = "Date of birth: 1990-06-13 / account created 19 August 2022";
+    assert!(has(text, PiiType::DateOfBirth, "1990-06-13"));
+    assert!(!has(text, PiiType::DateOfBirth, "19 August 2022"));
     // An unformatted 10-digit number without phone words stays below threshold.
     assert!(none_of("count 4155550134 rows", PiiType::Phone));
 }
@@ -386,4 +410,36 @@ proptest! {
     fn detect_on_texty_input(s in "[ -~\n]{0,300}") {
         crate::fuzz_detect(s.as_bytes());
     }
+}
+
+#[test]
+fn detector_is_shareable_across_threads() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Detector>();
+    let d = detector();
+    std::thread::scope(|s| {
+        for _ in 0..2 {
+            s.spawn(|| {
+                let mut out = Vec::new();
+                d.detect(b"SSN 123-45-6789, call +1 (415) 555-0134", &mut out);
+                assert_eq!(out.len(), 2);
+            });
+        }
+    });
+}
+
+#[test]
+fn phone_ceiling_bounds_every_verdict() {
+    // The ceiling is what a validated number would score; bare national
+    // digit runs only pass with a phone keyword before them.
+    let plain = Context::EMPTY;
+    let labelled = Context::EMPTY.with(PiiType::Phone);
+    assert!(phone_ceiling(b"4155550134", &plain) < 0.5);
+    assert!(phone_ceiling(b"4155550134", &labelled) >= 0.5);
+    assert!(phone_ceiling(b"415-555-0134", &plain) >= 0.8);
+    assert!(phone_ceiling(b"+14155550134", &plain) >= 0.9);
+    assert!(phone_ceiling(b"0044 20 7946 0958", &plain) >= 0.9);
+    assert!(has("phone 4155550134", PiiType::Phone, "4155550134"));
+    assert!(none_of("ref 4155550134", PiiType::Phone));
+    assert!(has("call 07700 900123 now", PiiType::Phone, "07700 900123"));
 }

@@ -99,7 +99,9 @@ pub(crate) fn days_in_month(year: u32, month: u32) -> u32 {
     match month {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
         4 | 6 | 9 | 11 => 30,
-        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 if (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400) => {
+            29
+        }
         2 => 28,
         _ => 0,
     }
@@ -149,6 +151,10 @@ pub(crate) fn followed_by_time(after: &[u8]) -> bool {
 }
 
 /// The current calendar year (UTC), for the plausible birth-year range.
+///
+/// Read once when a detector is built. privet-types has no `Clock` yet; a
+/// year boundary crossed during one scan only widens the range by a year.
+#[allow(clippy::disallowed_methods)]
 pub(crate) fn current_year() -> u32 {
     let days = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)

@@ -32,7 +32,7 @@ fn next_parameter(value: &[u8]) -> Option<usize> {
 /// A value that looks like a real generated key or token rather than a word,
 /// a placeholder or a reference to one.
 pub(crate) fn random_looking(value: &[u8]) -> bool {
-    if value.len() < 16 || placeholder(value) {
+    if !(16..=256).contains(&value.len()) || placeholder(value) {
         return false;
     }
     let has_digit = value.iter().any(u8::is_ascii_digit);
@@ -42,7 +42,7 @@ pub(crate) fn random_looking(value: &[u8]) -> bool {
 
 /// A password value that is not empty, masked, a placeholder or a variable.
 pub(crate) fn password_value(value: &[u8]) -> bool {
-    value.len() >= 4 && !placeholder(value)
+    (4..=128).contains(&value.len()) && !placeholder(value)
 }
 
 fn placeholder(value: &[u8]) -> bool {

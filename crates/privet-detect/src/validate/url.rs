@@ -5,9 +5,7 @@
 pub(crate) fn check(span: &[u8]) -> Option<usize> {
     let mut end = span.len();
     loop {
-        let Some(&last) = span[..end].last() else {
-            return None;
-        };
+        let &last = span[..end].last()?;
         let trim = match last {
             b'.' | b',' | b';' | b':' | b'!' | b'?' | b'\'' | b'"' | b'*' => true,
             // A closing bracket belongs to the URL only if it closes one inside it.
