@@ -17,15 +17,8 @@ const SEED: u64 = 20_240_601;
 const RECORDS: usize = 4_000;
 const CSV_ROWS: usize = 1_000;
 
-const STRICT: [PiiType; 7] = [
-    PiiType::Email,
-    PiiType::Phone,
-    PiiType::CardNumber,
-    PiiType::UsSsn,
-    PiiType::Iban,
-    PiiType::IpAddress,
-    PiiType::Url,
-];
+/// The validated types are held to 0.97; the others below to 0.85.
+const STRICT: [PiiType; 7] = privet_testkit::eval::STRUCTURED;
 const LENIENT: [PiiType; 3] = [
     PiiType::PersonName,
     PiiType::StreetAddress,
