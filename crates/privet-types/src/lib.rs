@@ -6,11 +6,26 @@
 //! (terminal table, JSON, JSONL, SARIF) speaks in these terms, so the canonical
 //! type names here are a public contract: `privet scan --format jsonl` prints
 //! them, and CI gates (`--fail-on card_number`) parse them.
+//!
+//! It also holds the data-category taxonomy ([`Category`], [`mask_value`]),
+//! the source of time ([`Clock`]) and the access policy read from privet.toml
+//! ([`Policy`]).
 
 #![forbid(unsafe_code)]
 
+mod category;
+mod clock;
 mod finding;
+mod mask;
 mod pii_type;
+pub mod policy;
 
+pub use category::{
+    BUILTIN_CATEGORIES, Category, CategoryName, InvalidCategoryName, Sensitivity,
+    UnknownSensitivity, builtin_category, category_for,
+};
+pub use clock::{Clock, ManualClock, SystemClock};
 pub use finding::{Finding, Location, Match};
+pub use mask::{MaskStyle, UnknownMaskStyle, mask_value};
 pub use pii_type::{PiiType, UnknownPiiType};
+pub use policy::{AccessRequest, ConsentState, Decision, DenyReason, Policy, PolicyError};

@@ -1,0 +1,185 @@
+//! The access decision: a pure function of the policy and the request.
+
+use std::fmt;
+
+use super::Policy;
+use super::model::{PatternSpecificity, RuleDecision};
+use crate::category::Sensitivity;
+
+/// What the subject has said about processing for the requested purpose.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ConsentState {
+    /// Consent is given and not withdrawn.
+    Granted,
+    /// Consent was given and later withdrawn.
+    Withdrawn,
+    /// There is no record either way.
+    Unknown,
+}
+
+/// One read of one category, as the policy sees it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AccessRequest<'a> {
+    /// The caller's role.
+    pub role: &'a str,
+    /// The purpose the caller names for this read.
+    pub purpose: &'a str,
+    /// The data category read.
+    pub category: &'a str,
+    /// The subject's consent for `purpose`.
+    pub consent: ConsentState,
+    /// Whether the caller's privacy training is current.
+    pub trained: bool,
+}
+
+/// The outcome of [`Policy::decide`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Decision {
+    /// Show the value in clear.
+    Allow,
+    /// Show the value masked in its category's style.
+    Mask,
+    /// Withhold the value.
+    Deny(DenyReason),
+}
+
+/// Why a read was denied.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DenyReason {
+    /// The purpose is not declared in the policy.
+    UnknownPurpose,
+    /// The role is not declared in the policy.
+    UnknownRole,
+    /// The category is neither built in nor declared.
+    UnknownCategory,
+    /// The purpose needs consent and the subject has not granted it.
+    ConsentRequired,
+    /// The category is special and the caller's training is not current.
+    TrainingRequired,
+    /// No rule covers this role, purpose and category.
+    NoRule,
+    /// The most specific rule says deny.
+    DeniedByRule,
+}
+
+impl DenyReason {
+    /// Every reason.
+    pub const ALL: [DenyReason; 7] = [
+        DenyReason::UnknownPurpose,
+        DenyReason::UnknownRole,
+        DenyReason::UnknownCategory,
+        DenyReason::ConsentRequired,
+        DenyReason::TrainingRequired,
+        DenyReason::NoRule,
+        DenyReason::DeniedByRule,
+    ];
+
+    /// A stable snake_case code for APIs, metrics and the audit log.
+    pub const fn code(self) -> &'static str {
+        match self {
+            DenyReason::UnknownPurpose => "unknown_purpose",
+            DenyReason::UnknownRole => "unknown_role",
+            DenyReason::UnknownCategory => "unknown_category",
+            DenyReason::ConsentRequired => "consent_required",
+            DenyReason::TrainingRequired => "training_required",
+            DenyReason::NoRule => "no_rule",
+            DenyReason::DeniedByRule => "denied_by_rule",
+        }
+    }
+}
+
+impl fmt::Display for DenyReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            DenyReason::UnknownPurpose => "The purpose is not declared in the policy.",
+            DenyReason::UnknownRole => "The role is not declared in the policy.",
+            DenyReason::UnknownCategory => "The data category is not known to the policy.",
+            DenyReason::ConsentRequired => {
+                "The purpose requires the customer's consent, which is not granted."
+            }
+            DenyReason::TrainingRequired => "This data category requires current privacy training.",
+            DenyReason::NoRule => "No policy rule allows this access.",
+            DenyReason::DeniedByRule => "A policy rule denies this access.",
+        })
+    }
+}
+
+impl Policy {
+    /// Decides one read; see the [module documentation](super) for the order
+    /// of the checks and how rules are ranked.
+    pub fn decide(&self, req: &AccessRequest<'_>) -> Decision {
+        let Some(purpose) = self.purpose(req.purpose) else {
+            return Decision::Deny(DenyReason::UnknownPurpose);
+        };
+        if self.role(req.role).is_none() {
+            return Decision::Deny(DenyReason::UnknownRole);
+        }
+        let Some(category) = self.category(req.category) else {
+            return Decision::Deny(DenyReason::UnknownCategory);
+        };
+        if purpose.consent_required() && req.consent != ConsentState::Granted {
+            return Decision::Deny(DenyReason::ConsentRequired);
+        }
+        if category.sensitivity() == Sensitivity::Special && !req.trained {
+            return Decision::Deny(DenyReason::TrainingRequired);
+        }
+        let mut best: Option<((bool, bool, PatternSpecificity), RuleDecision)> = None;
+        let applicable = self
+            .rules
+            .iter()
+            .filter(|r| r.role.matches(req.role) && r.purpose.matches(req.purpose));
+        for rule in applicable {
+            let rank = |p: &super::CategoryPattern| {
+                (
+                    rule.role.is_exact(),
+                    rule.purpose.is_exact(),
+                    p.specificity(),
+                )
+            };
+            for pattern in rule.categories.iter().filter(|p| p.matches(req.category)) {
+                let candidate = (rank(pattern), rule.decision);
+                // Tuples compare rank first, then decision, and decisions are
+                // ordered by restrictiveness: ties go to the stricter rule.
+                if best.is_none_or(|b| candidate > b) {
+                    best = Some(candidate);
+                }
+            }
+        }
+        match best.map(|(_, decision)| decision) {
+            Some(RuleDecision::Allow) => Decision::Allow,
+            Some(RuleDecision::Mask) => Decision::Mask,
+            Some(RuleDecision::Deny) => Decision::Deny(DenyReason::DeniedByRule),
+            None => Decision::Deny(DenyReason::NoRule),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_snake_case() {
+        let mut codes: Vec<&str> = DenyReason::ALL.iter().map(|r| r.code()).collect();
+        for code in &codes {
+            assert!(
+                code.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'),
+                "{code}"
+            );
+        }
+        codes.sort_unstable();
+        codes.dedup();
+        assert_eq!(codes.len(), DenyReason::ALL.len());
+    }
+
+    #[test]
+    fn messages_are_sentences() {
+        for reason in DenyReason::ALL {
+            let text = reason.to_string();
+            assert!(
+                text.ends_with('.') && text.chars().next().is_some_and(char::is_uppercase),
+                "{text}"
+            );
+        }
+    }
+}

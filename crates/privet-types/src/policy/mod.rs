@@ -1,0 +1,143 @@
+//! The access policy: the privet.toml schema, its validation and the access decision.
+//!
+//! [`Policy::parse`] reads privet.toml and validates it as a whole, returning
+//! every problem found, each at the line and column of the key or value at
+//! fault. A [`Policy`] that exists is valid and never changes; reloading the
+//! file makes a new one.
+//!
+//! # How a read is decided
+//!
+//! [`Policy::decide`] is a pure function of the policy and an
+//! [`AccessRequest`] (role, purpose, category, consent state, training
+//! state). It checks, in this order, and the first check that fails decides:
+//!
+//! 1. The purpose must be declared, else `Deny(UnknownPurpose)`; the role
+//!    must be declared, else `Deny(UnknownRole)`; the category must be built
+//!    in or declared, else `Deny(UnknownCategory)`.
+//! 2. A purpose with `consent_required` needs consent `Granted`; withdrawn or
+//!    unknown consent gives `Deny(ConsentRequired)`.
+//! 3. A category of [`Sensitivity::Special`](crate::Sensitivity::Special)
+//!    needs current training, else `Deny(TrainingRequired)`.
+//! 4. Of the rules whose role, purpose and category pattern all match, the
+//!    most specific wins. Specificity compares the role first (a named role
+//!    beats `"*"`), then the purpose (a named purpose beats `"*"`), then the
+//!    category (an exact name beats `prefix.*`, a deeper prefix beats a
+//!    shallower one, and any prefix beats `"*"`). Among equally specific
+//!    rules the most restrictive wins: deny over mask over allow. A winning
+//!    deny gives `Deny(DeniedByRule)`.
+//! 5. No matching rule gives `Deny(NoRule)`: what is not allowed is denied.
+
+use std::collections::BTreeMap;
+
+use jiff::civil::Date;
+
+use crate::category::{Category, builtin_category};
+
+mod decide;
+mod error;
+mod model;
+mod parse;
+
+pub use decide::{AccessRequest, ConsentState, Decision, DenyReason};
+pub use error::PolicyError;
+pub use model::{
+    CategoryPattern, LegalBasis, Purpose, Role, Rule, RuleDecision, Selector, UnknownLegalBasis,
+};
+
+/// The commented privet.toml that `privet init` writes.
+pub const DEFAULT_POLICY_TOML: &str = include_str!("default_privet.toml");
+
+/// `[limits] max_batch` when the file does not set it.
+pub const DEFAULT_MAX_BATCH: usize = 1000;
+
+/// The largest `[limits] max_batch` accepted.
+pub const MAX_BATCH_LIMIT: usize = 100_000;
+
+/// A validated access policy.
+#[derive(Clone, Debug)]
+pub struct Policy {
+    reviewed_on: Date,
+    /// Custom categories only; built-in ones are looked up in the taxonomy.
+    categories: BTreeMap<String, Category>,
+    purposes: BTreeMap<String, Purpose>,
+    roles: BTreeMap<String, Role>,
+    rules: Vec<Rule>,
+    max_batch: usize,
+}
+
+impl Policy {
+    /// Parses and validates privet.toml, returning every error found, in
+    /// order of position.
+    pub fn parse(text: &str) -> Result<Policy, Vec<PolicyError>> {
+        parse::parse(text)
+    }
+
+    /// The policy of [`DEFAULT_POLICY_TOML`].
+    pub fn default_policy() -> Policy {
+        match Policy::parse(DEFAULT_POLICY_TOML) {
+            Ok(policy) => policy,
+            // A unit test parses the constant, so this is unreachable in a
+            // tested build.
+            Err(errors) => panic!("the built-in default policy is invalid: {errors:?}"),
+        }
+    }
+
+    /// When the policy was last reviewed (`[policy] version`).
+    pub fn reviewed_on(&self) -> Date {
+        self.reviewed_on
+    }
+
+    /// The purpose named `name`.
+    pub fn purpose(&self, name: &str) -> Option<&Purpose> {
+        self.purposes.get(name)
+    }
+
+    /// Every declared purpose, by name.
+    pub fn purposes(&self) -> impl Iterator<Item = &Purpose> {
+        self.purposes.values()
+    }
+
+    /// The role named `name`.
+    pub fn role(&self, name: &str) -> Option<&Role> {
+        self.roles.get(name)
+    }
+
+    /// Every declared role, by name.
+    pub fn roles(&self) -> impl Iterator<Item = &Role> {
+        self.roles.values()
+    }
+
+    /// The category named `name`, built in or custom.
+    pub fn category(&self, name: &str) -> Option<&Category> {
+        self.categories.get(name).or_else(|| builtin_category(name))
+    }
+
+    /// The custom categories declared in the policy, by name.
+    pub fn custom_categories(&self) -> impl Iterator<Item = &Category> {
+        self.categories.values()
+    }
+
+    /// The access rules, in file order.
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+
+    /// The most records one call may read or write.
+    pub fn max_batch(&self) -> usize {
+        self.max_batch
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_policy_parses() {
+        let policy = Policy::default_policy();
+        assert_eq!(policy.max_batch(), DEFAULT_MAX_BATCH);
+        assert_eq!(policy.reviewed_on(), jiff::civil::date(2026, 11, 23));
+        assert_eq!(policy.purposes().count(), 4);
+        assert_eq!(policy.roles().count(), 3);
+    }
+}

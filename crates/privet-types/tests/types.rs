@@ -1,0 +1,8 @@
+//! Integration tests of privet-types, in one binary to keep link time down.
+
+mod types {
+    mod decide;
+    mod default_policy;
+    mod parse_errors;
+    mod parse_fuzz;
+}
