@@ -1,0 +1,337 @@
+//! The hash-chained audit log: entry encoding, chaining and verification.
+//!
+//! Each entry's hash is an HMAC-SHA256, under the audit key, of the previous entry's hash and the
+//! entry's canonical encoding, so an entry cannot be edited, inserted or moved without the key. The
+//! head row (last sequence number and hash) carries its own MAC, so cutting entries off the end
+//! shows up as a head that points past the last entry.
+
+use privet_crypto::{SecretKey, ct_eq, mac};
+
+/// What an action records: who, why, about whom, which categories, and the decision. Never values.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditDraft {
+    /// Time (ms since the epoch).
+    pub at: i64,
+    /// Who acted: an API key id, `cli`, `system`.
+    pub actor: String,
+    /// What happened (`subject.read`, `token.create`, `key.rotate`...).
+    pub action: String,
+    /// The purpose named by the request, if any.
+    pub purpose: Option<String>,
+    /// The subject concerned, if any.
+    pub subject: Option<String>,
+    /// Data categories touched.
+    pub categories: Vec<String>,
+    /// `allow`, `mask`, `deny`, `ok`, `error`.
+    pub decision: String,
+    /// Why (a deny reason code, an error kind), if any.
+    pub reason: Option<String>,
+}
+
+/// A stored entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditEntry {
+    /// Position in the chain, from 1.
+    pub seq: i64,
+    /// The recorded action.
+    pub draft: AuditDraft,
+    /// Hash of the previous entry (zeros for the first).
+    pub prev: Vec<u8>,
+    /// This entry's hash.
+    pub hash: Vec<u8>,
+}
+
+/// Head of the chain before any entry.
+pub const GENESIS: [u8; 32] = [0; 32];
+
+fn put(out: &mut Vec<u8>, bytes: &[u8]) {
+    out.extend_from_slice(&(bytes.len() as u64).to_be_bytes());
+    out.extend_from_slice(bytes);
+}
+
+fn put_opt(out: &mut Vec<u8>, value: Option<&str>) {
+    match value {
+        None => out.push(0),
+        Some(v) => {
+            out.push(1);
+            put(out, v.as_bytes());
+        }
+    }
+}
+
+/// The canonical, unambiguous byte encoding of an entry (length-prefixed fields).
+pub fn encode(seq: i64, draft: &AuditDraft) -> Vec<u8> {
+    let mut out = Vec::with_capacity(128);
+    out.extend_from_slice(&seq.to_be_bytes());
+    out.extend_from_slice(&draft.at.to_be_bytes());
+    put(&mut out, draft.actor.as_bytes());
+    put(&mut out, draft.action.as_bytes());
+    put_opt(&mut out, draft.purpose.as_deref());
+    put_opt(&mut out, draft.subject.as_deref());
+    out.extend_from_slice(&(draft.categories.len() as u64).to_be_bytes());
+    for c in &draft.categories {
+        put(&mut out, c.as_bytes());
+    }
+    put(&mut out, draft.decision.as_bytes());
+    put_opt(&mut out, draft.reason.as_deref());
+    out
+}
+
+/// The hash of an entry given its predecessor's.
+pub fn chain_hash(key: &SecretKey, prev: &[u8], seq: i64, draft: &AuditDraft) -> [u8; 32] {
+    let mut data = Vec::with_capacity(160);
+    put(&mut data, prev);
+    data.extend_from_slice(&encode(seq, draft));
+    mac(key, b"privet audit entry v1", &data)
+}
+
+/// The MAC of the head row.
+pub fn head_mac(key: &SecretKey, seq: i64, hash: &[u8]) -> [u8; 32] {
+    let mut data = seq.to_be_bytes().to_vec();
+    data.extend_from_slice(hash);
+    mac(key, b"privet audit head v1", &data)
+}
+
+/// Categories are stored as one comma-joined column; category names never contain commas.
+pub(crate) fn join_categories(categories: &[String]) -> String {
+    categories.join(",")
+}
+
+pub(crate) fn split_categories(joined: &str) -> Vec<String> {
+    if joined.is_empty() {
+        Vec::new()
+    } else {
+        joined.split(',').map(str::to_owned).collect()
+    }
+}
+
+/// The first problem `verify` found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChainBreak {
+    /// An entry's contents do not match its hash.
+    Altered {
+        /// The entry.
+        seq: i64,
+    },
+    /// Entries are missing before `seq` (the chain jumps from `expected` to `seq`).
+    Missing {
+        /// The first missing sequence number.
+        expected: i64,
+        /// The entry found instead.
+        seq: i64,
+    },
+    /// An entry does not link to its predecessor: something was inserted, moved or replaced.
+    BrokenLink {
+        /// The entry.
+        seq: i64,
+    },
+    /// The head row says the chain is longer than it is: entries were cut off the end.
+    Truncated {
+        /// The last entry present.
+        last: i64,
+        /// The last entry the head recorded.
+        head: i64,
+    },
+    /// The head row itself was altered, or entries were appended after it without the key.
+    BadHead {
+        /// Sequence number the head row claims.
+        head: i64,
+    },
+}
+
+impl std::fmt::Display for ChainBreak {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ChainBreak::Altered { seq } => {
+                write!(f, "entry {seq}: contents altered (hash mismatch)")
+            }
+            ChainBreak::Missing { expected, seq } => {
+                write!(
+                    f,
+                    "entry {expected}: missing (deleted); the chain jumps to entry {seq}"
+                )
+            }
+            ChainBreak::BrokenLink { seq } => write!(
+                f,
+                "entry {seq}: does not link to the entry before it (inserted, reordered or replaced)"
+            ),
+            ChainBreak::Truncated { last, head } => write!(
+                f,
+                "entry {}: missing; the log ends at entry {last} but recorded {head} entries (truncated)",
+                last + 1
+            ),
+            ChainBreak::BadHead { head } => {
+                write!(
+                    f,
+                    "head record (entry {head}): altered or not matching the last entry"
+                )
+            }
+        }
+    }
+}
+
+/// Incremental verifier: feed entries in sequence order, then the head.
+pub struct Verifier<'k> {
+    key: &'k SecretKey,
+    expected: i64,
+    prev: Vec<u8>,
+    last: i64,
+}
+
+impl<'k> Verifier<'k> {
+    /// A verifier for a chain under `key`.
+    pub fn new(key: &'k SecretKey) -> Self {
+        Verifier {
+            key,
+            expected: 1,
+            prev: GENESIS.to_vec(),
+            last: 0,
+        }
+    }
+
+    /// Checks the next entry.
+    pub fn entry(&mut self, entry: &AuditEntry) -> Result<(), ChainBreak> {
+        if entry.seq != self.expected {
+            if entry.seq > self.expected {
+                return Err(ChainBreak::Missing {
+                    expected: self.expected,
+                    seq: entry.seq,
+                });
+            }
+            return Err(ChainBreak::BrokenLink { seq: entry.seq });
+        }
+        let computed = chain_hash(self.key, &entry.prev, entry.seq, &entry.draft);
+        if !ct_eq(&computed, &entry.hash) {
+            return Err(ChainBreak::Altered { seq: entry.seq });
+        }
+        if !ct_eq(&entry.prev, &self.prev) {
+            return Err(ChainBreak::BrokenLink { seq: entry.seq });
+        }
+        self.prev = entry.hash.clone();
+        self.last = entry.seq;
+        self.expected += 1;
+        Ok(())
+    }
+
+    /// Checks the head row against the entries seen; returns how many entries were verified.
+    pub fn finish(
+        self,
+        head_seq: i64,
+        head_hash: &[u8],
+        mac_bytes: &[u8],
+    ) -> Result<i64, ChainBreak> {
+        if !ct_eq(&head_mac(self.key, head_seq, head_hash), mac_bytes) {
+            return Err(ChainBreak::BadHead { head: head_seq });
+        }
+        if head_seq > self.last {
+            return Err(ChainBreak::Truncated {
+                last: self.last,
+                head: head_seq,
+            });
+        }
+        if head_seq < self.last || !ct_eq(head_hash, &self.prev) {
+            return Err(ChainBreak::BadHead { head: head_seq });
+        }
+        Ok(self.last)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn draft(n: i64) -> AuditDraft {
+        AuditDraft {
+            at: 1_700_000_000_000 + n,
+            actor: "k1".into(),
+            action: "subject.read".into(),
+            purpose: Some("support".into()),
+            subject: Some(format!("s{n}")),
+            categories: vec!["contact.email".into()],
+            decision: "allow".into(),
+            reason: None,
+        }
+    }
+
+    fn chain(key: &SecretKey, n: i64) -> (Vec<AuditEntry>, Vec<u8>) {
+        let mut prev = GENESIS.to_vec();
+        let mut out = Vec::new();
+        for seq in 1..=n {
+            let d = draft(seq);
+            let hash = chain_hash(key, &prev, seq, &d).to_vec();
+            out.push(AuditEntry {
+                seq,
+                draft: d,
+                prev: prev.clone(),
+                hash: hash.clone(),
+            });
+            prev = hash;
+        }
+        (out, prev)
+    }
+
+    fn verify(
+        key: &SecretKey,
+        entries: &[AuditEntry],
+        head: (i64, &[u8]),
+    ) -> Result<i64, ChainBreak> {
+        let mut v = Verifier::new(key);
+        for e in entries {
+            v.entry(e)?;
+        }
+        v.finish(head.0, head.1, &head_mac(key, head.0, head.1))
+    }
+
+    #[test]
+    fn whole_chain_verifies_and_each_tampering_is_named() {
+        let key = SecretKey::from_bytes([7; 32]);
+        let (entries, last) = chain(&key, 5);
+        assert_eq!(verify(&key, &entries, (5, &last)), Ok(5));
+
+        let mut edited = entries.clone();
+        edited[2].draft.decision = "deny".into();
+        assert_eq!(
+            verify(&key, &edited, (5, &last)),
+            Err(ChainBreak::Altered { seq: 3 })
+        );
+
+        let mut deleted = entries.clone();
+        deleted.remove(1);
+        assert_eq!(
+            verify(&key, &deleted, (5, &last)),
+            Err(ChainBreak::Missing {
+                expected: 2,
+                seq: 3
+            })
+        );
+
+        let mut swapped = entries.clone();
+        swapped.swap(1, 2);
+        swapped[1].seq = 2;
+        swapped[2].seq = 3;
+        assert!(matches!(
+            verify(&key, &swapped, (5, &last)),
+            Err(ChainBreak::Altered { seq: 2 })
+        ));
+
+        let truncated = &entries[..3];
+        assert_eq!(
+            verify(&key, truncated, (5, &last)),
+            Err(ChainBreak::Truncated { last: 3, head: 5 })
+        );
+
+        let other = SecretKey::from_bytes([8; 32]);
+        assert!(verify(&other, &entries, (5, &last)).is_err());
+    }
+
+    #[test]
+    fn encoding_is_unambiguous() {
+        let mut a = draft(1);
+        let mut b = draft(1);
+        a.actor = "ab".into();
+        a.action = "c".into();
+        b.actor = "a".into();
+        b.action = "bc".into();
+        assert_ne!(encode(1, &a), encode(1, &b));
+    }
+}

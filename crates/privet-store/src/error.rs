@@ -1,0 +1,62 @@
+use thiserror::Error;
+
+/// Errors of the store. Messages name tables and operations, never stored values.
+#[derive(Debug, Error)]
+pub enum StoreError {
+    /// The database could not be opened or prepared.
+    #[error("cannot open the store at {location}: {reason}")]
+    Open {
+        /// Where the store was (a path, or a URL with its password removed).
+        location: String,
+        /// What went wrong.
+        reason: String,
+    },
+    /// A statement failed.
+    #[error("database error while {context}: {source}")]
+    Database {
+        /// What the store was doing.
+        context: &'static str,
+        /// The driver's error.
+        #[source]
+        source: sqlx::Error,
+    },
+    /// A row that must be unique already exists (a token, a data key, a secret).
+    #[error("conflict: {0} already exists")]
+    Conflict(&'static str),
+    /// The row an operation targets does not exist.
+    #[error("not found: {0}")]
+    NotFound(&'static str),
+    /// The group-commit writer has stopped, so nothing can be written.
+    #[error("the store's writer has stopped; nothing was written")]
+    WriterStopped,
+    /// The group commit holding this unit failed; nothing in it was written.
+    #[error("the commit failed and nothing was written: {0}")]
+    CommitFailed(String),
+    /// The schema is newer than this binary or a migration failed.
+    #[error("schema: {0}")]
+    Schema(String),
+    /// A backup stream could not be read or written.
+    #[error("backup: {0}")]
+    Backup(String),
+}
+
+impl StoreError {
+    /// Wraps a driver error, turning unique violations into [`StoreError::Conflict`].
+    pub(crate) fn db(
+        context: &'static str,
+        what: &'static str,
+    ) -> impl FnOnce(sqlx::Error) -> Self {
+        move |source| match &source {
+            sqlx::Error::Database(e) if e.is_unique_violation() => StoreError::Conflict(what),
+            _ => StoreError::Database { context, source },
+        }
+    }
+
+    /// Whether the error says a unique row already exists.
+    pub fn is_conflict(&self) -> bool {
+        matches!(self, StoreError::Conflict(_))
+    }
+}
+
+/// Result alias for store operations.
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -1,0 +1,190 @@
+//! privet's storage layer: one schema for SQLite (the embedded default) and PostgreSQL, a
+//! group-commit writer through which every change and its audit entries pass, the hash-chained
+//! audit log, and logical backups of the data tables.
+//!
+//! Key material (`keystore_*` tables: wrapped data keys, wrapped secrets, the erasure ledger) is
+//! kept apart from the data: data backups never contain it, and restoring a data backup keeps the
+//! live key store and replays its erasure ledger.
+
+mod audit;
+mod backup;
+mod error;
+mod model;
+mod open;
+mod read;
+mod writer;
+
+use std::sync::OnceLock;
+
+use privet_crypto::SecretKey;
+use sqlx::any::AnyConnectOptions;
+use sqlx::{AnyPool, Connection, Executor};
+
+pub use audit::{
+    AuditDraft, AuditEntry, ChainBreak, Verifier, chain_hash, encode as encode_audit, head_mac,
+};
+pub use backup::{BackupSummary, DATA_TABLES};
+pub use error::{Result, StoreError};
+pub use model::{ApiKeyRow, ConsentRow, DekRow, FieldRow, SecretRow, SubjectRecord, TokenRow};
+pub use open::{DB_FILE, Dialect, Location, redact_url};
+pub use read::Counts;
+pub use writer::{Op, UnitOutcome, WriteUnit};
+
+/// A store: a pool for reads and, once started, the group-commit writer.
+pub struct Store {
+    pool: AnyPool,
+    location: Location,
+    writer_options: AnyConnectOptions,
+    writer: OnceLock<writer::WriterHandle>,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("location", &self.location.describe())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Store {
+    /// Opens (creating if needed) and migrates the store.
+    pub async fn open(location: &Location) -> Result<Store> {
+        let opened = open::open(location).await?;
+        Ok(Store {
+            pool: opened.pool,
+            location: location.clone(),
+            writer_options: opened.writer_options,
+            writer: OnceLock::new(),
+        })
+    }
+
+    /// Starts the group-commit writer; audit entries are chained under `audit_key`.
+    pub async fn start_writer(&self, audit_key: SecretKey) -> Result<()> {
+        if self.writer.get().is_some() {
+            return Ok(());
+        }
+        let handle = writer::start(&self.writer_options, self.dialect(), audit_key).await?;
+        let _ = self.writer.set(handle);
+        Ok(())
+    }
+
+    /// Commits a unit through the group-commit writer and waits until it is durable.
+    pub async fn commit(&self, unit: WriteUnit) -> Result<UnitOutcome> {
+        match self.writer.get() {
+            Some(w) => w.submit(unit).await,
+            None => Err(StoreError::WriterStopped),
+        }
+    }
+
+    /// Writes a secret before the writer exists (the audit key itself is one). Returns false when a
+    /// secret of that name already exists.
+    pub async fn insert_secret_if_absent(
+        &self,
+        name: &str,
+        kek_version: u32,
+        wrapped: &[u8],
+    ) -> Result<bool> {
+        let rows = sqlx::query(
+            "INSERT INTO keystore_secrets (name, kek_version, wrapped) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING",
+        )
+        .bind(name.to_owned())
+        .bind(i64::from(kek_version))
+        .bind(wrapped.to_vec())
+        .execute(&self.pool)
+        .await
+        .map_err(StoreError::db("storing a secret", "secret"))?
+        .rows_affected();
+        Ok(rows > 0)
+    }
+
+    /// The SQL dialect.
+    pub fn dialect(&self) -> Dialect {
+        self.location.dialect()
+    }
+
+    /// Where the store is.
+    pub fn location(&self) -> &Location {
+        &self.location
+    }
+
+    /// Verifies the whole audit chain in one consistent snapshot: `Ok(Ok(n))` with the number of
+    /// entries when whole, `Ok(Err(break))` naming the first bad entry.
+    pub async fn verify_audit(
+        &self,
+        key: &SecretKey,
+    ) -> Result<std::result::Result<i64, ChainBreak>> {
+        let mut conn = self
+            .pool
+            .acquire()
+            .await
+            .map_err(StoreError::db("acquiring a connection", "connection"))?;
+        let mut tx = match self.dialect() {
+            Dialect::Sqlite => conn.begin().await,
+            Dialect::Postgres => {
+                conn.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ")
+                    .await
+            }
+        }
+        .map_err(StoreError::db("starting a snapshot", "transaction"))?;
+        let head: Option<(i64, Vec<u8>, Vec<u8>)> =
+            sqlx::query_as("SELECT seq, hash, mac FROM audit_head WHERE id = 1")
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(StoreError::db("reading the audit head", "audit head"))?;
+        let Some((head_seq, head_hash, head_mac_bytes)) = head else {
+            return Ok(Err(ChainBreak::BadHead { head: 0 }));
+        };
+        let mut verifier = Verifier::new(key);
+        let mut after = 0i64;
+        loop {
+            let rows = tx
+                .fetch_all(
+                    sqlx::query(sqlx::AssertSqlSafe(format!(
+                        "SELECT {} FROM audit WHERE seq > $1 ORDER BY seq LIMIT 10000",
+                        read::AUDIT_COLUMNS
+                    )))
+                    .bind(after),
+                )
+                .await
+                .map_err(StoreError::db("reading the audit log", "audit entry"))?;
+            if rows.is_empty() {
+                break;
+            }
+            for row in &rows {
+                let entry = read::audit_from_row(row)
+                    .map_err(StoreError::db("decoding the audit log", "audit entry"))?;
+                after = entry.seq;
+                if let Err(b) = verifier.entry(&entry) {
+                    return Ok(Err(b));
+                }
+            }
+        }
+        Ok(verifier.finish(head_seq, &head_hash, &head_mac_bytes))
+    }
+
+    /// Folds SQLite's write-ahead log into the database file and empties it, so destroyed keys
+    /// and deleted rows (zeroed by secure_delete) leave no copy in the log. No-op on PostgreSQL.
+    pub async fn checkpoint(&self) -> Result<()> {
+        if self.dialect() == Dialect::Sqlite {
+            self.pool
+                .execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                .await
+                .map_err(StoreError::db("checkpointing", "checkpoint"))?;
+        }
+        Ok(())
+    }
+
+    /// Checks that the database answers.
+    pub async fn ping(&self) -> Result<()> {
+        sqlx::query("SELECT 1")
+            .execute(&self.pool)
+            .await
+            .map_err(StoreError::db("pinging", "connection"))?;
+        Ok(())
+    }
+
+    /// Closes the pool.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}

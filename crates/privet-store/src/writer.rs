@@ -1,0 +1,615 @@
+//! The group-commit writer: one task owns the write connection, takes every unit queued while the
+//! previous commit was on disk, applies them in one transaction (each in its own savepoint, so one
+//! failing unit does not sink the others), appends their audit entries to the chain, commits once
+//! and only then answers. Many requests share one fsync; none is answered before its commit.
+
+use privet_crypto::SecretKey;
+use sqlx::any::AnyConnectOptions;
+use sqlx::{AnyConnection, Connection, Executor};
+use tokio::sync::{mpsc, oneshot};
+
+use crate::audit::{AuditDraft, GENESIS, chain_hash, head_mac, join_categories};
+use crate::error::{Result, StoreError};
+use crate::open::{Dialect, writer_connection};
+
+/// Most units one commit takes; bounds the latency a big batch adds.
+const MAX_BATCH: usize = 1024;
+
+/// One change to the stored state.
+#[derive(Debug, Clone)]
+pub enum Op {
+    /// Creates or touches a subject.
+    UpsertSubject {
+        /// Subject id.
+        subject: String,
+        /// Time (ms).
+        at: i64,
+    },
+    /// Stores a new subject's data key; fails with a conflict if it already has one.
+    InsertDek {
+        /// Subject id.
+        subject: String,
+        /// Wrapping master-key version.
+        kek_version: u32,
+        /// Wrapped key.
+        wrapped: Vec<u8>,
+        /// Time (ms).
+        at: i64,
+    },
+    /// Writes (inserts or replaces) a field.
+    PutField {
+        /// Subject id.
+        subject: String,
+        /// Field name.
+        name: String,
+        /// Category.
+        category: String,
+        /// Random record id bound in the AAD.
+        record_id: Vec<u8>,
+        /// Sealed value.
+        sealed: Vec<u8>,
+        /// Blind index, for looked-up categories.
+        lookup: Option<Vec<u8>>,
+        /// Collection time (ms).
+        collected_at: Option<i64>,
+        /// Source.
+        source: Option<String>,
+        /// Time (ms).
+        at: i64,
+    },
+    /// Removes one field.
+    DeleteField {
+        /// Subject id.
+        subject: String,
+        /// Field name.
+        name: String,
+    },
+    /// Stores a token; conflicts if the token (or, for deterministic ones, the value) exists.
+    InsertToken {
+        /// The token.
+        token: String,
+        /// Its kind.
+        kind: String,
+        /// Owning subject.
+        subject: Option<String>,
+        /// Sealed value.
+        sealed: Vec<u8>,
+        /// Keyed digest of the value, for deterministic tokens.
+        value_digest: Option<Vec<u8>>,
+        /// Time (ms).
+        at: i64,
+    },
+    /// Erases a subject: drops its row and data key, records the erasure in the ledger and queues
+    /// its remaining rows for purge. Constant work whatever the subject holds.
+    EraseSubject {
+        /// Subject id.
+        subject: String,
+        /// Time (ms).
+        at: i64,
+    },
+    /// Records the current consent of a subject for a purpose.
+    SetConsent {
+        /// Subject id.
+        subject: String,
+        /// Purpose.
+        purpose: String,
+        /// Granted or withdrawn.
+        granted: bool,
+        /// Time (ms).
+        at: i64,
+        /// Capture channel.
+        source: String,
+        /// Notice version.
+        notice_version: Option<String>,
+    },
+    /// Stores an API key's hash.
+    InsertApiKey {
+        /// Public id.
+        id: String,
+        /// Keyed hash.
+        hash: Vec<u8>,
+        /// Role.
+        role: String,
+        /// Label.
+        label: Option<String>,
+        /// Time (ms).
+        at: i64,
+    },
+    /// Revokes an API key.
+    RevokeApiKey {
+        /// Public id.
+        id: String,
+        /// Time (ms).
+        at: i64,
+    },
+    /// Stores a long-lived secret; conflicts if it exists.
+    InsertSecret {
+        /// Name.
+        name: String,
+        /// Wrapping version.
+        kek_version: u32,
+        /// Wrapped bytes.
+        wrapped: Vec<u8>,
+    },
+    /// Re-wraps a data key if it is still under `from`.
+    RewrapDek {
+        /// Subject id.
+        subject: String,
+        /// Old version.
+        from: u32,
+        /// New version.
+        to: u32,
+        /// Newly wrapped bytes.
+        wrapped: Vec<u8>,
+    },
+    /// Re-wraps a secret if it is still under `from`.
+    RewrapSecret {
+        /// Name.
+        name: String,
+        /// Old version.
+        from: u32,
+        /// New version.
+        to: u32,
+        /// Newly wrapped bytes.
+        wrapped: Vec<u8>,
+    },
+    /// Deletes up to `limit` leftover rows of an erased subject; drops it from the queue when none remain.
+    PurgeRows {
+        /// Subject id.
+        subject: String,
+        /// Rows per table per step.
+        limit: i64,
+    },
+}
+
+/// A set of changes and the audit entries that record them, committed together or not at all.
+#[derive(Debug, Clone, Default)]
+pub struct WriteUnit {
+    /// Changes.
+    pub ops: Vec<Op>,
+    /// Audit entries.
+    pub audit: Vec<AuditDraft>,
+}
+
+/// What a committed unit reports.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UnitOutcome {
+    /// Sequence numbers of its audit entries.
+    pub audit_seqs: Vec<i64>,
+    /// Rows changed by its operations.
+    pub rows: u64,
+}
+
+struct Job {
+    unit: WriteUnit,
+    reply: oneshot::Sender<Result<UnitOutcome>>,
+}
+
+/// Handle to the writer task.
+#[derive(Clone)]
+pub(crate) struct WriterHandle {
+    tx: mpsc::Sender<Job>,
+}
+
+impl WriterHandle {
+    pub(crate) async fn submit(&self, unit: WriteUnit) -> Result<UnitOutcome> {
+        let (reply, rx) = oneshot::channel();
+        self.tx
+            .send(Job { unit, reply })
+            .await
+            .map_err(|_| StoreError::WriterStopped)?;
+        rx.await.map_err(|_| StoreError::WriterStopped)?
+    }
+}
+
+pub(crate) async fn start(
+    options: &AnyConnectOptions,
+    dialect: Dialect,
+    audit_key: SecretKey,
+) -> Result<WriterHandle> {
+    let mut conn = writer_connection(options, dialect)
+        .await
+        .map_err(StoreError::db("opening the write connection", "connection"))?;
+    let genesis_mac = head_mac(&audit_key, 0, &GENESIS).to_vec();
+    sqlx::query(
+        "INSERT INTO audit_head (id, seq, hash, mac) VALUES (1, 0, $1, $2) ON CONFLICT (id) DO NOTHING",
+    )
+    .bind(GENESIS.to_vec())
+    .bind(genesis_mac)
+    .execute(&mut conn)
+    .await
+    .map_err(StoreError::db("initialising the audit head", "audit head"))?;
+    let (tx, mut rx) = mpsc::channel::<Job>(8192);
+    tokio::spawn(async move {
+        let mut batch = Vec::with_capacity(MAX_BATCH);
+        while let Some(first) = rx.recv().await {
+            batch.push(first);
+            while batch.len() < MAX_BATCH {
+                match rx.try_recv() {
+                    Ok(job) => batch.push(job),
+                    Err(_) => break,
+                }
+            }
+            commit_batch(&mut conn, dialect, &audit_key, &mut batch).await;
+        }
+    });
+    Ok(WriterHandle { tx })
+}
+
+struct Head {
+    seq: i64,
+    hash: Vec<u8>,
+}
+
+async fn commit_batch(
+    conn: &mut AnyConnection,
+    dialect: Dialect,
+    key: &SecretKey,
+    batch: &mut Vec<Job>,
+) {
+    let results = match apply_batch(conn, dialect, key, batch).await {
+        Ok(results) => results,
+        Err(e) => {
+            tracing::error!(error = %e, units = batch.len(), "group commit failed; nothing in it was written");
+            let msg = e.to_string();
+            batch
+                .iter()
+                .map(|_| Err(StoreError::CommitFailed(msg.clone())))
+                .collect()
+        }
+    };
+    for (job, result) in batch.drain(..).zip(results) {
+        let _ = job.reply.send(result);
+    }
+}
+
+async fn apply_batch(
+    conn: &mut AnyConnection,
+    dialect: Dialect,
+    key: &SecretKey,
+    batch: &[Job],
+) -> Result<Vec<Result<UnitOutcome>>> {
+    let mut tx = match dialect {
+        Dialect::Sqlite => conn.begin_with("BEGIN IMMEDIATE").await,
+        Dialect::Postgres => conn.begin().await,
+    }
+    .map_err(StoreError::db("starting a group commit", "transaction"))?;
+    let head_sql = match dialect {
+        Dialect::Sqlite => "SELECT seq, hash FROM audit_head WHERE id = 1",
+        // Several nodes may append to one chain: the row lock orders their batches.
+        Dialect::Postgres => "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE",
+    };
+    let (seq, hash): (i64, Vec<u8>) = sqlx::query_as(head_sql)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(StoreError::db("reading the audit head", "audit head"))?;
+    let mut head = Head { seq, hash };
+    let start_seq = head.seq;
+    let mut results = Vec::with_capacity(batch.len());
+    for job in batch {
+        tx.execute("SAVEPOINT unit")
+            .await
+            .map_err(StoreError::db("opening a savepoint", "savepoint"))?;
+        let saved = (head.seq, head.hash.clone());
+        match apply_unit(&mut tx, key, &mut head, &job.unit).await {
+            Ok(outcome) => {
+                tx.execute("RELEASE SAVEPOINT unit")
+                    .await
+                    .map_err(StoreError::db("releasing a savepoint", "savepoint"))?;
+                results.push(Ok(outcome));
+            }
+            Err(e) => {
+                tx.execute("ROLLBACK TO SAVEPOINT unit")
+                    .await
+                    .map_err(StoreError::db("rolling back a savepoint", "savepoint"))?;
+                tx.execute("RELEASE SAVEPOINT unit")
+                    .await
+                    .map_err(StoreError::db("releasing a savepoint", "savepoint"))?;
+                head = Head {
+                    seq: saved.0,
+                    hash: saved.1,
+                };
+                results.push(Err(e));
+            }
+        }
+    }
+    if head.seq != start_seq {
+        sqlx::query("UPDATE audit_head SET seq = $1, hash = $2, mac = $3 WHERE id = 1")
+            .bind(head.seq)
+            .bind(head.hash.clone())
+            .bind(head_mac(key, head.seq, &head.hash).to_vec())
+            .execute(&mut *tx)
+            .await
+            .map_err(StoreError::db("moving the audit head", "audit head"))?;
+    }
+    tx.commit()
+        .await
+        .map_err(StoreError::db("committing", "transaction"))?;
+    Ok(results)
+}
+
+async fn apply_unit(
+    conn: &mut AnyConnection,
+    key: &SecretKey,
+    head: &mut Head,
+    unit: &WriteUnit,
+) -> Result<UnitOutcome> {
+    let mut outcome = UnitOutcome::default();
+    for op in &unit.ops {
+        outcome.rows += apply_op(conn, op).await?;
+    }
+    for draft in &unit.audit {
+        let seq = head.seq + 1;
+        let hash = chain_hash(key, &head.hash, seq, draft).to_vec();
+        sqlx::query(
+            "INSERT INTO audit (seq, at, actor, action, purpose, subject_id, categories, decision, reason, prev, hash) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        )
+        .bind(seq)
+        .bind(draft.at)
+        .bind(draft.actor.clone())
+        .bind(draft.action.clone())
+        .bind(draft.purpose.clone())
+        .bind(draft.subject.clone())
+        .bind(join_categories(&draft.categories))
+        .bind(draft.decision.clone())
+        .bind(draft.reason.clone())
+        .bind(head.hash.clone())
+        .bind(hash.clone())
+        .execute(&mut *conn)
+        .await
+        .map_err(StoreError::db("appending to the audit log", "audit entry"))?;
+        *head = Head { seq, hash };
+        outcome.audit_seqs.push(seq);
+    }
+    Ok(outcome)
+}
+
+async fn run(
+    conn: &mut AnyConnection,
+    query: sqlx::query::Query<'_, sqlx::Any, sqlx::any::AnyArguments>,
+    context: &'static str,
+    what: &'static str,
+) -> Result<u64> {
+    Ok(query
+        .execute(conn)
+        .await
+        .map_err(StoreError::db(context, what))?
+        .rows_affected())
+}
+
+async fn apply_op(conn: &mut AnyConnection, op: &Op) -> Result<u64> {
+    use sqlx::query;
+    match op {
+        Op::UpsertSubject { subject, at } => {
+            run(
+                conn,
+                query(
+                    "INSERT INTO subjects (id, created_at, updated_at) VALUES ($1, $2, $3) \
+                     ON CONFLICT (id) DO UPDATE SET updated_at = excluded.updated_at",
+                )
+                .bind(subject.clone())
+                .bind(*at)
+                .bind(*at),
+                "writing a subject",
+                "subject",
+            )
+            .await
+        }
+        Op::InsertDek { subject, kek_version, wrapped, at } => {
+            // A subject id reused after an erasure must not inherit rows still waiting for purge.
+            let queued = run(
+                conn,
+                query("DELETE FROM purge_queue WHERE subject_id = $1").bind(subject.clone()),
+                "clearing the purge queue",
+                "purge entry",
+            )
+            .await?;
+            if queued > 0 {
+                run(conn, query("DELETE FROM fields WHERE subject_id = $1").bind(subject.clone()), "purging fields", "field").await?;
+                run(conn, query("DELETE FROM tokens WHERE subject_id = $1").bind(subject.clone()), "purging tokens", "token").await?;
+            }
+            run(
+                conn,
+                query("INSERT INTO keystore_deks (subject_id, kek_version, wrapped, created_at) VALUES ($1, $2, $3, $4)")
+                    .bind(subject.clone())
+                    .bind(i64::from(*kek_version))
+                    .bind(wrapped.clone())
+                    .bind(*at),
+                "storing a data key",
+                "data key",
+            )
+            .await
+        }
+        Op::PutField { subject, name, category, record_id, sealed, lookup, collected_at, source, at } => {
+            run(
+                conn,
+                query(
+                    "INSERT INTO fields (subject_id, name, category, record_id, sealed, lookup, collected_at, source, updated_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+                     ON CONFLICT (subject_id, name) DO UPDATE SET category = excluded.category, \
+                     record_id = excluded.record_id, sealed = excluded.sealed, lookup = excluded.lookup, \
+                     collected_at = excluded.collected_at, source = excluded.source, updated_at = excluded.updated_at",
+                )
+                .bind(subject.clone())
+                .bind(name.clone())
+                .bind(category.clone())
+                .bind(record_id.clone())
+                .bind(sealed.clone())
+                .bind(lookup.clone())
+                .bind(*collected_at)
+                .bind(source.clone())
+                .bind(*at),
+                "writing a field",
+                "field",
+            )
+            .await
+        }
+        Op::DeleteField { subject, name } => {
+            run(
+                conn,
+                query("DELETE FROM fields WHERE subject_id = $1 AND name = $2").bind(subject.clone()).bind(name.clone()),
+                "deleting a field",
+                "field",
+            )
+            .await
+        }
+        Op::InsertToken { token, kind, subject, sealed, value_digest, at } => {
+            run(
+                conn,
+                query(
+                    "INSERT INTO tokens (token, kind, subject_id, sealed, value_digest, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(token.clone())
+                .bind(kind.clone())
+                .bind(subject.clone())
+                .bind(sealed.clone())
+                .bind(value_digest.clone())
+                .bind(*at),
+                "storing a token",
+                "token",
+            )
+            .await
+        }
+        Op::EraseSubject { subject, at } => {
+            let rows = run(conn, query("DELETE FROM subjects WHERE id = $1").bind(subject.clone()), "erasing a subject", "subject").await?;
+            if rows == 0 {
+                return Err(StoreError::NotFound("subject"));
+            }
+            run(conn, query("DELETE FROM keystore_deks WHERE subject_id = $1").bind(subject.clone()), "destroying a data key", "data key").await?;
+            run(conn, query("DELETE FROM consent_state WHERE subject_id = $1").bind(subject.clone()), "erasing consents", "consent").await?;
+            run(
+                conn,
+                query(
+                    "INSERT INTO keystore_erasures (subject_id, erased_at) VALUES ($1, $2) \
+                     ON CONFLICT (subject_id) DO UPDATE SET erased_at = excluded.erased_at",
+                )
+                .bind(subject.clone())
+                .bind(*at),
+                "writing the erasure ledger",
+                "erasure",
+            )
+            .await?;
+            run(
+                conn,
+                query("INSERT INTO purge_queue (subject_id, queued_at) VALUES ($1, $2) ON CONFLICT (subject_id) DO NOTHING")
+                    .bind(subject.clone())
+                    .bind(*at),
+                "queueing a purge",
+                "purge entry",
+            )
+            .await?;
+            Ok(rows)
+        }
+        Op::SetConsent { subject, purpose, granted, at, source, notice_version } => {
+            run(
+                conn,
+                query(
+                    "INSERT INTO consent_state (subject_id, purpose, granted, at, source, notice_version) \
+                     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (subject_id, purpose) DO UPDATE SET \
+                     granted = excluded.granted, at = excluded.at, source = excluded.source, \
+                     notice_version = excluded.notice_version",
+                )
+                .bind(subject.clone())
+                .bind(purpose.clone())
+                .bind(i64::from(*granted))
+                .bind(*at)
+                .bind(source.clone())
+                .bind(notice_version.clone()),
+                "recording consent",
+                "consent",
+            )
+            .await
+        }
+        Op::InsertApiKey { id, hash, role, label, at } => {
+            run(
+                conn,
+                query("INSERT INTO api_keys (id, hash, role, label, created_at) VALUES ($1, $2, $3, $4, $5)")
+                    .bind(id.clone())
+                    .bind(hash.clone())
+                    .bind(role.clone())
+                    .bind(label.clone())
+                    .bind(*at),
+                "storing an API key",
+                "API key",
+            )
+            .await
+        }
+        Op::RevokeApiKey { id, at } => {
+            let rows = run(
+                conn,
+                query("UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL").bind(*at).bind(id.clone()),
+                "revoking an API key",
+                "API key",
+            )
+            .await?;
+            if rows == 0 {
+                return Err(StoreError::NotFound("active API key"));
+            }
+            Ok(rows)
+        }
+        Op::InsertSecret { name, kek_version, wrapped } => {
+            run(
+                conn,
+                query("INSERT INTO keystore_secrets (name, kek_version, wrapped) VALUES ($1, $2, $3)")
+                    .bind(name.clone())
+                    .bind(i64::from(*kek_version))
+                    .bind(wrapped.clone()),
+                "storing a secret",
+                "secret",
+            )
+            .await
+        }
+        Op::RewrapDek { subject, from, to, wrapped } => {
+            run(
+                conn,
+                query("UPDATE keystore_deks SET kek_version = $1, wrapped = $2 WHERE subject_id = $3 AND kek_version = $4")
+                    .bind(i64::from(*to))
+                    .bind(wrapped.clone())
+                    .bind(subject.clone())
+                    .bind(i64::from(*from)),
+                "re-wrapping a data key",
+                "data key",
+            )
+            .await
+        }
+        Op::RewrapSecret { name, from, to, wrapped } => {
+            run(
+                conn,
+                query("UPDATE keystore_secrets SET kek_version = $1, wrapped = $2 WHERE name = $3 AND kek_version = $4")
+                    .bind(i64::from(*to))
+                    .bind(wrapped.clone())
+                    .bind(name.clone())
+                    .bind(i64::from(*from)),
+                "re-wrapping a secret",
+                "secret",
+            )
+            .await
+        }
+        Op::PurgeRows { subject, limit } => {
+            let fields = run(
+                conn,
+                query("DELETE FROM fields WHERE subject_id = $1 AND name IN (SELECT name FROM fields WHERE subject_id = $2 LIMIT $3)")
+                    .bind(subject.clone())
+                    .bind(subject.clone())
+                    .bind(*limit),
+                "purging fields",
+                "field",
+            )
+            .await?;
+            let tokens = run(
+                conn,
+                query("DELETE FROM tokens WHERE token IN (SELECT token FROM tokens WHERE subject_id = $1 LIMIT $2)")
+                    .bind(subject.clone())
+                    .bind(*limit),
+                "purging tokens",
+                "token",
+            )
+            .await?;
+            if fields + tokens == 0 {
+                run(conn, query("DELETE FROM purge_queue WHERE subject_id = $1").bind(subject.clone()), "clearing the purge queue", "purge entry").await?;
+            }
+            Ok(fields + tokens)
+        }
+    }
+}
