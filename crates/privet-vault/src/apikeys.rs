@@ -1,0 +1,99 @@
+//! API keys: shown once, stored as keyed hashes, scoped to a role, revocable.
+
+use privet_crypto::{api_key_hash, ct_eq, generate_api_key, parse_api_key};
+use privet_store::{ApiKeyRow, Op, WriteUnit};
+
+use crate::Vault;
+use crate::error::{Result, VaultError};
+
+/// Who is acting: an API key's id and role, or a local operator.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    /// Audit name: the API key id, or `cli`.
+    pub id: String,
+    /// Role in the policy.
+    pub role: String,
+}
+
+impl Actor {
+    /// The local operator running a `privet` command on the host.
+    pub fn operator() -> Actor {
+        Actor {
+            id: "cli".into(),
+            role: "admin".into(),
+        }
+    }
+}
+
+impl Vault {
+    /// Creates an API key for `role`; returns the key (shown once) and its id.
+    pub async fn create_api_key(
+        &self,
+        actor: &Actor,
+        role: &str,
+        label: Option<String>,
+    ) -> Result<(String, String)> {
+        if self.policy().role(role).is_none() {
+            return Err(VaultError::BadRequest(format!(
+                "role '{role}' is not declared in the policy"
+            )));
+        }
+        let key = generate_api_key()?;
+        let hash = api_key_hash(&self.secrets.api_key, &key.secret).to_vec();
+        let mut draft = self.draft(actor, "api_key.create");
+        draft.reason = Some(format!("role={role} key={}", key.id));
+        self.store
+            .commit(WriteUnit {
+                ops: vec![Op::InsertApiKey {
+                    id: key.id.clone(),
+                    hash,
+                    role: role.to_owned(),
+                    label,
+                    at: draft.at,
+                }],
+                audit: vec![draft],
+            })
+            .await?;
+        Ok((key.secret.clone(), key.id.clone()))
+    }
+
+    /// Revokes a key by id.
+    pub async fn revoke_api_key(&self, actor: &Actor, id: &str) -> Result<()> {
+        let mut draft = self.draft(actor, "api_key.revoke");
+        draft.reason = Some(format!("key={id}"));
+        self.store
+            .commit(WriteUnit {
+                ops: vec![Op::RevokeApiKey {
+                    id: id.to_owned(),
+                    at: draft.at,
+                }],
+                audit: vec![draft],
+            })
+            .await?;
+        Ok(())
+    }
+
+    /// Lists keys (hashes included; callers show ids, roles and dates only).
+    pub async fn api_keys(&self) -> Result<Vec<ApiKeyRow>> {
+        Ok(self.store.api_keys().await?)
+    }
+
+    /// The actor a bearer token stands for, if the token is a live key. The comparison of hashes
+    /// is constant-time; a malformed, unknown or revoked key all give `None`.
+    pub async fn authenticate(&self, token: &str) -> Result<Option<Actor>> {
+        let Some((id, _)) = parse_api_key(token) else {
+            return Ok(None);
+        };
+        let Some(row) = self.store.api_key(id).await? else {
+            return Ok(None);
+        };
+        let presented = api_key_hash(&self.secrets.api_key, token);
+        if !ct_eq(&presented, &row.hash) || row.revoked_at.is_some() {
+            return Ok(None);
+        }
+        Ok(Some(Actor {
+            id: row.id,
+            role: row.role,
+        }))
+    }
+}

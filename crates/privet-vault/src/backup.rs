@@ -1,0 +1,127 @@
+//! Encrypted data backups (never the key store) and their restore.
+
+use std::io::{BufReader, BufWriter};
+use std::path::Path;
+
+use privet_crypto::{BackupReader, BackupWriter};
+
+use crate::Vault;
+use crate::apikeys::Actor;
+use crate::error::{Result, VaultError};
+
+/// What a backup wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BackupReport {
+    /// Rows per table.
+    pub rows: Vec<(String, u64)>,
+    /// Bytes written.
+    pub bytes: u64,
+}
+
+/// What a restore did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RestoreReport {
+    /// Rows per table restored.
+    pub rows: Vec<(String, u64)>,
+    /// Subjects removed again by replaying the erasure ledger.
+    pub replayed_erasures: u64,
+}
+
+fn io(path: &Path, what: &str, e: impl std::fmt::Display) -> VaultError {
+    VaultError::BadRequest(format!("{what} {}: {e}", path.display()))
+}
+
+impl Vault {
+    /// Writes an encrypted, consistent backup of the data tables to `out` (through a temporary
+    /// file renamed into place, so a failed backup leaves nothing half-written).
+    pub async fn backup(&self, actor: &Actor, out: &Path) -> Result<BackupReport> {
+        let dir = out
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let name = out
+            .file_name()
+            .ok_or_else(|| io(out, "backup path", "has no file name"))?;
+        let tmp = dir.join(format!(".{}.partial", name.to_string_lossy()));
+        let mut opts = std::fs::OpenOptions::new();
+        opts.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            opts.mode(0o600);
+        }
+        let file = opts.open(&tmp).map_err(|e| io(&tmp, "cannot create", e))?;
+        let header = format!("privet data backup v1; created_at_ms={}", self.now_ms());
+        let result = async {
+            let mut writer = BackupWriter::new(
+                BufWriter::new(file),
+                &self.secrets.backup,
+                header.as_bytes(),
+            )?;
+            let summary = self.store.export_data(&mut writer).await?;
+            let buffered = writer.finish()?;
+            let file = buffered
+                .into_inner()
+                .map_err(|e| io(&tmp, "cannot write", e.error()))?;
+            file.sync_all().map_err(|e| io(&tmp, "cannot sync", e))?;
+            let bytes = file.metadata().map(|m| m.len()).unwrap_or(0);
+            Ok::<_, VaultError>((summary, bytes))
+        }
+        .await;
+        let (summary, bytes) = match result {
+            Ok(v) => v,
+            Err(e) => {
+                let _ = std::fs::remove_file(&tmp);
+                return Err(e);
+            }
+        };
+        std::fs::rename(&tmp, out).map_err(|e| io(out, "cannot move the backup into", e))?;
+        if let Ok(d) = std::fs::File::open(dir) {
+            let _ = d.sync_all();
+        }
+        let mut draft = self.draft(actor, "backup.create");
+        draft.reason = Some(format!(
+            "rows={}",
+            summary.rows.iter().map(|(_, n)| n).sum::<u64>()
+        ));
+        self.store
+            .commit(privet_store::WriteUnit {
+                ops: Vec::new(),
+                audit: vec![draft],
+            })
+            .await?;
+        Ok(BackupReport {
+            rows: summary.rows,
+            bytes,
+        })
+    }
+
+    /// Restores a backup over the data tables, keeping the live key store and replaying its
+    /// erasure ledger. Nothing changes if the backup is damaged or from another vault.
+    pub async fn restore(&self, actor: &Actor, input: &Path) -> Result<RestoreReport> {
+        let file = std::fs::File::open(input).map_err(|e| io(input, "cannot open", e))?;
+        let (mut reader, header) = BackupReader::new(BufReader::new(file), &self.secrets.backup)
+            .map_err(|e| {
+                VaultError::BadRequest(format!(
+                    "{}: not a backup of this vault, or damaged ({e})",
+                    input.display()
+                ))
+            })?;
+        if !header.starts_with(b"privet data backup v1") {
+            return Err(VaultError::BadRequest(format!(
+                "{}: not a privet data backup",
+                input.display()
+            )));
+        }
+        let mut draft = self.draft(actor, "backup.restore");
+        draft.reason = Some(String::from_utf8_lossy(&header).into_owned());
+        let summary = self
+            .store
+            .import_data(&mut reader, &self.secrets.audit, draft)
+            .await?;
+        Ok(RestoreReport {
+            rows: summary.rows,
+            replayed_erasures: summary.replayed_erasures,
+        })
+    }
+}

@@ -1,0 +1,66 @@
+//! Consent: the current state per subject and purpose, every change recorded in the audit chain.
+
+use privet_store::{ConsentRow, Op, WriteUnit};
+
+use crate::apikeys::Actor;
+use crate::error::{Result, VaultError};
+use crate::{Vault, ids};
+
+impl Vault {
+    /// Grants or withdraws a subject's consent to a purpose.
+    pub async fn set_consent(
+        &self,
+        actor: &Actor,
+        subject: &str,
+        purpose: &str,
+        granted: bool,
+        source: &str,
+        notice_version: Option<String>,
+    ) -> Result<()> {
+        ids::subject_id(subject)?;
+        if self.policy().purpose(purpose).is_none() {
+            return Err(VaultError::BadRequest(format!(
+                "purpose '{purpose}' is not declared in the policy"
+            )));
+        }
+        if source.is_empty() || source.len() > 200 {
+            return Err(VaultError::BadRequest(
+                "source: must be 1 to 200 characters".into(),
+            ));
+        }
+        if self.store.subject(subject).await?.is_none() {
+            return Err(VaultError::NotFound("subject"));
+        }
+        let mut draft = self.draft(
+            actor,
+            if granted {
+                "consent.grant"
+            } else {
+                "consent.withdraw"
+            },
+        );
+        draft.purpose = Some(purpose.to_owned());
+        draft.subject = Some(subject.to_owned());
+        let op = Op::SetConsent {
+            subject: subject.to_owned(),
+            purpose: purpose.to_owned(),
+            granted,
+            at: draft.at,
+            source: source.to_owned(),
+            notice_version,
+        };
+        self.store
+            .commit(WriteUnit {
+                ops: vec![op],
+                audit: vec![draft],
+            })
+            .await?;
+        Ok(())
+    }
+
+    /// A subject's current consent to a purpose.
+    pub async fn consent(&self, subject: &str, purpose: &str) -> Result<Option<ConsentRow>> {
+        ids::subject_id(subject)?;
+        Ok(self.store.consent(subject, purpose).await?)
+    }
+}

@@ -1,0 +1,123 @@
+//! privet's vault: services over a [`Store`], a master keyring and a [`Clock`].
+//!
+//! Every operation that reads or changes personal data commits its audit entry in the same
+//! group-committed transaction as the change (or, for reads, before the data is returned), so a
+//! failed audit write means the action did not happen.
+
+mod apikeys;
+mod backup;
+mod consent;
+mod error;
+mod ids;
+mod keys;
+mod purge;
+mod records;
+mod rotation;
+mod tokens;
+
+use std::sync::{Arc, RwLock};
+
+use privet_crypto::KeyProvider;
+use privet_store::{AuditDraft, Store};
+use privet_types::Clock;
+use privet_types::policy::Policy;
+
+pub use apikeys::Actor;
+pub use backup::{BackupReport, RestoreReport};
+pub use error::{Result, VaultError};
+pub use keys::{Keys, SECRET_NAMES, Secrets};
+pub use records::{EraseReceipt, FieldInput, FieldOutcome, FieldView, SubjectView};
+pub use rotation::RotationReport;
+pub use tokens::{TokenSettings, TokenizeInput, card_digits, card_token_shape, luhn_valid};
+
+/// The vault.
+pub struct Vault {
+    store: Arc<Store>,
+    keys: Keys,
+    secrets: Secrets,
+    policy: RwLock<Arc<Policy>>,
+    clock: Arc<dyn Clock>,
+    tokens: TokenSettings,
+}
+
+impl Vault {
+    /// Opens the vault over an opened store: loads the keyring and secrets (creating the secrets
+    /// on first use) and starts the store's group-commit writer.
+    pub async fn open(
+        store: Arc<Store>,
+        provider: Arc<dyn KeyProvider>,
+        policy: Policy,
+        clock: Arc<dyn Clock>,
+        tokens: TokenSettings,
+    ) -> Result<Vault> {
+        let keys = Keys::load(provider)?;
+        let secrets = Secrets::load_or_create(&store, &keys).await?;
+        store.start_writer(secrets.audit.clone()).await?;
+        Ok(Vault {
+            store,
+            keys,
+            secrets,
+            policy: RwLock::new(Arc::new(policy)),
+            clock,
+            tokens,
+        })
+    }
+
+    /// The store.
+    pub fn store(&self) -> &Arc<Store> {
+        &self.store
+    }
+
+    /// The keyring holder.
+    pub fn keys(&self) -> &Keys {
+        &self.keys
+    }
+
+    /// The policy in force.
+    pub fn policy(&self) -> Arc<Policy> {
+        match self.policy.read() {
+            Ok(p) => p.clone(),
+            Err(p) => p.into_inner().clone(),
+        }
+    }
+
+    /// Replaces the policy (SIGHUP reload).
+    pub fn set_policy(&self, policy: Policy) {
+        match self.policy.write() {
+            Ok(mut p) => *p = Arc::new(policy),
+            Err(p) => *p.into_inner() = Arc::new(policy),
+        }
+    }
+
+    /// Now, in milliseconds since the epoch.
+    pub fn now_ms(&self) -> i64 {
+        self.clock.now().as_millisecond()
+    }
+
+    /// Verifies the audit chain.
+    pub async fn verify_audit(&self) -> Result<std::result::Result<i64, privet_store::ChainBreak>> {
+        Ok(self.store.verify_audit(&self.secrets.audit).await?)
+    }
+
+    /// A page of audit entries after `after`.
+    pub async fn audit_page(
+        &self,
+        after: i64,
+        limit: i64,
+    ) -> Result<Vec<privet_store::AuditEntry>> {
+        Ok(self.store.audit_page(after, limit.clamp(1, 1000)).await?)
+    }
+
+    pub(crate) fn draft(&self, actor: &Actor, action: &str) -> AuditDraft {
+        AuditDraft {
+            at: self.now_ms(),
+            actor: actor.id.clone(),
+            action: action.to_owned(),
+            purpose: None,
+            subject: None,
+            categories: Vec::new(),
+            decision: "ok".to_owned(),
+            reason: None,
+        }
+    }
+}

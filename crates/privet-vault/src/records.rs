@@ -1,0 +1,451 @@
+//! Subjects' records: store sealed fields, read them through the policy, find them by blind
+//! index, erase them by destroying their key.
+
+use privet_crypto::{SecretKey, mac, open, random_bytes, seal};
+use privet_store::{Op, StoreError, WriteUnit};
+use privet_types::policy::Policy;
+use privet_types::{AccessRequest, ConsentState, Decision, MaskStyle, mask_value};
+
+use crate::apikeys::Actor;
+use crate::error::{Result, VaultError};
+use crate::keys::dek_context;
+use crate::{Vault, ids};
+
+/// A field to store.
+#[derive(Debug, Clone)]
+pub struct FieldInput {
+    /// Field name (`email`).
+    pub name: String,
+    /// Data category (`contact.email`).
+    pub category: String,
+    /// The value.
+    pub value: String,
+    /// When the business collected it (ms since the epoch).
+    pub collected_at: Option<i64>,
+    /// Where it came from.
+    pub source: Option<String>,
+}
+
+/// What a read shows of one field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FieldOutcome {
+    /// The value in clear.
+    Value(String),
+    /// A masked rendering.
+    Masked(String),
+    /// Not shown; the reason code and sentence.
+    Withheld {
+        /// Stable code.
+        code: &'static str,
+        /// Sentence.
+        reason: String,
+    },
+}
+
+/// One field of a read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldView {
+    /// Field name.
+    pub name: String,
+    /// Category.
+    pub category: String,
+    /// What is shown.
+    pub outcome: FieldOutcome,
+}
+
+/// A subject as a purpose may see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SubjectView {
+    /// Subject id.
+    pub subject: String,
+    /// Fields by name.
+    pub fields: Vec<FieldView>,
+}
+
+/// Proof of an erasure: ids and times only.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EraseReceipt {
+    /// The erased subject.
+    pub subject: String,
+    /// When (ms since the epoch).
+    pub erased_at: i64,
+    /// Sequence number of the audit entry recording it.
+    pub audit_seq: i64,
+}
+
+fn put_len(out: &mut Vec<u8>, bytes: &[u8]) {
+    out.extend_from_slice(&(bytes.len() as u32).to_be_bytes());
+    out.extend_from_slice(bytes);
+}
+
+/// AAD of a field value: binds subject, field name and record id, so a ciphertext moved to
+/// another row, field or version fails to open.
+pub(crate) fn field_aad(subject: &str, name: &str, record_id: &[u8]) -> Vec<u8> {
+    let mut aad = b"privet/field/v1".to_vec();
+    put_len(&mut aad, subject.as_bytes());
+    put_len(&mut aad, name.as_bytes());
+    put_len(&mut aad, record_id);
+    aad
+}
+
+/// Which lookup key a category is indexed under, and the normalised form of a value.
+pub(crate) fn lookup_kind(category: &str) -> Option<&'static str> {
+    match category {
+        "contact.email" => Some("email"),
+        "contact.phone" => Some("phone"),
+        _ => None,
+    }
+}
+
+pub(crate) fn normalize(kind: &str, value: &str) -> String {
+    match kind {
+        "email" => value.trim().to_lowercase(),
+        "phone" => value.chars().filter(char::is_ascii_digit).collect(),
+        _ => value.to_owned(),
+    }
+}
+
+pub(crate) fn blind_index(key: &SecretKey, kind: &str, value: &str) -> Vec<u8> {
+    mac(key, kind.as_bytes(), normalize(kind, value).as_bytes()).to_vec()
+}
+
+fn validate_fields(policy: &Policy, fields: &[FieldInput]) -> Result<()> {
+    if fields.is_empty() {
+        return Err(VaultError::BadRequest(
+            "fields: at least one field is required".into(),
+        ));
+    }
+    let mut names = std::collections::HashSet::new();
+    for (i, f) in fields.iter().enumerate() {
+        ids::field_name(&f.name)
+            .map_err(|e| VaultError::BadRequest(format!("fields[{i}].name: {e}")))?;
+        if !names.insert(f.name.as_str()) {
+            return Err(VaultError::BadRequest(format!(
+                "fields[{i}].name: '{}' appears twice",
+                f.name
+            )));
+        }
+        if policy.category(&f.category).is_none() {
+            return Err(VaultError::BadRequest(format!(
+                "fields[{i}].category: '{}' is not a known data category",
+                f.category
+            )));
+        }
+        if f.value.len() > ids::MAX_VALUE {
+            return Err(VaultError::BadRequest(format!(
+                "fields[{i}].value: longer than {} bytes",
+                ids::MAX_VALUE
+            )));
+        }
+    }
+    Ok(())
+}
+
+impl Vault {
+    /// The subject's data key, unwrapped, if it has one.
+    async fn existing_dek(&self, subject: &str) -> Result<Option<SecretKey>> {
+        match self.store.dek(subject).await? {
+            Some(row) => Ok(Some(self.keys.unwrap_dek(subject, &row)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Stores fields (replacing fields of the same name, keeping others) for a subject, creating
+    /// it and its data key if new. Durable when this returns.
+    pub async fn put_subject(
+        &self,
+        actor: &Actor,
+        subject: &str,
+        fields: &[FieldInput],
+    ) -> Result<()> {
+        ids::subject_id(subject)?;
+        validate_fields(&self.policy(), fields)?;
+        // A concurrent first write may create the key first; then seal again under the winner's key.
+        for _ in 0..3 {
+            let (dek, new_dek) = match self.existing_dek(subject).await? {
+                Some(k) => (k, None),
+                None => {
+                    let k = SecretKey::generate()?;
+                    let wrapped = self.keys.wrap(&k, &dek_context(subject))?;
+                    (k, Some(wrapped))
+                }
+            };
+            let at = self.now_ms();
+            let mut ops = vec![Op::UpsertSubject {
+                subject: subject.to_owned(),
+                at,
+            }];
+            if let Some(w) = new_dek {
+                ops.push(Op::InsertDek {
+                    subject: subject.to_owned(),
+                    kek_version: w.kek_version,
+                    wrapped: w.bytes,
+                    at,
+                });
+            }
+            for f in fields {
+                let record_id = random_bytes::<16>()?.to_vec();
+                let sealed = seal(
+                    &dek,
+                    &field_aad(subject, &f.name, &record_id),
+                    f.value.as_bytes(),
+                )?;
+                let lookup = lookup_kind(&f.category)
+                    .map(|kind| blind_index(&self.secrets.blind_index, kind, &f.value));
+                ops.push(Op::PutField {
+                    subject: subject.to_owned(),
+                    name: f.name.clone(),
+                    category: f.category.clone(),
+                    record_id,
+                    sealed,
+                    lookup,
+                    collected_at: f.collected_at,
+                    source: f.source.clone(),
+                    at,
+                });
+            }
+            let mut draft = self.draft(actor, "subject.write");
+            draft.subject = Some(subject.to_owned());
+            draft.categories = categories(fields.iter().map(|f| f.category.as_str()));
+            match self
+                .store
+                .commit(WriteUnit {
+                    ops,
+                    audit: vec![draft],
+                })
+                .await
+            {
+                Err(StoreError::Conflict("data key")) => continue,
+                other => {
+                    other?;
+                    return Ok(());
+                }
+            }
+        }
+        Err(VaultError::Store(StoreError::Conflict("data key")))
+    }
+
+    /// The consent state that a purpose's decision needs.
+    async fn consent_state(&self, subject: &str, purpose: &str) -> Result<ConsentState> {
+        let needs = self
+            .policy()
+            .purpose(purpose)
+            .is_some_and(|p| p.consent_required());
+        if !needs {
+            return Ok(ConsentState::Unknown);
+        }
+        Ok(match self.store.consent(subject, purpose).await? {
+            Some(c) if c.granted => ConsentState::Granted,
+            Some(_) => ConsentState::Withdrawn,
+            None => ConsentState::Unknown,
+        })
+    }
+
+    /// Reads a subject for a purpose: each field in clear, masked or withheld as the policy
+    /// decides. The audit entry is durable before anything is returned. 403 when nothing at all
+    /// may be shown.
+    pub async fn read_subject(
+        &self,
+        actor: &Actor,
+        subject: &str,
+        purpose: &str,
+    ) -> Result<SubjectView> {
+        ids::subject_id(subject)?;
+        let policy = self.policy();
+        if policy.purpose(purpose).is_none() {
+            return Err(VaultError::BadRequest(format!(
+                "purpose '{purpose}' is not declared in the policy"
+            )));
+        }
+        let record = self
+            .store
+            .subject(subject)
+            .await?
+            .ok_or(VaultError::NotFound("subject"))?;
+        let consent = self.consent_state(subject, purpose).await?;
+        let dek = match &record.dek {
+            Some(row) => Some(self.keys.unwrap_dek(subject, row)?),
+            None => None,
+        };
+        let mut fields = Vec::with_capacity(record.fields.len());
+        let mut shown = Vec::new();
+        let mut denied = Vec::new();
+        for f in &record.fields {
+            let decision = policy.decide(&AccessRequest {
+                role: &actor.role,
+                purpose,
+                category: &f.category,
+                consent,
+                trained: true,
+            });
+            let outcome = match (decision, &dek) {
+                (Decision::Deny(reason), _) => {
+                    denied.push(reason.code());
+                    FieldOutcome::Withheld {
+                        code: reason.code(),
+                        reason: reason.to_string(),
+                    }
+                }
+                (_, None) => return Err(VaultError::NotFound("subject")),
+                (d, Some(dek)) => {
+                    let plain = open(dek, &field_aad(subject, &f.name, &f.record_id), &f.sealed)?;
+                    let text = String::from_utf8_lossy(&plain).into_owned();
+                    shown.push(f.category.as_str());
+                    if d == Decision::Allow {
+                        FieldOutcome::Value(text)
+                    } else {
+                        let style = policy
+                            .category(&f.category)
+                            .map_or(MaskStyle::Generic, |c| c.masking());
+                        FieldOutcome::Masked(mask_value(style, &text))
+                    }
+                }
+            };
+            fields.push(FieldView {
+                name: f.name.clone(),
+                category: f.category.clone(),
+                outcome,
+            });
+        }
+        let mut draft = self.draft(actor, "subject.read");
+        draft.purpose = Some(purpose.to_owned());
+        draft.subject = Some(subject.to_owned());
+        draft.categories = categories(record.fields.iter().map(|f| f.category.as_str()));
+        draft.decision = match (shown.is_empty(), denied.is_empty()) {
+            (false, true) => "allow",
+            (false, false) => "partial",
+            (true, false) => "deny",
+            (true, true) => "ok",
+        }
+        .to_owned();
+        denied.sort_unstable();
+        denied.dedup();
+        if !denied.is_empty() {
+            draft.reason = Some(denied.join(","));
+        }
+        let all_denied = shown.is_empty() && !denied.is_empty();
+        self.store
+            .commit(WriteUnit {
+                ops: Vec::new(),
+                audit: vec![draft],
+            })
+            .await?;
+        if all_denied {
+            let first = fields.iter().find_map(|f| match &f.outcome {
+                FieldOutcome::Withheld { code, reason } => Some((*code, reason.clone())),
+                _ => None,
+            });
+            let (code, message) =
+                first.unwrap_or(("no_rule", "No policy rule allows this access.".into()));
+            return Err(VaultError::Forbidden {
+                code: code.to_owned(),
+                message,
+            });
+        }
+        Ok(SubjectView {
+            subject: subject.to_owned(),
+            fields,
+        })
+    }
+
+    /// Subjects whose `email` or `phone` matches, found by blind index without decrypting anything.
+    pub async fn lookup(
+        &self,
+        actor: &Actor,
+        kind: &str,
+        value: &str,
+        purpose: &str,
+    ) -> Result<Vec<String>> {
+        if !matches!(kind, "email" | "phone") {
+            return Err(VaultError::BadRequest(
+                "lookup is by 'email' or 'phone'".into(),
+            ));
+        }
+        let policy = self.policy();
+        if policy.purpose(purpose).is_none() {
+            return Err(VaultError::BadRequest(format!(
+                "purpose '{purpose}' is not declared in the policy"
+            )));
+        }
+        let category = if kind == "email" {
+            "contact.email"
+        } else {
+            "contact.phone"
+        };
+        if let Decision::Deny(reason) = policy.decide(&AccessRequest {
+            role: &actor.role,
+            purpose,
+            category,
+            consent: ConsentState::Granted,
+            trained: true,
+        }) {
+            let mut draft = self.draft(actor, "subject.lookup");
+            draft.purpose = Some(purpose.to_owned());
+            draft.categories = vec![category.to_owned()];
+            draft.decision = "deny".into();
+            draft.reason = Some(reason.code().into());
+            self.store
+                .commit(WriteUnit {
+                    ops: Vec::new(),
+                    audit: vec![draft],
+                })
+                .await?;
+            return Err(VaultError::Forbidden {
+                code: reason.code().into(),
+                message: reason.to_string(),
+            });
+        }
+        let found = self
+            .store
+            .subjects_by_lookup(&blind_index(&self.secrets.blind_index, kind, value), 100)
+            .await?;
+        let mut draft = self.draft(actor, "subject.lookup");
+        draft.purpose = Some(purpose.to_owned());
+        draft.categories = vec![category.to_owned()];
+        draft.decision = "allow".into();
+        draft.reason = Some(format!("matches={}", found.len()));
+        self.store
+            .commit(WriteUnit {
+                ops: Vec::new(),
+                audit: vec![draft],
+            })
+            .await?;
+        Ok(found)
+    }
+
+    /// Erases a subject: its data key is destroyed and its row deleted in one commit, with the
+    /// erasure ledger and audit entry; its other rows are purged in the background. The work is
+    /// the same whatever the subject holds.
+    pub async fn erase_subject(&self, actor: &Actor, subject: &str) -> Result<EraseReceipt> {
+        ids::subject_id(subject)?;
+        let mut draft = self.draft(actor, "subject.erase");
+        draft.subject = Some(subject.to_owned());
+        let at = draft.at;
+        let outcome = self
+            .store
+            .commit(WriteUnit {
+                ops: vec![Op::EraseSubject {
+                    subject: subject.to_owned(),
+                    at,
+                }],
+                audit: vec![draft],
+            })
+            .await
+            .map_err(|e| match e {
+                StoreError::NotFound(_) => VaultError::NotFound("subject"),
+                other => VaultError::Store(other),
+            })?;
+        Ok(EraseReceipt {
+            subject: subject.to_owned(),
+            erased_at: at,
+            audit_seq: outcome.audit_seqs.first().copied().unwrap_or(0),
+        })
+    }
+}
+
+fn categories<'a>(it: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let mut v: Vec<String> = it.map(str::to_owned).collect();
+    v.sort();
+    v.dedup();
+    v
+}
