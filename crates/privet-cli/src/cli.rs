@@ -23,6 +23,28 @@ pub(crate) struct Cli {
 pub(crate) enum Command {
     /// Find personal data in files, folders and database tables.
     Scan(ScanArgs),
+    /// Run the vault: encrypted records, tokens, purpose-based access, audit (HTTP API).
+    Serve(crate::commands::ServeArgs),
+    /// Write a commented example policy (privet.toml).
+    Init(crate::commands::InitArgs),
+    /// Validate a policy file; errors point at their line.
+    Check(crate::commands::CheckArgs),
+    /// API keys and master-key rotation.
+    Keys {
+        /// What to do.
+        #[command(subcommand)]
+        command: crate::commands::KeysCommand,
+    },
+    /// The audit log.
+    Audit {
+        /// What to do.
+        #[command(subcommand)]
+        command: crate::commands::AuditCommand,
+    },
+    /// Write an encrypted backup of the data (never the data keys) while the server runs.
+    Backup(crate::commands::BackupArgs),
+    /// Restore a backup, keeping the live key store and replaying the erasure ledger.
+    Restore(crate::commands::RestoreArgs),
 }
 
 /// Arguments of `privet scan`.

@@ -3,7 +3,7 @@
 //! Exit statuses are chosen on purpose so scripts and CI can rely on them:
 //! 0 when the command did what was asked, 2 when something could not be read
 //! or the command line was wrong, 3 when `privet scan --fail-on` found the
-//! data it gates on.
+//! data it gates on, 1 when `privet audit verify` finds the chain broken.
 
 #![forbid(unsafe_code)]
 
@@ -21,6 +21,8 @@ use clap::Parser;
 pub(crate) enum Status {
     /// Everything asked for was done.
     Ok = 0,
+    /// `privet audit verify` found the chain broken.
+    Broken = 1,
     /// An input, the configuration or the command line was wrong.
     Error = 2,
     /// A `--fail-on` gate tripped.

@@ -1,6 +1,12 @@
 //! One module per subcommand.
 
+mod admin;
 mod scan;
+mod serve;
+mod vault_args;
+
+pub(crate) use admin::{AuditCommand, BackupArgs, CheckArgs, InitArgs, KeysCommand, RestoreArgs};
+pub(crate) use serve::ServeArgs;
 
 use crate::Status;
 use crate::cli::Command;
@@ -9,5 +15,12 @@ use crate::cli::Command;
 pub(crate) fn run(command: Command) -> anyhow::Result<Status> {
     match command {
         Command::Scan(args) => scan::run(args),
+        Command::Serve(args) => serve::run(args),
+        Command::Init(args) => admin::init(args),
+        Command::Check(args) => admin::check(args),
+        Command::Keys { command } => admin::keys(command),
+        Command::Audit { command } => admin::audit(command),
+        Command::Backup(args) => admin::backup(args),
+        Command::Restore(args) => admin::restore(args),
     }
 }

@@ -1,0 +1,244 @@
+//! The operator commands around the vault: init, check, keys, audit, backup, restore.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, Subcommand};
+use privet_types::policy::DEFAULT_POLICY_TOML;
+use privet_vault::Actor;
+
+use super::vault_args::{VaultArgs, load_policy_file, runtime};
+use crate::Status;
+
+/// Arguments of `privet init`.
+#[derive(Debug, Args)]
+pub(crate) struct InitArgs {
+    /// Where to write the policy.
+    #[arg(default_value = "privet.toml", value_name = "FILE")]
+    pub path: PathBuf,
+    /// Overwrite an existing file.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// Arguments of `privet check`.
+#[derive(Debug, Args)]
+pub(crate) struct CheckArgs {
+    /// Policy file to validate.
+    #[arg(default_value = "privet.toml", value_name = "FILE")]
+    pub path: PathBuf,
+}
+
+/// `privet keys ...`.
+#[derive(Debug, Subcommand)]
+pub(crate) enum KeysCommand {
+    /// Create an API key for a role and print it (only the key, on stdout).
+    CreateApiKey {
+        /// Role of the policy the key acts as.
+        #[arg(long)]
+        role: String,
+        /// A label to recognise the key by.
+        #[arg(long)]
+        label: Option<String>,
+        #[command(flatten)]
+        vault: VaultArgs,
+    },
+    /// Revoke an API key by its id (the part after `pvt_`).
+    RevokeApiKey {
+        /// Key id.
+        id: String,
+        #[command(flatten)]
+        vault: VaultArgs,
+    },
+    /// List API keys (ids, roles, dates; never the keys).
+    ListApiKeys {
+        #[command(flatten)]
+        vault: VaultArgs,
+    },
+    /// Add a master-key version and re-wrap every data key under it, while the server keeps serving.
+    Rotate {
+        /// Data keys re-wrapped per commit.
+        #[arg(long, default_value_t = 500)]
+        batch: i64,
+        #[command(flatten)]
+        vault: VaultArgs,
+    },
+    /// Retire a master-key version nothing is wrapped under any more; values under it are refused after.
+    Retire {
+        /// Version number.
+        version: u32,
+        #[command(flatten)]
+        vault: VaultArgs,
+    },
+}
+
+/// `privet audit ...`.
+#[derive(Debug, Subcommand)]
+pub(crate) enum AuditCommand {
+    /// Check the hash chain; exit 0 when whole, 1 naming the first bad entry.
+    Verify {
+        #[command(flatten)]
+        vault: VaultArgs,
+    },
+}
+
+/// Arguments of `privet backup`.
+#[derive(Debug, Args)]
+pub(crate) struct BackupArgs {
+    /// Backup file to write.
+    pub out: PathBuf,
+    #[command(flatten)]
+    pub vault: VaultArgs,
+}
+
+/// Arguments of `privet restore`.
+#[derive(Debug, Args)]
+pub(crate) struct RestoreArgs {
+    /// Backup file to read.
+    pub input: PathBuf,
+    #[command(flatten)]
+    pub vault: VaultArgs,
+}
+
+pub(crate) fn init(args: InitArgs) -> Result<Status> {
+    if args.path.exists() && !args.force {
+        bail!(
+            "{} exists; pass --force to overwrite it",
+            args.path.display()
+        );
+    }
+    std::fs::write(&args.path, DEFAULT_POLICY_TOML)
+        .with_context(|| format!("cannot write {}", args.path.display()))?;
+    eprintln!(
+        "privet: wrote {}; edit it, then `privet check {}`",
+        args.path.display(),
+        args.path.display()
+    );
+    Ok(Status::Ok)
+}
+
+pub(crate) fn check(args: CheckArgs) -> Result<Status> {
+    let policy = load_policy_file(&args.path)?;
+    println!(
+        "{}: valid ({} purposes, {} roles, {} rules)",
+        args.path.display(),
+        policy.purposes().count(),
+        policy.roles().count(),
+        policy.rules().len()
+    );
+    Ok(Status::Ok)
+}
+
+pub(crate) fn keys(cmd: KeysCommand) -> Result<Status> {
+    runtime()?.block_on(async move {
+        match cmd {
+            KeysCommand::CreateApiKey { role, label, vault } => {
+                let (v, _) = vault.vault(true).await?;
+                let (key, _) = v.create_api_key(&Actor::operator(), &role, label).await?;
+                println!("{key}");
+            }
+            KeysCommand::RevokeApiKey { id, vault } => {
+                let (v, _) = vault.vault(false).await?;
+                v.revoke_api_key(&Actor::operator(), &id).await?;
+                eprintln!("privet: revoked API key {id}");
+            }
+            KeysCommand::ListApiKeys { vault } => {
+                let (v, _) = vault.vault(false).await?;
+                println!("{:<14} {:<16} {:<26} {:<10} label", "id", "role", "created", "state");
+                for k in v.api_keys().await? {
+                    let created = jiff_ms(k.created_at);
+                    let state = if k.revoked_at.is_some() { "revoked" } else { "active" };
+                    println!("{:<14} {:<16} {:<26} {:<10} {}", k.id, k.role, created, state, k.label.unwrap_or_default());
+                }
+            }
+            KeysCommand::Rotate { batch, vault } => {
+                let (v, keys) = vault.vault(false).await?;
+                let Some(file) = keys.file else {
+                    bail!("rotation needs a master key file; PRIVET_MASTER_KEY holds fixed keys (add a version to it and run again with the file)");
+                };
+                let version = file.add_version().context("adding a master-key version")?;
+                eprintln!("privet: added master-key version {version}; re-wrapping data keys...");
+                let report = v
+                    .rewrap_all(&Actor::operator(), batch, |n| eprint!("\rprivet: re-wrapped {n} data keys"))
+                    .await?;
+                // Nodes that had not yet seen the new version may have wrapped a few keys under the
+                // old one meanwhile: a second pass after they reload (within a second) catches them.
+                tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+                let late = v.rewrap_all(&Actor::operator(), batch, |_| {}).await?;
+                eprintln!(
+                    "\nprivet: every key is now under version {} ({} data keys, {} secrets); retire old versions with `privet keys retire N`",
+                    report.version,
+                    report.data_keys + late.data_keys,
+                    report.secrets + late.secrets
+                );
+            }
+            KeysCommand::Retire { version, vault } => {
+                let (v, keys) = vault.vault(false).await?;
+                let Some(file) = keys.file else { bail!("retiring needs a master key file") };
+                v.ensure_unused(version).await?;
+                file.retire(version).with_context(|| format!("retiring master-key version {version}"))?;
+                v.audit_retire(&Actor::operator(), version).await?;
+                eprintln!("privet: retired master-key version {version}; values under it are refused from now on");
+            }
+        }
+        Ok(Status::Ok)
+    })
+}
+
+fn jiff_ms(ms: i64) -> String {
+    jiff::Timestamp::from_millisecond(ms).map_or_else(
+        |_| ms.to_string(),
+        |t| {
+            t.round(jiff::Unit::Second)
+                .map_or_else(|_| t.to_string(), |t| t.to_string())
+        },
+    )
+}
+
+pub(crate) fn audit(cmd: AuditCommand) -> Result<Status> {
+    runtime()?.block_on(async move {
+        match cmd {
+            AuditCommand::Verify { vault } => {
+                let (v, _) = vault.vault(false).await?;
+                match v.verify_audit().await? {
+                    Ok(n) => {
+                        println!("audit chain whole: {n} entries verified");
+                        Ok(Status::Ok)
+                    }
+                    Err(broken) => {
+                        println!("audit chain broken: {broken}");
+                        Ok(Status::Broken)
+                    }
+                }
+            }
+        }
+    })
+}
+
+pub(crate) fn backup(args: BackupArgs) -> Result<Status> {
+    runtime()?.block_on(async move {
+        let (v, _) = args.vault.vault(false).await?;
+        let report = v.backup(&Actor::operator(), &args.out).await?;
+        let rows: u64 = report.rows.iter().map(|(_, n)| n).sum();
+        eprintln!(
+            "privet: wrote encrypted backup {} ({} bytes, {rows} rows; data keys are not in it)",
+            args.out.display(),
+            report.bytes
+        );
+        Ok(Status::Ok)
+    })
+}
+
+pub(crate) fn restore(args: RestoreArgs) -> Result<Status> {
+    runtime()?.block_on(async move {
+        let (v, _) = args.vault.vault(false).await?;
+        let report = v.restore(&Actor::operator(), &args.input).await?;
+        let rows: u64 = report.rows.iter().map(|(_, n)| n).sum();
+        eprintln!(
+            "privet: restored {rows} rows from {}; replayed the erasure ledger ({} subjects erased again)",
+            args.input.display(),
+            report.replayed_erasures
+        );
+        Ok(Status::Ok)
+    })
+}

@@ -1,0 +1,53 @@
+//! `/v1` handlers, grouped by resource.
+
+pub mod audit;
+pub mod ops;
+pub mod subjects;
+pub mod tokens;
+
+use axum::extract::{FromRequest, Request};
+
+use crate::problem::ApiError;
+
+/// `Json` whose rejections become problem documents without echoing the body.
+pub struct ApiJson<T>(pub T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(v)) => Ok(ApiJson(v)),
+            Err(r) => Err(r.into()),
+        }
+    }
+}
+
+impl<T: serde::Serialize> axum::response::IntoResponse for ApiJson<T> {
+    fn into_response(self) -> axum::response::Response {
+        axum::Json(self.0).into_response()
+    }
+}
+
+/// Per-item error in batch answers.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct ItemError {
+    /// HTTP status the item alone would have had.
+    pub status: u16,
+    /// Sentence without personal data.
+    pub detail: String,
+    /// Reason code for denials.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+impl From<privet_vault::VaultError> for ItemError {
+    fn from(e: privet_vault::VaultError) -> Self {
+        let api: ApiError = e.into();
+        ItemError {
+            status: api.problem.status,
+            detail: api.problem.detail,
+            reason: api.problem.reason,
+        }
+    }
+}

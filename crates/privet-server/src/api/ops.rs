@@ -1,0 +1,37 @@
+//! Operations endpoints: health, readiness, metrics, the OpenAPI document.
+
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::IntoResponse;
+use utoipa::OpenApi;
+
+use crate::AppState;
+
+/// Liveness: the process answers.
+pub async fn healthz() -> &'static str {
+    "ok\n"
+}
+
+/// Readiness: the store answers.
+pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
+    match state.vault.store().ping().await {
+        Ok(()) => (StatusCode::OK, "ready\n"),
+        Err(e) => {
+            tracing::warn!(error = %e, "not ready");
+            (StatusCode::SERVICE_UNAVAILABLE, "store unavailable\n")
+        }
+    }
+}
+
+/// Prometheus metrics.
+pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        state.metrics.render(),
+    )
+}
+
+/// The OpenAPI document, generated from the handlers' annotations.
+pub async fn openapi() -> impl IntoResponse {
+    axum::Json(crate::ApiDoc::openapi())
+}

@@ -1,0 +1,445 @@
+//! Subjects: store, read for a purpose, look up, erase, consent; single and batch.
+
+use axum::extract::{Path, Query, State};
+use futures_util::future::join_all;
+use privet_vault::{FieldInput, FieldOutcome, SubjectView};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::{ApiJson, ItemError};
+use crate::AppState;
+use crate::auth::Authenticated;
+use crate::problem::{ApiError, Problem};
+
+/// A field to store.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FieldIn {
+    /// Field name (`email`).
+    pub name: String,
+    /// Data category (`contact.email`).
+    pub category: String,
+    /// The value.
+    pub value: String,
+    /// When it was collected (RFC 3339).
+    #[serde(default)]
+    pub collected_at: Option<String>,
+    /// Where it came from.
+    #[serde(default)]
+    pub source: Option<String>,
+}
+
+/// Body of `PUT /v1/subjects/{id}`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PutSubject {
+    /// Fields to store; fields of the same name are replaced, others kept.
+    pub fields: Vec<FieldIn>,
+}
+
+/// Answer of a write.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PutAnswer {
+    /// Subject id.
+    pub subject: String,
+    /// Fields written.
+    pub stored: usize,
+}
+
+/// One field of a read: exactly one of `value`, `masked`, `withheld`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FieldOut {
+    /// Field name.
+    pub name: String,
+    /// Category.
+    pub category: String,
+    /// The value in clear, when allowed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// A masked rendering, when the policy masks.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub masked: Option<String>,
+    /// Why the field is withheld, when denied.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub withheld: Option<String>,
+    /// Reason code when withheld.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// Answer of a read.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SubjectOut {
+    /// Subject id.
+    pub subject: String,
+    /// Fields.
+    pub fields: Vec<FieldOut>,
+}
+
+impl From<SubjectView> for SubjectOut {
+    fn from(v: SubjectView) -> Self {
+        SubjectOut {
+            subject: v.subject,
+            fields: v
+                .fields
+                .into_iter()
+                .map(|f| {
+                    let (value, masked, withheld, reason) = match f.outcome {
+                        FieldOutcome::Value(s) => (Some(s), None, None, None),
+                        FieldOutcome::Masked(s) => (None, Some(s), None, None),
+                        FieldOutcome::Withheld { code, reason } => {
+                            (None, None, Some(reason), Some(code.to_owned()))
+                        }
+                    };
+                    FieldOut {
+                        name: f.name,
+                        category: f.category,
+                        value,
+                        masked,
+                        withheld,
+                        reason,
+                    }
+                })
+                .collect(),
+        }
+    }
+}
+
+/// `?purpose=P`.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct PurposeQuery {
+    /// Why the data is read; must be a purpose of the policy.
+    pub purpose: Option<String>,
+}
+
+pub(crate) fn require_purpose(p: Option<String>) -> Result<String, ApiError> {
+    match p {
+        Some(p) if !p.is_empty() => Ok(p),
+        _ => Err(ApiError::bad_request(
+            "every read names a purpose: add `purpose=<name>`",
+        )),
+    }
+}
+
+fn parse_time(field: usize, s: &Option<String>) -> Result<Option<i64>, ApiError> {
+    match s {
+        None => Ok(None),
+        Some(t) => t
+            .parse::<jiff::Timestamp>()
+            .map(|ts| Some(ts.as_millisecond()))
+            .map_err(|_| {
+                ApiError::bad_request(format!(
+                    "fields[{field}].collected_at: not an RFC 3339 timestamp"
+                ))
+            }),
+    }
+}
+
+fn inputs(fields: Vec<FieldIn>) -> Result<Vec<FieldInput>, ApiError> {
+    fields
+        .into_iter()
+        .enumerate()
+        .map(|(i, f)| {
+            Ok(FieldInput {
+                collected_at: parse_time(i, &f.collected_at)?,
+                name: f.name,
+                category: f.category,
+                value: f.value,
+                source: f.source,
+            })
+        })
+        .collect()
+}
+
+/// Store fields of a subject.
+#[utoipa::path(put, path = "/v1/subjects/{id}", request_body = PutSubject,
+    params(("id" = String, Path, description = "Subject id from your system")),
+    responses((status = 200, body = PutAnswer), (status = 400, body = Problem), (status = 401, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn put_subject(
+    State(state): State<AppState>,
+    Authenticated(actor): Authenticated,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<PutSubject>,
+) -> Result<ApiJson<PutAnswer>, ApiError> {
+    let fields = inputs(body.fields)?;
+    state.vault.put_subject(&actor, &id, &fields).await?;
+    Ok(ApiJson(PutAnswer {
+        subject: id,
+        stored: fields.len(),
+    }))
+}
+
+/// Read a subject for a purpose.
+#[utoipa::path(get, path = "/v1/subjects/{id}", params(("id" = String, Path, description = "Subject id"), PurposeQuery),
+    responses((status = 200, body = SubjectOut), (status = 400, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn get_subject(
+    State(state): State<AppState>,
+    Authenticated(actor): Authenticated,
+    Path(id): Path<String>,
+    Query(q): Query<PurposeQuery>,
+) -> Result<ApiJson<SubjectOut>, ApiError> {
+    let purpose = require_purpose(q.purpose)?;
+    let view = state.vault.read_subject(&actor, &id, &purpose).await?;
+    Ok(ApiJson(view.into()))
+}
+
+/// `?email=...&purpose=...` or `?phone=...&purpose=...`.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct LookupQuery {
+    /// E-mail address to find (case-insensitive).
+    pub email: Option<String>,
+    /// Phone number to find (digits compared).
+    pub phone: Option<String>,
+    /// Purpose of the lookup.
+    pub purpose: Option<String>,
+}
+
+/// Subjects found by a lookup.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LookupAnswer {
+    /// Matching subject ids.
+    pub subjects: Vec<String>,
+}
+
+/// Find subjects by e-mail or phone through the blind index.
+#[utoipa::path(get, path = "/v1/subjects", params(LookupQuery),
+    responses((status = 200, body = LookupAnswer), (status = 400, body = Problem), (status = 403, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn lookup(
+    State(state): State<AppState>,
+    Authenticated(actor): Authenticated,
+    Query(q): Query<LookupQuery>,
+) -> Result<ApiJson<LookupAnswer>, ApiError> {
+    let purpose = require_purpose(q.purpose)?;
+    let (kind, value) = match (q.email, q.phone) {
+        (Some(e), None) => ("email", e),
+        (None, Some(p)) => ("phone", p),
+        _ => {
+            return Err(ApiError::bad_request(
+                "give exactly one of `email` or `phone`",
+            ));
+        }
+    };
+    let subjects = state.vault.lookup(&actor, kind, &value, &purpose).await?;
+    Ok(ApiJson(LookupAnswer { subjects }))
+}
+
+/// Receipt of an erasure: ids and times only.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EraseAnswer {
+    /// The erased subject.
+    pub subject: String,
+    /// When (RFC 3339).
+    pub erased_at: String,
+    /// The subject's data key was destroyed, so every copy of its values is unreadable.
+    pub key_destroyed: bool,
+    /// Audit entry recording the erasure.
+    pub audit_seq: i64,
+}
+
+/// Erase a subject (crypto-shredding plus deletion).
+#[utoipa::path(delete, path = "/v1/subjects/{id}", params(("id" = String, Path, description = "Subject id")),
+    responses((status = 200, body = EraseAnswer), (status = 404, body = Problem)), security(("bearer" = [])))]
+pub async fn erase_subject(
+    State(state): State<AppState>,
+    Authenticated(actor): Authenticated,
+    Path(id): Path<String>,
+) -> Result<ApiJson<EraseAnswer>, ApiError> {
+    let r = state.vault.erase_subject(&actor, &id).await?;
+    Ok(ApiJson(EraseAnswer {
+        subject: r.subject,
+        erased_at: rfc3339(r.erased_at),
+        key_destroyed: true,
+        audit_seq: r.audit_seq,
+    }))
+}
+
+pub(crate) fn rfc3339(ms: i64) -> String {
+    jiff::Timestamp::from_millisecond(ms).map_or_else(|_| ms.to_string(), |t| t.to_string())
+}
+
+/// One subject in a batch write.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PutItem {
+    /// Subject id.
+    pub subject: String,
+    /// Fields.
+    pub fields: Vec<FieldIn>,
+}
+
+/// Body of `POST /v1/subjects/batch`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PutBatch {
+    /// Subjects to write.
+    pub items: Vec<PutItem>,
+}
+
+/// Result of one batch item.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum PutItemResult {
+    /// Written.
+    Ok(PutAnswer),
+    /// Failed.
+    Err {
+        /// What went wrong.
+        error: ItemError,
+    },
+}
+
+/// Batch answer.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Batch<T> {
+    /// One result per item, in order.
+    pub items: Vec<T>,
+}
+
+/// Store many subjects in one request; each item has its own result.
+#[utoipa::path(post, path = "/v1/subjects/batch", request_body = PutBatch,
+    responses((status = 200, body = Batch<PutItemResult>), (status = 413, body = Problem)), security(("bearer" = [])))]
+pub async fn put_batch(
+    State(state): State<AppState>,
+    Authenticated(actor): Authenticated,
+    ApiJson(body): ApiJson<PutBatch>,
+) -> Result<ApiJson<Batch<PutItemResult>>, ApiError> {
+    state.vault.check_batch(body.items.len())?;
+    let vault = &state.vault;
+    let actor = &actor;
+    let results = join_all(body.items.into_iter().map(|item| async move {
+        let fields = match inputs(item.fields) {
+            Ok(f) => f,
+            Err(e) => {
+                return PutItemResult::Err {
+                    error: ItemError {
+                        status: e.problem.status,
+                        detail: e.problem.detail,
+                        reason: None,
+                    },
+                };
+            }
+        };
+        match vault.put_subject(actor, &item.subject, &fields).await {
+            Ok(()) => PutItemResult::Ok(PutAnswer {
+                subject: item.subject,
+                stored: fields.len(),
+            }),
+            Err(e) => PutItemResult::Err { error: e.into() },
+        }
+    }))
+    .await;
+    Ok(ApiJson(Batch { items: results }))
+}
+
+/// Body of `POST /v1/subjects/read`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReadBatch {
+    /// Purpose of every read in the batch.
+    pub purpose: String,
+    /// Subject ids.
+    pub items: Vec<ReadItem>,
+}
+
+/// One subject to read.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReadItem {
+    /// Subject id.
+    pub subject: String,
+}
+
+/// Result of one batch read.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum ReadItemResult {
+    /// Read.
+    Ok(SubjectOut),
+    /// Failed.
+    Err {
+        /// What went wrong.
+        error: ItemError,
+    },
+}
+
+/// Read many subjects for one purpose; each item has its own result.
+#[utoipa::path(post, path = "/v1/subjects/read", request_body = ReadBatch,
+    responses((status = 200, body = Batch<ReadItemResult>), (status = 400, body = Problem)), security(("bearer" = [])))]
+pub async fn read_batch(
+    State(state): State<AppState>,
+    Authenticated(actor): Authenticated,
+    ApiJson(body): ApiJson<ReadBatch>,
+) -> Result<ApiJson<Batch<ReadItemResult>>, ApiError> {
+    let purpose = require_purpose(Some(body.purpose))?;
+    state.vault.check_batch(body.items.len())?;
+    let results = join_all(
+        body.items
+            .iter()
+            .map(|i| state.vault.read_subject(&actor, &i.subject, &purpose)),
+    )
+    .await;
+    Ok(ApiJson(Batch {
+        items: results
+            .into_iter()
+            .map(|r| match r {
+                Ok(v) => ReadItemResult::Ok(v.into()),
+                Err(e) => ReadItemResult::Err { error: e.into() },
+            })
+            .collect(),
+    }))
+}
+
+/// Body of `PUT /v1/subjects/{id}/consents/{purpose}`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ConsentIn {
+    /// Granted (true) or withdrawn (false).
+    pub granted: bool,
+    /// Where it was captured (`web-signup`, `support-call`).
+    pub source: String,
+    /// Version of the notice the customer saw.
+    #[serde(default)]
+    pub notice_version: Option<String>,
+}
+
+/// Consent state.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ConsentOut {
+    /// Subject id.
+    pub subject: String,
+    /// Purpose.
+    pub purpose: String,
+    /// Granted.
+    pub granted: bool,
+}
+
+/// Grant or withdraw consent to a purpose.
+#[utoipa::path(put, path = "/v1/subjects/{id}/consents/{purpose}", request_body = ConsentIn,
+    params(("id" = String, Path, description = "Subject id"), ("purpose" = String, Path, description = "Purpose")),
+    responses((status = 200, body = ConsentOut), (status = 404, body = Problem)), security(("bearer" = [])))]
+pub async fn put_consent(
+    State(state): State<AppState>,
+    Authenticated(actor): Authenticated,
+    Path((id, purpose)): Path<(String, String)>,
+    ApiJson(body): ApiJson<ConsentIn>,
+) -> Result<ApiJson<ConsentOut>, ApiError> {
+    state
+        .vault
+        .set_consent(
+            &actor,
+            &id,
+            &purpose,
+            body.granted,
+            &body.source,
+            body.notice_version,
+        )
+        .await?;
+    Ok(ApiJson(ConsentOut {
+        subject: id,
+        purpose,
+        granted: body.granted,
+    }))
+}

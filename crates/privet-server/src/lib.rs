@@ -1,0 +1,205 @@
+//! privet's HTTP API over the vault: `/v1` resources behind API-key authentication, errors as
+//! problem+json, `/openapi.json`, `/healthz`, `/readyz`, `/metrics`, optional TLS (rustls).
+
+pub mod api;
+pub mod auth;
+pub mod metrics;
+pub mod problem;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post, put};
+use privet_vault::Vault;
+use utoipa::OpenApi;
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+
+use crate::metrics::Metrics;
+
+/// Shared state of the handlers.
+#[derive(Clone)]
+pub struct AppState {
+    /// The vault.
+    pub vault: Arc<Vault>,
+    /// Request metrics.
+    pub metrics: Arc<Metrics>,
+}
+
+/// The OpenAPI description.
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "privet", description = "Customer-data privacy vault: encrypted records, tokens, purpose-based access, audit."),
+    paths(
+        api::subjects::put_subject,
+        api::subjects::get_subject,
+        api::subjects::lookup,
+        api::subjects::erase_subject,
+        api::subjects::put_batch,
+        api::subjects::read_batch,
+        api::subjects::put_consent,
+        api::tokens::tokenize,
+        api::tokens::tokenize_batch,
+        api::tokens::detokenize,
+        api::tokens::detokenize_batch,
+        api::audit::audit,
+    ),
+    modifiers(&BearerAuth)
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        if let Some(components) = openapi.components.as_mut() {
+            components.add_security_scheme(
+                "bearer",
+                SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+            );
+        }
+    }
+}
+
+/// Largest request body: a full batch of values.
+const BODY_LIMIT: usize = 32 * 1024 * 1024;
+
+/// The router.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/v1/subjects", get(api::subjects::lookup))
+        .route("/v1/subjects/batch", post(api::subjects::put_batch))
+        .route("/v1/subjects/read", post(api::subjects::read_batch))
+        .route(
+            "/v1/subjects/{id}",
+            put(api::subjects::put_subject)
+                .get(api::subjects::get_subject)
+                .delete(api::subjects::erase_subject),
+        )
+        .route(
+            "/v1/subjects/{id}/consents/{purpose}",
+            put(api::subjects::put_consent),
+        )
+        .route("/v1/tokens", post(api::tokens::tokenize))
+        .route("/v1/tokens/batch", post(api::tokens::tokenize_batch))
+        .route("/v1/tokens/detokenize", post(api::tokens::detokenize))
+        .route(
+            "/v1/tokens/detokenize/batch",
+            post(api::tokens::detokenize_batch),
+        )
+        .route("/v1/audit", get(api::audit::audit))
+        .route("/healthz", get(api::ops::healthz))
+        .route("/readyz", get(api::ops::readyz))
+        .route("/metrics", get(api::ops::metrics))
+        .route("/openapi.json", get(api::ops::openapi))
+        .fallback(|| async {
+            problem::ApiError::new(
+                axum::http::StatusCode::NOT_FOUND,
+                "not-found",
+                "no such route",
+            )
+        })
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            metrics::track,
+        ))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .with_state(state)
+}
+
+/// TLS material.
+#[derive(Debug, Clone)]
+pub struct Tls {
+    /// PEM certificate chain.
+    pub cert: PathBuf,
+    /// PEM private key.
+    pub key: PathBuf,
+}
+
+/// Errors starting the server.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    /// The address could not be bound.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        /// Address.
+        addr: SocketAddr,
+        /// Cause.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The certificate or key could not be loaded.
+    #[error("cannot load TLS certificate {cert} / key {key}: {source}")]
+    Tls {
+        /// Certificate path.
+        cert: String,
+        /// Key path.
+        key: String,
+        /// Cause.
+        #[source]
+        source: std::io::Error,
+    },
+    /// Serving failed.
+    #[error("server error: {0}")]
+    Serve(#[source] std::io::Error),
+}
+
+/// Binds, reports the bound address through `on_bound`, and serves until `shutdown` resolves.
+pub async fn serve(
+    state: AppState,
+    addr: SocketAddr,
+    tls: Option<Tls>,
+    on_bound: impl FnOnce(SocketAddr, bool),
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<(), ServeError> {
+    let app = router(state);
+    match tls {
+        None => {
+            let listener = tokio::net::TcpListener::bind(addr)
+                .await
+                .map_err(|source| ServeError::Bind { addr, source })?;
+            let bound = listener
+                .local_addr()
+                .map_err(|source| ServeError::Bind { addr, source })?;
+            on_bound(bound, false);
+            axum::serve(listener, app)
+                .with_graceful_shutdown(shutdown)
+                .await
+                .map_err(ServeError::Serve)
+        }
+        Some(tls) => {
+            // ring is the one crypto provider in the build; install it for rustls.
+            let _ = rustls::crypto::ring::default_provider().install_default();
+            let config = axum_server::tls_rustls::RustlsConfig::from_pem_file(&tls.cert, &tls.key)
+                .await
+                .map_err(|source| ServeError::Tls {
+                    cert: tls.cert.display().to_string(),
+                    key: tls.key.display().to_string(),
+                    source,
+                })?;
+            let std_listener = std::net::TcpListener::bind(addr)
+                .map_err(|source| ServeError::Bind { addr, source })?;
+            std_listener
+                .set_nonblocking(true)
+                .map_err(|source| ServeError::Bind { addr, source })?;
+            let bound = std_listener
+                .local_addr()
+                .map_err(|source| ServeError::Bind { addr, source })?;
+            on_bound(bound, true);
+            let handle = axum_server::Handle::new();
+            let h2 = handle.clone();
+            tokio::spawn(async move {
+                shutdown.await;
+                h2.graceful_shutdown(Some(std::time::Duration::from_secs(10)));
+            });
+            axum_server::from_tcp_rustls(std_listener, config)
+                .map_err(ServeError::Serve)?
+                .handle(handle)
+                .serve(app.into_make_service())
+                .await
+                .map_err(ServeError::Serve)
+        }
+    }
+}

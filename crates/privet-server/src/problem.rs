@@ -1,0 +1,194 @@
+//! Errors as `application/problem+json` (RFC 9457). Details name fields and reasons, never values.
+
+use axum::Json;
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use privet_store::StoreError;
+use privet_vault::VaultError;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// A problem document.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Problem {
+    /// A URI naming the kind of problem.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Short summary of the kind.
+    pub title: String,
+    /// HTTP status.
+    pub status: u16,
+    /// What went wrong here, without personal data.
+    pub detail: String,
+    /// A stable reason code for denials (`consent_required`, `no_rule`...).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// An API error: a status and a problem.
+#[derive(Debug, Clone)]
+pub struct ApiError {
+    /// Status.
+    pub status: StatusCode,
+    /// Body.
+    pub problem: Problem,
+}
+
+impl ApiError {
+    /// A problem of a given status.
+    pub fn new(status: StatusCode, slug: &str, detail: impl Into<String>) -> Self {
+        ApiError {
+            status,
+            problem: Problem {
+                kind: format!("https://privet.dev/problems/{slug}"),
+                title: status.canonical_reason().unwrap_or("Error").to_owned(),
+                status: status.as_u16(),
+                detail: detail.into(),
+                reason: None,
+            },
+        }
+    }
+
+    /// 400.
+    pub fn bad_request(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "bad-request", detail)
+    }
+
+    /// 401.
+    pub fn unauthorized() -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "a valid API key is required: send `Authorization: Bearer <key>`",
+        )
+    }
+}
+
+impl From<VaultError> for ApiError {
+    fn from(e: VaultError) -> Self {
+        match e {
+            VaultError::BadRequest(d) => ApiError::bad_request(d),
+            VaultError::BatchTooLarge { .. } => ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "batch-too-large",
+                e.to_string(),
+            ),
+            VaultError::Forbidden { code, message } => {
+                let mut err = ApiError::new(StatusCode::FORBIDDEN, "forbidden", message);
+                err.problem.reason = Some(code);
+                err
+            }
+            VaultError::NotFound(what) => ApiError::new(
+                StatusCode::NOT_FOUND,
+                "not-found",
+                format!("{what} not found"),
+            ),
+            VaultError::KeyRetired(_) => {
+                ApiError::new(StatusCode::CONFLICT, "key-retired", e.to_string())
+            }
+            VaultError::Store(StoreError::Conflict(what)) => ApiError::new(
+                StatusCode::CONFLICT,
+                "conflict",
+                format!("{what} already exists; retry"),
+            ),
+            VaultError::Store(StoreError::WriterStopped | StoreError::CommitFailed(_)) => {
+                tracing::error!(error = %e, "write failed");
+                ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "unavailable",
+                    "the store could not commit; nothing was written",
+                )
+            }
+            VaultError::Store(_) | VaultError::Crypto(_) => {
+                tracing::error!(error = %e, "internal error");
+                ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "internal error; see the server log",
+                )
+            }
+        }
+    }
+}
+
+impl From<JsonRejection> for ApiError {
+    fn from(r: JsonRejection) -> Self {
+        match r {
+            JsonRejection::JsonDataError(e) => ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid-body",
+                format!(
+                    "the JSON body does not have the expected shape: {}",
+                    safe_serde_message(&e.body_text())
+                ),
+            ),
+            JsonRejection::JsonSyntaxError(_) => {
+                ApiError::bad_request("the body is not valid JSON")
+            }
+            JsonRejection::MissingJsonContentType(_) => ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported-media-type",
+                "send `Content-Type: application/json`",
+            ),
+            JsonRejection::BytesRejection(_) => ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "too-large",
+                "the body is too large or could not be read",
+            ),
+            _ => ApiError::bad_request("the body could not be read"),
+        }
+    }
+}
+
+impl From<QueryRejection> for ApiError {
+    fn from(_: QueryRejection) -> Self {
+        ApiError::bad_request("the query string is malformed")
+    }
+}
+
+/// serde's messages quote the offending value ("invalid type: string \"4111...\""); keep only the
+/// parts that name the schema: missing and unknown fields, and the position.
+fn safe_serde_message(text: &str) -> String {
+    let position = text.rfind(" at line ").map(|i| text[i + 1..].to_owned());
+    let reason = if let Some(i) = text.find("missing field `") {
+        text[i..].split(" at line").next().unwrap_or("").to_owned()
+    } else if let Some(i) = text.find("unknown field `") {
+        let rest = &text[i + "unknown field `".len()..];
+        let name = rest.split('`').next().unwrap_or("");
+        format!("unknown field `{name}`")
+    } else {
+        "a value has the wrong type or form".to_owned()
+    };
+    match position {
+        Some(p) => format!("{reason} ({p})"),
+        None => reason,
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut res = (self.status, Json(self.problem)).into_response();
+        res.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
+        res
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serde_messages_lose_values() {
+        let m = safe_serde_message(
+            "Failed to deserialize the JSON body into the target type: fields[0].value: invalid type: integer `4111111111111111`, expected a string at line 1 column 40",
+        );
+        assert!(!m.contains("4111"), "{m}");
+        assert!(m.contains("line 1 column 40"));
+        let m = safe_serde_message("missing field `fields` at line 1 column 2");
+        assert_eq!(m, "missing field `fields` (line 1 column 2)");
+    }
+}
