@@ -1,0 +1,16 @@
+//! Integration tests of privet-store and privet-vault, on SQLite and (when
+//! `PRIVET_TEST_POSTGRES_URL` is set) PostgreSQL.
+
+// Marked as test code so that helpers, not only #[test] functions, may unwrap (clippy.toml).
+#[cfg(test)]
+mod vault {
+    mod audit;
+    mod backup;
+    mod commit;
+    mod disk;
+    mod erase;
+    mod harness;
+    mod records;
+    mod rotation;
+    mod tokens;
+}

@@ -1,0 +1,321 @@
+//! Fresh vaults on every backend: SQLite in a temporary directory always, PostgreSQL (a database
+//! of its own per vault, dropped afterwards) when `PRIVET_TEST_POSTGRES_URL` is set.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use privet_crypto::{FileKeyProvider, random_bytes};
+use privet_store::{DB_FILE, Location, Store};
+use privet_types::ManualClock;
+use privet_types::policy::Policy;
+use privet_vault::{Actor, FieldInput, TokenSettings, TokenizeInput, Vault};
+use sqlx::{AnyConnection, Connection, Executor};
+use tempfile::TempDir;
+
+/// The variable naming the PostgreSQL server the tests create their databases on.
+const POSTGRES_ENV: &str = "PRIVET_TEST_POSTGRES_URL";
+
+/// One opened vault and what a test needs to reach behind it.
+pub struct Backend {
+    /// `sqlite` or `postgres`, for assertion messages.
+    pub name: &'static str,
+    /// The vault under test.
+    pub vault: Arc<Vault>,
+    /// Its master-key file.
+    pub provider: Arc<FileKeyProvider>,
+    /// Its clock; tests move it.
+    pub clock: ManualClock,
+    /// URL of the database, for a separate raw connection.
+    url: String,
+    /// SQLite's data directory (None on PostgreSQL).
+    data_dir: Option<PathBuf>,
+    _dir: TempDir,
+    _database: Option<PgDatabase>,
+}
+
+impl Backend {
+    /// The store behind the vault.
+    pub fn store(&self) -> &Store {
+        self.vault.store()
+    }
+
+    /// A connection of its own to the same database, for looking at or tampering with rows.
+    pub async fn raw(&self) -> AnyConnection {
+        let mut conn = AnyConnection::connect(&self.url).await.unwrap();
+        if self.data_dir.is_some() {
+            conn.execute("PRAGMA busy_timeout = 10000").await.unwrap();
+        }
+        conn
+    }
+
+    /// Counts rows of `table` belonging to `subject`, through a raw connection.
+    pub async fn rows_of(&self, table: &str, subject: &str) -> i64 {
+        let mut conn = self.raw().await;
+        let n = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "SELECT COUNT(*) FROM {table} WHERE subject_id = $1"
+        )))
+        .bind(subject.to_owned())
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+        conn.close().await.unwrap();
+        n
+    }
+
+    /// SQLite's data directory; panics on PostgreSQL.
+    pub fn data_dir(&self) -> &PathBuf {
+        self.data_dir.as_ref().unwrap()
+    }
+
+    /// A path for a backup file inside the backend's temporary directory.
+    pub fn backup_path(&self, name: &str) -> PathBuf {
+        self._dir.path().join(name)
+    }
+}
+
+/// Drops its PostgreSQL database, even when the test panicked.
+struct PgDatabase {
+    base: String,
+    name: String,
+}
+
+impl Drop for PgDatabase {
+    fn drop(&mut self) {
+        let base = self.base.clone();
+        let sql = format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name);
+        // Drop runs inside the test's runtime, which cannot be blocked on: use a thread of its own.
+        let dropped = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            rt.block_on(async {
+                let mut conn = AnyConnection::connect(&base).await?;
+                conn.execute(sqlx::AssertSqlSafe(sql)).await?;
+                conn.close().await
+            })
+        })
+        .join();
+        if !matches!(dropped, Ok(Ok(()))) {
+            eprintln!("could not drop test database {}", self.name);
+        }
+    }
+}
+
+/// The PostgreSQL base URL, or None (with the reason on stderr) when PostgreSQL is not
+/// configured. On CI a missing server is a failure, not a skip.
+fn postgres_base() -> Option<String> {
+    match std::env::var(POSTGRES_ENV) {
+        Ok(url) if !url.is_empty() => Some(url),
+        _ if std::env::var("CI").is_ok_and(|v| v == "true") => panic!(
+            "{POSTGRES_ENV} is not set but CI=true: the PostgreSQL half of the vault tests must run on CI \
+             (e.g. {POSTGRES_ENV}=postgres://privet:privet@127.0.0.1:5432/privet_test)"
+        ),
+        _ => {
+            eprintln!("skipping the PostgreSQL backend: {POSTGRES_ENV} is not set");
+            None
+        }
+    }
+}
+
+/// `base` with its database name replaced by `db`.
+fn with_database(base: &str, db: &str) -> String {
+    let (head, query) = match base.split_once('?') {
+        Some((h, q)) => (h, Some(q)),
+        None => (base, None),
+    };
+    let scheme_end = head.find("://").map_or(0, |i| i + 3);
+    let host_end = head[scheme_end..]
+        .find('/')
+        .map_or(head.len(), |i| scheme_end + i);
+    let mut url = format!("{}/{db}", &head[..host_end]);
+    if let Some(q) = query {
+        url.push('?');
+        url.push_str(q);
+    }
+    url
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The instant every test clock starts at.
+pub fn start_time() -> jiff::Timestamp {
+    jiff::Timestamp::from_second(1_780_000_000).unwrap()
+}
+
+async fn open(
+    name: &'static str,
+    location: Location,
+    url: String,
+    dir: TempDir,
+    database: Option<PgDatabase>,
+    tokens: TokenSettings,
+) -> Backend {
+    let provider = Arc::new(FileKeyProvider::new(dir.path().join("keys/master.key")));
+    provider.create_if_missing().unwrap();
+    let clock = ManualClock::new(start_time());
+    let store = Arc::new(Store::open(&location).await.unwrap());
+    let vault = Vault::open(
+        store,
+        provider.clone(),
+        Policy::default_policy(),
+        Arc::new(clock.clone()),
+        tokens,
+    )
+    .await
+    .unwrap();
+    let data_dir = match &location {
+        Location::DataDir(d) => Some(d.clone()),
+        Location::Postgres(_) => None,
+    };
+    Backend {
+        name,
+        vault: Arc::new(vault),
+        provider,
+        clock,
+        url,
+        data_dir,
+        _dir: dir,
+        _database: database,
+    }
+}
+
+async fn sqlite(tokens: TokenSettings) -> Backend {
+    let dir = TempDir::new().unwrap();
+    let data = dir.path().join("data");
+    let url = format!("sqlite://{}", data.join(DB_FILE).display());
+    open("sqlite", Location::DataDir(data), url, dir, None, tokens).await
+}
+
+async fn postgres(base: &str, tokens: TokenSettings) -> Backend {
+    let name = format!("privet_t_{}", hex(&random_bytes::<8>().unwrap()));
+    sqlx::any::install_default_drivers();
+    let mut conn = AnyConnection::connect(base).await.unwrap();
+    conn.execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .await
+        .unwrap();
+    conn.close().await.unwrap();
+    let database = PgDatabase {
+        base: base.to_owned(),
+        name: name.clone(),
+    };
+    let url = with_database(base, &name);
+    open(
+        "postgres",
+        Location::Postgres(url.clone()),
+        url,
+        TempDir::new().unwrap(),
+        Some(database),
+        tokens,
+    )
+    .await
+}
+
+/// A fresh vault per backend with default token settings.
+pub async fn backends() -> Vec<Backend> {
+    backends_with(TokenSettings::default()).await
+}
+
+/// A fresh vault per backend with these token settings.
+pub async fn backends_with(tokens: TokenSettings) -> Vec<Backend> {
+    let postgres_base = postgres_base();
+    let mut out = vec![sqlite(tokens.clone()).await];
+    if let Some(base) = postgres_base {
+        out.push(postgres(&base, tokens).await);
+    }
+    out
+}
+
+/// The SQLite vault only, for tests about files on disk.
+pub async fn sqlite_only() -> Backend {
+    sqlite(TokenSettings::default()).await
+}
+
+/// The admin the tests act as.
+pub fn admin() -> Actor {
+    actor("admin")
+}
+
+/// An actor with a role of the default policy.
+pub fn actor(role: &str) -> Actor {
+    Actor {
+        id: "test".into(),
+        role: role.into(),
+    }
+}
+
+/// A field to store.
+pub fn field(name: &str, category: &str, value: &str) -> FieldInput {
+    FieldInput {
+        name: name.into(),
+        category: category.into(),
+        value: value.into(),
+        collected_at: None,
+        source: None,
+    }
+}
+
+/// The two fields most tests store: an e-mail address and a card number.
+pub fn contact_and_card(email: &str, card: &str) -> Vec<FieldInput> {
+    vec![
+        field("email", "contact.email", email),
+        field("card", "financial.card_number", card),
+    ]
+}
+
+/// A card tokenize request.
+pub fn card(value: &str, subject: Option<&str>) -> TokenizeInput {
+    TokenizeInput {
+        kind: "card_number".into(),
+        value: value.into(),
+        subject: subject.map(str::to_owned),
+    }
+}
+
+/// A Visa test number that passes the Luhn check.
+pub const VISA: &str = "4111111111111111";
+
+/// The Luhn check, written again here so the tests do not trust the code under test.
+pub fn luhn(digits: &str) -> bool {
+    let sum: u32 = digits
+        .bytes()
+        .rev()
+        .enumerate()
+        .map(|(i, b)| {
+            let d = u32::from(b - b'0');
+            if i % 2 == 1 {
+                let x = d * 2;
+                if x > 9 { x - 9 } else { x }
+            } else {
+                d
+            }
+        })
+        .sum();
+    sum.is_multiple_of(10)
+}
+
+/// A 16-digit card number passing Luhn, distinct for each `n`.
+pub fn card_number(n: u32) -> String {
+    let body = format!("45{n:013}");
+    (0..10)
+        .map(|check| format!("{body}{check}"))
+        .find(|c| luhn(c))
+        .unwrap()
+}
+
+/// Asserts that `masked` shows at most the first six and last four digits of `card`.
+pub fn assert_card_masked(masked: &str, card: &str) {
+    let digits: String = card.chars().filter(char::is_ascii_digit).collect();
+    assert_ne!(masked, digits, "card shown in clear");
+    let n = digits.len();
+    assert_eq!(masked.chars().count(), n, "{masked}");
+    for (i, (m, d)) in masked.chars().zip(digits.chars()).enumerate() {
+        if m.is_ascii_digit() {
+            assert!(i < 6 || i >= n - 4, "digit {i} shown in {masked}");
+            assert_eq!(m, d, "{masked}");
+        }
+    }
+    assert!(masked.chars().filter(char::is_ascii_digit).count() <= 10);
+}
