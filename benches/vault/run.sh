@@ -80,7 +80,7 @@ wait_ready() { # port dir
 }
 
 log "building privet and privet-load (release)"
-cargo build --release --quiet -p privet-cli -p privet-load
+${SKIP_BUILD:+:} cargo build --release --quiet -p privet-cli -p privet-load
 
 mkdir -p "$OUT"
 : > "$RESULTS"

@@ -129,6 +129,9 @@ pub const DATA_TABLES: &[&str] = &[
     "purge_queue",
 ];
 
+/// Tables that hold the audit chain.
+const AUDIT_TABLES: [&str; 2] = ["audit", "audit_head"];
+
 /// What a backup or restore moved.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct BackupSummary {
@@ -309,7 +312,14 @@ impl Store {
             Dialect::Postgres => conn.begin().await,
         }
         .map_err(StoreError::db("starting the restore", "transaction"))?;
-        for table in TABLES {
+        // The audit log is history, not state: a live log is kept and the restore is appended to
+        // it; only a store with no log at all (a rebuild after loss) takes the backup's.
+        let live_audit: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit")
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(StoreError::db("counting audit entries", "audit entry"))?;
+        let keep_live = |name: &str| live_audit > 0 && AUDIT_TABLES.contains(&name);
+        for table in TABLES.iter().filter(|t| !keep_live(t.name)) {
             tx.execute(sqlx::AssertSqlSafe(format!("DELETE FROM {}", table.name)))
                 .await
                 .map_err(StoreError::db("clearing a table for restore", "row"))?;
@@ -348,6 +358,12 @@ impl Store {
                         )));
                     }
                 }
+                if keep_live(table.name) {
+                    for (_, col) in table.columns {
+                        read_value(input, *col)?;
+                    }
+                    continue;
+                }
                 let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone()));
                 for (_, col) in table.columns {
                     q = match (read_value(input, *col)?, col) {
@@ -364,7 +380,9 @@ impl Store {
                     .map_err(StoreError::db("restoring a row", "row"))?;
                 n += 1;
             }
-            summary.rows.push((table.name.to_owned(), n));
+            if !keep_live(table.name) {
+                summary.rows.push((table.name.to_owned(), n));
+            }
         }
         if read_u8(input)? != b'Z' {
             return Err(StoreError::Backup(

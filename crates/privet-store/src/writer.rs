@@ -263,12 +263,10 @@ async fn commit_batch(
     }
 }
 
-async fn apply_batch(
-    conn: &mut AnyConnection,
+async fn begin_with_head<'c>(
+    conn: &'c mut AnyConnection,
     dialect: Dialect,
-    key: &SecretKey,
-    batch: &[Job],
-) -> Result<Vec<Result<UnitOutcome>>> {
+) -> Result<(sqlx::Transaction<'c, sqlx::Any>, Head)> {
     let mut tx = match dialect {
         Dialect::Sqlite => conn.begin_with("BEGIN IMMEDIATE").await,
         Dialect::Postgres => conn.begin().await,
@@ -283,7 +281,138 @@ async fn apply_batch(
         .fetch_one(&mut *tx)
         .await
         .map_err(StoreError::db("reading the audit head", "audit head"))?;
-    let mut head = Head { seq, hash };
+    Ok((tx, Head { seq, hash }))
+}
+
+async fn move_head(conn: &mut AnyConnection, key: &SecretKey, head: &Head) -> Result<()> {
+    sqlx::query("UPDATE audit_head SET seq = $1, hash = $2, mac = $3 WHERE id = 1")
+        .bind(head.seq)
+        .bind(head.hash.clone())
+        .bind(head_mac(key, head.seq, &head.hash).to_vec())
+        .execute(conn)
+        .await
+        .map_err(StoreError::db("moving the audit head", "audit head"))?;
+    Ok(())
+}
+
+async fn apply_batch(
+    conn: &mut AnyConnection,
+    dialect: Dialect,
+    key: &SecretKey,
+    batch: &[Job],
+) -> Result<Vec<Result<UnitOutcome>>> {
+    if batch.len() > 1
+        && let Some(results) = apply_fast(conn, dialect, key, batch).await?
+    {
+        return Ok(results);
+    }
+    apply_careful(conn, dialect, key, batch).await
+}
+
+/// The common case: no unit fails, so no savepoints, and the audit entries go in a few
+/// multi-row inserts. `None` when a unit failed: the transaction is rolled back and the batch
+/// is applied again carefully.
+async fn apply_fast(
+    conn: &mut AnyConnection,
+    dialect: Dialect,
+    key: &SecretKey,
+    batch: &[Job],
+) -> Result<Option<Vec<Result<UnitOutcome>>>> {
+    let (mut tx, mut head) = begin_with_head(conn, dialect).await?;
+    let start_seq = head.seq;
+    let mut results = Vec::with_capacity(batch.len());
+    let mut entries: Vec<(i64, &AuditDraft, Vec<u8>, Vec<u8>)> = Vec::new();
+    for job in batch {
+        let mut outcome = UnitOutcome::default();
+        for op in &job.unit.ops {
+            match apply_op(&mut tx, op).await {
+                Ok(n) => outcome.rows += n,
+                Err(_) => {
+                    tx.rollback()
+                        .await
+                        .map_err(StoreError::db("rolling back", "transaction"))?;
+                    return Ok(None);
+                }
+            }
+        }
+        for draft in &job.unit.audit {
+            let seq = head.seq + 1;
+            let hash = chain_hash(key, &head.hash, seq, draft).to_vec();
+            entries.push((seq, draft, head.hash.clone(), hash.clone()));
+            head = Head { seq, hash };
+            outcome.audit_seqs.push(seq);
+        }
+        results.push(Ok(outcome));
+    }
+    let mut rest = entries.as_slice();
+    while !rest.is_empty() {
+        let n = [64, 16, 4, 1]
+            .into_iter()
+            .find(|n| *n <= rest.len())
+            .unwrap_or(1);
+        let (chunk, tail) = rest.split_at(n);
+        insert_audit_rows(&mut tx, chunk).await?;
+        rest = tail;
+    }
+    if head.seq != start_seq {
+        move_head(&mut tx, key, &head).await?;
+    }
+    tx.commit()
+        .await
+        .map_err(StoreError::db("committing", "transaction"))?;
+    Ok(Some(results))
+}
+
+const AUDIT_INSERT: &str = "INSERT INTO audit (seq, at, actor, action, purpose, subject_id, categories, decision, reason, prev, hash) VALUES ";
+
+async fn insert_audit_rows(
+    conn: &mut AnyConnection,
+    rows: &[(i64, &AuditDraft, Vec<u8>, Vec<u8>)],
+) -> Result<()> {
+    let mut sql = String::from(AUDIT_INSERT);
+    for i in 0..rows.len() {
+        let b = i * 11;
+        if i > 0 {
+            sql.push_str(", ");
+        }
+        sql.push('(');
+        sql.push_str(
+            &(1..=11)
+                .map(|k| format!("${}", b + k))
+                .collect::<Vec<_>>()
+                .join(", "),
+        );
+        sql.push(')');
+    }
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+    for (seq, draft, prev, hash) in rows {
+        q = q
+            .bind(*seq)
+            .bind(draft.at)
+            .bind(draft.actor.clone())
+            .bind(draft.action.clone())
+            .bind(draft.purpose.clone())
+            .bind(draft.subject.clone())
+            .bind(join_categories(&draft.categories))
+            .bind(draft.decision.clone())
+            .bind(draft.reason.clone())
+            .bind(prev.clone())
+            .bind(hash.clone());
+    }
+    q.execute(conn)
+        .await
+        .map_err(StoreError::db("appending to the audit log", "audit entry"))?;
+    Ok(())
+}
+
+/// Each unit in its own savepoint, so one failing unit leaves the others whole.
+async fn apply_careful(
+    conn: &mut AnyConnection,
+    dialect: Dialect,
+    key: &SecretKey,
+    batch: &[Job],
+) -> Result<Vec<Result<UnitOutcome>>> {
+    let (mut tx, mut head) = begin_with_head(conn, dialect).await?;
     let start_seq = head.seq;
     let mut results = Vec::with_capacity(batch.len());
     for job in batch {
@@ -314,13 +443,7 @@ async fn apply_batch(
         }
     }
     if head.seq != start_seq {
-        sqlx::query("UPDATE audit_head SET seq = $1, hash = $2, mac = $3 WHERE id = 1")
-            .bind(head.seq)
-            .bind(head.hash.clone())
-            .bind(head_mac(key, head.seq, &head.hash).to_vec())
-            .execute(&mut *tx)
-            .await
-            .map_err(StoreError::db("moving the audit head", "audit head"))?;
+        move_head(&mut tx, key, &head).await?;
     }
     tx.commit()
         .await

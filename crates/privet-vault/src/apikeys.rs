@@ -70,6 +70,7 @@ impl Vault {
                 audit: vec![draft],
             })
             .await?;
+        self.auth_cache.clear();
         Ok(())
     }
 
@@ -84,16 +85,59 @@ impl Vault {
         let Some((id, _)) = parse_api_key(token) else {
             return Ok(None);
         };
+        let presented = api_key_hash(&self.secrets.api_key, token);
+        if let Some(actor) = self.auth_cache.get(&presented) {
+            return Ok(Some(actor));
+        }
         let Some(row) = self.store.api_key(id).await? else {
             return Ok(None);
         };
-        let presented = api_key_hash(&self.secrets.api_key, token);
         if !ct_eq(&presented, &row.hash) || row.revoked_at.is_some() {
             return Ok(None);
         }
-        Ok(Some(Actor {
+        let actor = Actor {
             id: row.id,
             role: row.role,
-        }))
+        };
+        self.auth_cache.put(presented, actor.clone());
+        Ok(Some(actor))
+    }
+}
+
+/// Keys recently verified, by keyed hash, so a busy client does not cost a database read per
+/// request. Entries live one second: a key revoked by another process stops working within it.
+#[derive(Default)]
+pub(crate) struct AuthCache {
+    entries: std::sync::Mutex<std::collections::HashMap<[u8; 32], (Actor, std::time::Instant)>>,
+}
+
+const AUTH_TTL: std::time::Duration = std::time::Duration::from_secs(1);
+const AUTH_CACHE_MAX: usize = 4096;
+
+impl AuthCache {
+    fn get(&self, hash: &[u8; 32]) -> Option<Actor> {
+        let map = self.entries.lock().ok()?;
+        // Keyed by the keyed hash of the presented token: a hit means the very same token.
+        map.get(hash)
+            .filter(|(_, at)| at.elapsed() < AUTH_TTL)
+            .map(|(a, _)| a.clone())
+    }
+
+    fn put(&self, hash: [u8; 32], actor: Actor) {
+        if let Ok(mut map) = self.entries.lock() {
+            if map.len() >= AUTH_CACHE_MAX {
+                map.retain(|_, (_, at)| at.elapsed() < AUTH_TTL);
+                if map.len() >= AUTH_CACHE_MAX {
+                    map.clear();
+                }
+            }
+            map.insert(hash, (actor, std::time::Instant::now()));
+        }
+    }
+
+    fn clear(&self) {
+        if let Ok(mut map) = self.entries.lock() {
+            map.clear();
+        }
     }
 }

@@ -38,6 +38,7 @@ pub struct Vault {
     policy: RwLock<Arc<Policy>>,
     clock: Arc<dyn Clock>,
     tokens: TokenSettings,
+    auth_cache: apikeys::AuthCache,
 }
 
 impl Vault {
@@ -60,6 +61,7 @@ impl Vault {
             policy: RwLock::new(Arc::new(policy)),
             clock,
             tokens,
+            auth_cache: apikeys::AuthCache::default(),
         })
     }
 

@@ -253,7 +253,13 @@ impl Vault {
     ) -> Result<String> {
         match (card, deterministic) {
             (Some(digits), false) => {
-                card_token(digits, &self.tokens, || Ok(random_u64_below(10)? as u8))
+                // One call to the system generator per token, not one per digit.
+                let pool = random_bytes::<32>()?;
+                let mut bytes = pool.into_iter().filter(|b| *b < 250);
+                card_token(digits, &self.tokens, || match bytes.next() {
+                    Some(b) => Ok(b % 10),
+                    None => Ok(random_u64_below(10)? as u8),
+                })
             }
             (Some(digits), true) => {
                 let mut stream = DigitStream::new(&self.secrets.token, digest_input, attempt);
