@@ -2,3 +2,4 @@
 //! this crate (each extra binary costs link time), with a module per command.
 
 mod scan;
+mod serve;

@@ -101,6 +101,13 @@ pub fn router(state: AppState) -> Router {
                 "no such route",
             )
         })
+        .method_not_allowed_fallback(|| async {
+            problem::ApiError::new(
+                axum::http::StatusCode::METHOD_NOT_ALLOWED,
+                "method-not-allowed",
+                "the route does not take this method",
+            )
+        })
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             metrics::track,

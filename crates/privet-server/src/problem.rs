@@ -156,7 +156,15 @@ fn safe_serde_message(text: &str) -> String {
     } else if let Some(i) = text.find("unknown field `") {
         let rest = &text[i + "unknown field `".len()..];
         let name = rest.split('`').next().unwrap_or("");
-        format!("unknown field `{name}`")
+        // A key is caller input too: echo it only when it has the shape of a schema name.
+        if !name.is_empty()
+            && name.len() <= 32
+            && name.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
+        {
+            format!("unknown field `{name}`")
+        } else {
+            "an unknown field".to_owned()
+        }
     } else {
         "a value has the wrong type or form".to_owned()
     };
@@ -189,6 +197,12 @@ mod tests {
         assert!(!m.contains("4111"), "{m}");
         assert!(m.contains("line 1 column 40"));
         let m = safe_serde_message("missing field `fields` at line 1 column 2");
-        assert_eq!(m, "missing field `fields` (line 1 column 2)");
+        assert_eq!(m, "missing field `fields` (at line 1 column 2)");
+        let m = safe_serde_message("unknown field `feilds`, expected `fields` at line 1 column 9");
+        assert_eq!(m, "unknown field `feilds` (at line 1 column 9)");
+        let m = safe_serde_message(
+            "unknown field `4111111111111111`, expected `fields` at line 1 column 19",
+        );
+        assert_eq!(m, "an unknown field (at line 1 column 19)");
     }
 }

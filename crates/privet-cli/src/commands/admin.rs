@@ -66,6 +66,8 @@ pub(crate) enum KeysCommand {
     /// Retire a master-key version nothing is wrapped under any more; values under it are refused after.
     Retire {
         /// Version number.
+        // Its own id: `version` would clash with the `--version` flag clap adds to every command.
+        #[arg(id = "key_version", value_name = "VERSION")]
         version: u32,
         #[command(flatten)]
         vault: VaultArgs,

@@ -1,11 +1,11 @@
 //! The audit log, paged by cursor.
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::ApiJson;
 use super::subjects::rfc3339;
+use super::{ApiJson, ApiQuery};
 use crate::AppState;
 use crate::auth::Authenticated;
 use crate::problem::{ApiError, Problem};
@@ -63,7 +63,7 @@ fn hex(b: &[u8]) -> String {
 pub async fn audit(
     State(state): State<AppState>,
     Authenticated(actor): Authenticated,
-    Query(q): Query<AuditQuery>,
+    ApiQuery(q): ApiQuery<AuditQuery>,
 ) -> Result<ApiJson<AuditPage>, ApiError> {
     if actor.role != "admin" {
         return Err(privet_vault::VaultError::Forbidden {

@@ -1,12 +1,12 @@
 //! Subjects: store, read for a purpose, look up, erase, consent; single and batch.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use futures_util::future::join_all;
 use privet_vault::{FieldInput, FieldOutcome, SubjectView};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{ApiJson, ItemError};
+use super::{ApiJson, ApiQuery, ItemError};
 use crate::AppState;
 use crate::auth::Authenticated;
 use crate::problem::{ApiError, Problem};
@@ -178,7 +178,7 @@ pub async fn get_subject(
     State(state): State<AppState>,
     Authenticated(actor): Authenticated,
     Path(id): Path<String>,
-    Query(q): Query<PurposeQuery>,
+    ApiQuery(q): ApiQuery<PurposeQuery>,
 ) -> Result<ApiJson<SubjectOut>, ApiError> {
     let purpose = require_purpose(q.purpose)?;
     let view = state.vault.read_subject(&actor, &id, &purpose).await?;
@@ -210,7 +210,7 @@ pub struct LookupAnswer {
 pub async fn lookup(
     State(state): State<AppState>,
     Authenticated(actor): Authenticated,
-    Query(q): Query<LookupQuery>,
+    ApiQuery(q): ApiQuery<LookupQuery>,
 ) -> Result<ApiJson<LookupAnswer>, ApiError> {
     let purpose = require_purpose(q.purpose)?;
     let (kind, value) = match (q.email, q.phone) {

@@ -1,0 +1,132 @@
+//! `privet serve` as its clients see it: a real server process per test, on SQLite and (when
+//! `PRIVET_TEST_POSTGRES_URL` names a server) on PostgreSQL, driven over HTTP and through the
+//! operator commands.
+
+/// Declares, for a `fn NAME(env: &Env)` beside it, a module `NAME` with one test per backend:
+/// `sqlite` always, `postgres` when PostgreSQL is configured (and required under `CI=true`).
+macro_rules! on_each_backend {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[test]
+                fn sqlite() {
+                    super::$name(&crate::serve::harness::Env::sqlite());
+                }
+
+                #[test]
+                fn postgres() {
+                    if let Some(env) = crate::serve::harness::Env::postgres() {
+                        super::$name(&env);
+                    }
+                }
+            }
+        )*
+    };
+}
+
+mod harness;
+mod http;
+
+mod contract;
+mod errors;
+mod plaintext;
+mod policy;
+mod restore;
+mod rotation;
+mod tampering;
+mod tls;
+
+use serde_json::Value;
+
+/// A Visa test number that passes the Luhn check.
+pub(crate) const VISA: &str = "4111111111111111";
+
+/// The Luhn check, written again here so the tests do not trust the code under test.
+pub(crate) fn luhn(digits: &str) -> bool {
+    let sum: u32 = digits
+        .bytes()
+        .rev()
+        .enumerate()
+        .map(|(i, b)| {
+            let d = u32::from(b - b'0');
+            if i % 2 == 1 {
+                let x = d * 2;
+                if x > 9 { x - 9 } else { x }
+            } else {
+                d
+            }
+        })
+        .sum();
+    sum.is_multiple_of(10)
+}
+
+/// A 16-digit card number passing Luhn, distinct for each `n`.
+pub(crate) fn card_number(n: u32) -> String {
+    let body = format!("45{n:013}");
+    (0..10)
+        .map(|check| format!("{body}{check}"))
+        .find(|c| luhn(c))
+        .expect("one check digit of ten passes Luhn")
+}
+
+/// Asserts that `masked` shows at most the first six and last four digits of `card`, each in its
+/// place.
+pub(crate) fn assert_card_masked(masked: &str, card: &str) {
+    let n = card.len();
+    assert_ne!(masked, card, "card shown in clear");
+    assert_eq!(masked.chars().count(), n, "{masked}");
+    for (i, (m, d)) in masked.chars().zip(card.chars()).enumerate() {
+        if m.is_ascii_digit() {
+            assert!(i < 6 || i >= n - 4, "digit {i} shown in {masked}");
+            assert_eq!(m, d, "{masked}");
+        }
+    }
+    assert!(masked.chars().filter(char::is_ascii_digit).count() <= 10);
+}
+
+/// The field called `name` in a subject read.
+pub(crate) fn field<'a>(subject: &'a Value, name: &str) -> &'a Value {
+    subject["fields"]
+        .as_array()
+        .and_then(|fields| fields.iter().find(|f| f["name"] == name))
+        .unwrap_or_else(|| panic!("no field {name} in {subject}"))
+}
+
+/// How a read shows a field: `("value" | "masked" | "withheld", text)`. Asserts that exactly one
+/// of the three is present.
+pub(crate) fn shown(field: &Value) -> (&'static str, String) {
+    let present: Vec<(&'static str, String)> = ["value", "masked", "withheld"]
+        .into_iter()
+        .filter_map(|k| field[k].as_str().map(|s| (k, s.to_owned())))
+        .collect();
+    assert_eq!(
+        present.len(),
+        1,
+        "exactly one of value/masked/withheld expected: {field}"
+    );
+    present.into_iter().next().unwrap_or_default()
+}
+
+/// `PUT /v1/subjects/{id}` body for `(name, category, value)` triples.
+pub(crate) fn fields(items: &[(&str, &str, &str)]) -> Value {
+    serde_json::json!({
+        "fields": items
+            .iter()
+            .map(|(name, category, value)| serde_json::json!({"name": name, "category": category, "value": value}))
+            .collect::<Vec<_>>()
+    })
+}
+
+/// Percent-encodes a query-string value.
+pub(crate) fn encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+                char::from(b).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
