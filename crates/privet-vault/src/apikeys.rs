@@ -3,8 +3,8 @@
 use privet_crypto::{api_key_hash, ct_eq, generate_api_key, parse_api_key};
 use privet_store::{ApiKeyRow, Op, WriteUnit};
 
-use crate::Vault;
 use crate::error::{Result, VaultError};
+use crate::{Vault, ids};
 
 /// Who is acting: an API key's id and role, or a local operator.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,7 +35,8 @@ impl Vault {
     ) -> Result<(String, String)> {
         if self.policy().role(role).is_none() {
             return Err(VaultError::BadRequest(format!(
-                "role '{role}' is not declared in the policy"
+                "role '{}' is not declared in the policy",
+                ids::shown(role)
             )));
         }
         let key = generate_api_key()?;

@@ -20,7 +20,8 @@ impl Vault {
         ids::subject_id(subject)?;
         if self.policy().purpose(purpose).is_none() {
             return Err(VaultError::BadRequest(format!(
-                "purpose '{purpose}' is not declared in the policy"
+                "purpose '{}' is not declared in the policy",
+                ids::shown(purpose)
             )));
         }
         if source.is_empty() || source.len() > 200 {

@@ -36,6 +36,24 @@ pub fn field_name(name: &str) -> Result<()> {
     }
 }
 
+/// A caller-supplied name as error messages may repeat it: only when it has the shape of a
+/// policy name (a category, purpose or role), so a value sent in the wrong field is never echoed.
+pub fn shown(name: &str) -> &str {
+    let plausible = name.len() <= 64
+        && name
+            .bytes()
+            .next()
+            .is_some_and(|b| b.is_ascii_lowercase() || b == b'*')
+        && name.bytes().all(|b| {
+            b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'_' | b'.' | b'*')
+        });
+    if plausible {
+        name
+    } else {
+        "(not a valid name)"
+    }
+}
+
 /// Largest value accepted, in bytes.
 pub const MAX_VALUE: usize = 64 * 1024;
 
@@ -58,6 +76,9 @@ mod tests {
             assert_eq!(subject_id(id).is_ok(), ok, "{id}");
         }
         assert!(field_name("email").is_ok());
+        assert_eq!(shown("contact.email"), "contact.email");
+        assert_eq!(shown("4111111111111111"), "(not a valid name)");
+        assert_eq!(shown("ada@example.com"), "(not a valid name)");
         assert!(field_name("Email").is_err());
     }
 }

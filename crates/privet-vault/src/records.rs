@@ -122,13 +122,13 @@ fn validate_fields(policy: &Policy, fields: &[FieldInput]) -> Result<()> {
         if !names.insert(f.name.as_str()) {
             return Err(VaultError::BadRequest(format!(
                 "fields[{i}].name: '{}' appears twice",
-                f.name
+                ids::shown(&f.name)
             )));
         }
         if policy.category(&f.category).is_none() {
             return Err(VaultError::BadRequest(format!(
                 "fields[{i}].category: '{}' is not a known data category",
-                f.category
+                ids::shown(&f.category)
             )));
         }
         if f.value.len() > ids::MAX_VALUE {
@@ -254,7 +254,8 @@ impl Vault {
         let policy = self.policy();
         if policy.purpose(purpose).is_none() {
             return Err(VaultError::BadRequest(format!(
-                "purpose '{purpose}' is not declared in the policy"
+                "purpose '{}' is not declared in the policy",
+                ids::shown(purpose)
             )));
         }
         let record = self
@@ -364,7 +365,8 @@ impl Vault {
         let policy = self.policy();
         if policy.purpose(purpose).is_none() {
             return Err(VaultError::BadRequest(format!(
-                "purpose '{purpose}' is not declared in the policy"
+                "purpose '{}' is not declared in the policy",
+                ids::shown(purpose)
             )));
         }
         let category = if kind == "email" {

@@ -162,7 +162,7 @@ impl Vault {
         if self.policy().category(&input.kind).is_none() {
             return Err(VaultError::BadRequest(format!(
                 "kind: '{}' is neither card_number nor a known data category",
-                input.kind
+                ids::shown(&input.kind)
             )));
         }
         Ok(None)
@@ -333,7 +333,8 @@ impl Vault {
         let policy = self.policy();
         if policy.purpose(purpose).is_none() {
             return Err(VaultError::BadRequest(format!(
-                "purpose '{purpose}' is not declared in the policy"
+                "purpose '{}' is not declared in the policy",
+                ids::shown(purpose)
             )));
         }
         let row = self
