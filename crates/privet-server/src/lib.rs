@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod fuzz;
 pub mod metrics;
 pub mod problem;
 

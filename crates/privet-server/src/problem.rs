@@ -149,7 +149,7 @@ impl From<QueryRejection> for ApiError {
 
 /// serde's messages quote the offending value ("invalid type: string \"4111...\""); keep only the
 /// parts that name the schema: missing and unknown fields, and the position.
-fn safe_serde_message(text: &str) -> String {
+pub(crate) fn safe_serde_message(text: &str) -> String {
     let position = text.rfind(" at line ").map(|i| text[i + 1..].to_owned());
     let reason = if let Some(i) = text.find("missing field `") {
         text[i..].split(" at line").next().unwrap_or("").to_owned()

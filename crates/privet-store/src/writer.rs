@@ -318,13 +318,27 @@ async fn apply_fast(
     key: &SecretKey,
     batch: &[Job],
 ) -> Result<Option<Vec<Result<UnitOutcome>>>> {
+    // Row inserts of independent units are gathered into multi-row statements, which saves a
+    // round trip to the database per row. Only when no unit deletes anything: then the order in
+    // which the gathered rows land cannot matter.
+    let gather = !batch.iter().flat_map(|j| &j.unit.ops).any(|op| {
+        matches!(
+            op,
+            Op::EraseSubject { .. } | Op::DeleteField { .. } | Op::PurgeRows { .. }
+        )
+    });
     let (mut tx, mut head) = begin_with_head(conn, dialect).await?;
     let start_seq = head.seq;
     let mut results = Vec::with_capacity(batch.len());
     let mut entries: Vec<(i64, &AuditDraft, Vec<u8>, Vec<u8>)> = Vec::new();
+    let mut gathered = Gathered::default();
     for job in batch {
         let mut outcome = UnitOutcome::default();
         for op in &job.unit.ops {
+            if gather && gathered.take(op) {
+                outcome.rows += 1;
+                continue;
+            }
             match apply_op(&mut tx, op).await {
                 Ok(n) => outcome.rows += n,
                 Err(_) => {
@@ -344,12 +358,15 @@ async fn apply_fast(
         }
         results.push(Ok(outcome));
     }
+    if gathered.write(&mut tx).await.is_err() {
+        tx.rollback()
+            .await
+            .map_err(StoreError::db("rolling back", "transaction"))?;
+        return Ok(None);
+    }
     let mut rest = entries.as_slice();
     while !rest.is_empty() {
-        let n = [64, 16, 4, 1]
-            .into_iter()
-            .find(|n| *n <= rest.len())
-            .unwrap_or(1);
+        let n = chunk_len(rest.len());
         let (chunk, tail) = rest.split_at(n);
         insert_audit_rows(&mut tx, chunk).await?;
         rest = tail;
@@ -361,6 +378,174 @@ async fn apply_fast(
         .await
         .map_err(StoreError::db("committing", "transaction"))?;
     Ok(Some(results))
+}
+
+/// Few distinct statement shapes, so the prepared-statement cache keeps them all.
+fn chunk_len(left: usize) -> usize {
+    [64, 16, 4, 1].into_iter().find(|n| *n <= left).unwrap_or(1)
+}
+
+/// A bound value of a gathered row.
+enum Arg {
+    Int(Option<i64>),
+    Text(Option<String>),
+    Bytes(Option<Vec<u8>>),
+}
+
+/// Rows gathered from a batch's units, written with multi-row statements.
+#[derive(Default)]
+struct Gathered {
+    subjects: Vec<(String, i64)>,
+    fields: Vec<((String, String), Vec<Arg>)>,
+    tokens: Vec<Vec<Arg>>,
+}
+
+impl Gathered {
+    /// Keeps the op for a multi-row statement if it is of a gathered kind.
+    fn take(&mut self, op: &Op) -> bool {
+        match op {
+            Op::UpsertSubject { subject, at } => {
+                match self.subjects.iter_mut().find(|(s, _)| s == subject) {
+                    Some(entry) => entry.1 = entry.1.max(*at),
+                    None => self.subjects.push((subject.clone(), *at)),
+                }
+                true
+            }
+            Op::PutField {
+                subject,
+                name,
+                category,
+                record_id,
+                sealed,
+                lookup,
+                collected_at,
+                source,
+                at,
+            } => {
+                let row = vec![
+                    Arg::Text(Some(subject.clone())),
+                    Arg::Text(Some(name.clone())),
+                    Arg::Text(Some(category.clone())),
+                    Arg::Bytes(Some(record_id.clone())),
+                    Arg::Bytes(Some(sealed.clone())),
+                    Arg::Bytes(lookup.clone()),
+                    Arg::Int(*collected_at),
+                    Arg::Text(source.clone()),
+                    Arg::Int(Some(*at)),
+                ];
+                let key = (subject.clone(), name.clone());
+                // A later write of the same field wins, as it would applied in order.
+                match self.fields.iter_mut().find(|(k, _)| *k == key) {
+                    Some(entry) => entry.1 = row,
+                    None => self.fields.push((key, row)),
+                }
+                true
+            }
+            Op::InsertToken {
+                token,
+                kind,
+                subject,
+                sealed,
+                value_digest,
+                at,
+            } => {
+                self.tokens.push(vec![
+                    Arg::Text(Some(token.clone())),
+                    Arg::Text(Some(kind.clone())),
+                    Arg::Text(subject.clone()),
+                    Arg::Bytes(Some(sealed.clone())),
+                    Arg::Bytes(value_digest.clone()),
+                    Arg::Int(Some(*at)),
+                ]);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    async fn write(&self, conn: &mut AnyConnection) -> Result<()> {
+        let subjects: Vec<Vec<Arg>> = self
+            .subjects
+            .iter()
+            .map(|(s, at)| {
+                vec![
+                    Arg::Text(Some(s.clone())),
+                    Arg::Int(Some(*at)),
+                    Arg::Int(Some(*at)),
+                ]
+            })
+            .collect();
+        let subjects: Vec<&[Arg]> = subjects.iter().map(Vec::as_slice).collect();
+        insert_many(
+            conn,
+            "INSERT INTO subjects (id, created_at, updated_at) VALUES ",
+            " ON CONFLICT (id) DO UPDATE SET updated_at = excluded.updated_at",
+            3,
+            &subjects,
+        )
+        .await?;
+        let fields: Vec<&[Arg]> = self.fields.iter().map(|(_, r)| r.as_slice()).collect();
+        let tokens: Vec<&[Arg]> = self.tokens.iter().map(Vec::as_slice).collect();
+        insert_many(
+            conn,
+            "INSERT INTO fields (subject_id, name, category, record_id, sealed, lookup, collected_at, source, updated_at) VALUES ",
+            " ON CONFLICT (subject_id, name) DO UPDATE SET category = excluded.category, \
+             record_id = excluded.record_id, sealed = excluded.sealed, lookup = excluded.lookup, \
+             collected_at = excluded.collected_at, source = excluded.source, updated_at = excluded.updated_at",
+            9,
+            &fields,
+        )
+        .await?;
+        insert_many(
+            conn,
+            "INSERT INTO tokens (token, kind, subject_id, sealed, value_digest, created_at) VALUES ",
+            "",
+            6,
+            &tokens,
+        )
+        .await
+    }
+}
+
+async fn insert_many(
+    conn: &mut AnyConnection,
+    prefix: &str,
+    suffix: &str,
+    columns: usize,
+    rows: &[&[Arg]],
+) -> Result<()> {
+    let mut rest = rows;
+    while !rest.is_empty() {
+        let (chunk, tail) = rest.split_at(chunk_len(rest.len()));
+        let mut sql = String::from(prefix);
+        for i in 0..chunk.len() {
+            if i > 0 {
+                sql.push_str(", ");
+            }
+            let params: Vec<String> = (1..=columns)
+                .map(|k| format!("${}", i * columns + k))
+                .collect();
+            sql.push('(');
+            sql.push_str(&params.join(", "));
+            sql.push(')');
+        }
+        sql.push_str(suffix);
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for row in chunk {
+            for arg in row.iter() {
+                q = match arg {
+                    Arg::Int(v) => q.bind(*v),
+                    Arg::Text(v) => q.bind(v.clone()),
+                    Arg::Bytes(v) => q.bind(v.clone()),
+                };
+            }
+        }
+        q.execute(&mut *conn)
+            .await
+            .map_err(StoreError::db("writing gathered rows", "row"))?;
+        rest = tail;
+    }
+    Ok(())
 }
 
 const AUDIT_INSERT: &str = "INSERT INTO audit (seq, at, actor, action, purpose, subject_id, categories, decision, reason, prev, hash) VALUES ";
