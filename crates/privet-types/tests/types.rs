@@ -5,4 +5,5 @@ mod types {
     mod default_policy;
     mod parse_errors;
     mod parse_fuzz;
+    mod settings;
 }

@@ -1,6 +1,6 @@
 //! `privet serve`: the vault over HTTP.
 
-use std::net::SocketAddr;
+use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -10,26 +10,26 @@ use clap::Args;
 use privet_server::{AppState, Tls, metrics::Metrics};
 use privet_vault::{Actor, Vault};
 
-use super::vault_args::{VaultArgs, load_policy_file, runtime};
+use super::vault_args::{VaultArgs, VaultConfig, from_policy_file, load_policy_file, runtime};
 use crate::Status;
+
+/// Where `privet serve` listens when neither a flag, the environment nor the policy file says.
+const DEFAULT_LISTEN: SocketAddr = SocketAddr::V4(SocketAddrV4::new(Ipv4Addr::LOCALHOST, 8700));
 
 /// Arguments of `privet serve`.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "On first start in an empty data directory, privet creates the store, a master key file (mode 0600) and an admin API key, which it prints once.\n\nEXAMPLES:\n  privet serve\n  privet serve --listen 0.0.0.0:8700 --tls-cert cert.pem --tls-key key.pem\n  privet serve --database postgres://privet@db/privet\n\nSIGHUP reloads the policy file; an invalid file is refused and the old policy stays."
+    after_help = "On first start in an empty data directory, privet creates the store, a master key file (mode 0600) and an admin API key, which it prints once.\n\nEach of --listen, --data-dir, --database and --tls-cert with --tls-key is taken from the flag, else its environment variable, else the [server] table of the policy file (relative paths there are taken from the file's directory), else the default shown.\n\nEXAMPLES:\n  privet serve\n  privet serve --listen 0.0.0.0:8700 --tls-cert cert.pem --tls-key key.pem\n  privet serve --database postgres://privet@db/privet\n  privet serve --policy /etc/privet/privet.toml\n\nSIGHUP reloads the access rules of the policy file; an invalid file is refused and the old policy stays. Changes to [server] and [tokens] take effect at the next start."
 )]
 pub(crate) struct ServeArgs {
     #[command(flatten)]
     pub vault: VaultArgs,
-    /// Address and port to listen on.
-    #[arg(
-        long,
-        env = "PRIVET_LISTEN",
-        default_value = "127.0.0.1:8700",
-        value_name = "ADDR:PORT"
-    )]
-    pub listen: SocketAddr,
-    /// TLS certificate chain (PEM); serve HTTPS with --tls-key.
+    /// Address and port to listen on (else `listen` in the policy's [server] table)
+    /// [default: 127.0.0.1:8700]
+    #[arg(long, env = "PRIVET_LISTEN", value_name = "ADDR:PORT")]
+    pub listen: Option<SocketAddr>,
+    /// TLS certificate chain (PEM); serve HTTPS with --tls-key (else `tls_cert` in the policy's
+    /// [server] table) [default: plain HTTP]
     #[arg(
         long,
         env = "PRIVET_TLS_CERT",
@@ -37,7 +37,7 @@ pub(crate) struct ServeArgs {
         value_name = "FILE"
     )]
     pub tls_cert: Option<PathBuf>,
-    /// TLS private key (PEM).
+    /// TLS private key (PEM) (else `tls_key` in the policy's [server] table)
     #[arg(
         long,
         env = "PRIVET_TLS_KEY",
@@ -47,12 +47,44 @@ pub(crate) struct ServeArgs {
     pub tls_key: Option<PathBuf>,
 }
 
+impl ServeArgs {
+    /// The address to listen on: flag or environment, else the policy file, else the default.
+    fn listen(&self, config: &VaultConfig) -> SocketAddr {
+        self.listen
+            .or(config.policy.server().listen)
+            .unwrap_or(DEFAULT_LISTEN)
+    }
+
+    /// The TLS files, as a pair: clap and the policy parser each refuse half a pair, so a
+    /// certificate never comes from one place and its key from another.
+    fn tls(&self, config: &VaultConfig) -> Option<Tls> {
+        if let (Some(cert), Some(key)) = (&self.tls_cert, &self.tls_key) {
+            return Some(Tls {
+                cert: cert.clone(),
+                key: key.clone(),
+            });
+        }
+        let server = config.policy.server();
+        let file = config.policy_path.as_deref();
+        match (&server.tls_cert, &server.tls_key) {
+            (Some(cert), Some(key)) => Some(Tls {
+                cert: from_policy_file(file, cert),
+                key: from_policy_file(file, key),
+            }),
+            _ => None,
+        }
+    }
+}
+
 pub(crate) fn run(args: ServeArgs) -> Result<Status> {
     runtime()?.block_on(serve(args))
 }
 
 async fn serve(args: ServeArgs) -> Result<Status> {
-    let (vault, keys) = args.vault.vault(true).await?;
+    let config = args.vault.resolve()?;
+    let listen = args.listen(&config);
+    let tls = args.tls(&config);
+    let (vault, keys) = config.vault(true).await?;
     if keys.created {
         eprintln!(
             "privet: created the master key ({}, mode 0600); back it up apart from the data",
@@ -68,19 +100,15 @@ async fn serve(args: ServeArgs) -> Result<Status> {
         );
     }
     spawn_purger(vault.clone());
-    spawn_policy_reload(vault.clone(), args.vault.policy_path());
+    spawn_policy_reload(vault.clone(), config.policy_path.clone());
     let state = AppState {
         vault: vault.clone(),
         metrics: Arc::new(Metrics::default()),
     };
-    let tls = match (args.tls_cert, args.tls_key) {
-        (Some(cert), Some(key)) => Some(Tls { cert, key }),
-        _ => None,
-    };
     let location = vault.store().location().describe();
     privet_server::serve(
         state,
-        args.listen,
+        listen,
         tls,
         |addr, tls| {
             let scheme = if tls { "https" } else { "http" };
@@ -123,6 +151,7 @@ fn spawn_purger(vault: Arc<Vault>) {
 #[cfg(unix)]
 fn spawn_policy_reload(vault: Arc<Vault>, path: Option<PathBuf>) {
     use tokio::signal::unix::{SignalKind, signal};
+    let started = vault.policy();
     tokio::spawn(async move {
         let Ok(mut hup) = signal(SignalKind::hangup()) else {
             return;
@@ -132,8 +161,18 @@ fn spawn_policy_reload(vault: Arc<Vault>, path: Option<PathBuf>) {
                 eprintln!("privet: SIGHUP: no policy file in use; the built-in policy stays");
                 continue;
             };
+            // Only the access policy is swapped. The vault was opened, and the listener bound,
+            // with the [server] and [tokens] settings read at start: moving the store or the
+            // address under live connections, or making tokens another way for values already
+            // tokenized, is not something a reload can do safely, so those need a restart.
             match load_policy_file(path) {
                 Ok(policy) => {
+                    if policy.server() != started.server() || policy.tokens() != started.tokens() {
+                        eprintln!(
+                            "privet: SIGHUP: [server] or [tokens] changed in {}; they take effect at the next start",
+                            path.display()
+                        );
+                    }
                     vault.set_policy(policy);
                     eprintln!("privet: SIGHUP: reloaded policy {}", path.display());
                 }

@@ -8,21 +8,24 @@ use anyhow::{Context, Result, bail};
 use clap::Args;
 use privet_crypto::{EnvKeyProvider, FileKeyProvider, KeyProvider};
 use privet_store::{Location, Store};
+use privet_types::policy::TokenSection;
 use privet_types::{Policy, SystemClock};
 use privet_vault::{TokenSettings, Vault};
 
-/// Where the vault lives.
+/// The data directory when neither a flag, the environment nor the policy file names one.
+const DEFAULT_DATA_DIR: &str = "privet-data";
+
+/// Where the vault lives. Each setting is taken from its flag, else its environment variable
+/// (clap reads both), else the policy file's `[server]` table, else the built-in default; see
+/// [`VaultArgs::resolve`].
 #[derive(Debug, Clone, Args)]
 pub(crate) struct VaultArgs {
-    /// Data directory: the embedded store and, unless PRIVET_MASTER_KEY is set, the master key file.
-    #[arg(
-        long,
-        env = "PRIVET_DATA_DIR",
-        default_value = "privet-data",
-        value_name = "DIR"
-    )]
-    pub data_dir: PathBuf,
-    /// Use PostgreSQL instead of the embedded store (postgres://user:pass@host/db).
+    /// Data directory: the embedded store and, unless PRIVET_MASTER_KEY is set, the master key file
+    /// (else `data_dir` in the policy's [server] table) [default: privet-data]
+    #[arg(long, env = "PRIVET_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Use PostgreSQL instead of the embedded store: postgres://user:pass@host/db (else
+    /// `database` in the policy's [server] table) [default: the embedded store]
     #[arg(long, env = "PRIVET_DATABASE_URL", value_name = "URL")]
     pub database: Option<String>,
     /// Master key file (default DIR/master.key). PRIVET_MASTER_KEY, when set, is used instead.
@@ -31,6 +34,20 @@ pub(crate) struct VaultArgs {
     /// Policy file (default ./privet.toml if it exists, else the built-in default policy).
     #[arg(long, env = "PRIVET_POLICY", value_name = "FILE")]
     pub policy: Option<PathBuf>,
+}
+
+/// The vault's settings once flags, environment, the policy file and the defaults are weighed.
+pub(crate) struct VaultConfig {
+    /// The validated policy.
+    pub policy: Policy,
+    /// The file it was read from; `None` for the built-in default policy.
+    pub policy_path: Option<PathBuf>,
+    /// The data directory.
+    pub data_dir: PathBuf,
+    /// The PostgreSQL URL, when the embedded store is not used.
+    pub database: Option<String>,
+    /// The master key file, when not DIR/master.key.
+    pub master_key_file: Option<PathBuf>,
 }
 
 /// Which key provider is in use, and whether its file was just created.
@@ -51,14 +68,49 @@ impl VaultArgs {
         }
     }
 
-    /// Loads and validates the policy.
-    pub fn load_policy(&self) -> Result<Policy> {
-        match self.policy_path() {
-            None => Ok(Policy::default_policy()),
-            Some(path) => load_policy_file(&path),
-        }
+    /// Loads the policy, then settles each setting: flag or environment, else the policy's
+    /// `[server]` table, else the built-in default.
+    pub fn resolve(&self) -> Result<VaultConfig> {
+        let policy_path = self.policy_path();
+        let policy = match &policy_path {
+            None => Policy::default_policy(),
+            Some(path) => load_policy_file(path)?,
+        };
+        let server = policy.server();
+        let data_dir = self
+            .data_dir
+            .clone()
+            .or_else(|| {
+                let dir = server.data_dir.as_deref()?;
+                Some(from_policy_file(policy_path.as_deref(), dir))
+            })
+            .unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_DIR));
+        let database = self.database.clone().or_else(|| server.database.clone());
+        Ok(VaultConfig {
+            data_dir,
+            database,
+            master_key_file: self.master_key_file.clone(),
+            policy_path,
+            policy,
+        })
     }
 
+    /// Settles the settings and opens the whole vault.
+    pub async fn vault(&self, create: bool) -> Result<(Arc<Vault>, KeySource)> {
+        self.resolve()?.vault(create).await
+    }
+}
+
+/// `path` as written in the policy file: a relative one is taken from the file's directory, so
+/// the file means the same whatever directory privet is started in.
+pub(crate) fn from_policy_file(policy_path: Option<&Path>, path: &Path) -> PathBuf {
+    match policy_path.and_then(Path::parent) {
+        Some(dir) => dir.join(path),
+        None => path.to_path_buf(),
+    }
+}
+
+impl VaultConfig {
     /// The key provider: PRIVET_MASTER_KEY, else the key file (created with mode 0600 if `create`).
     pub fn keys(&self, create: bool) -> Result<KeySource> {
         if let Ok(value) = std::env::var("PRIVET_MASTER_KEY") {
@@ -97,7 +149,7 @@ impl VaultArgs {
         if self.database.is_none() && !self.data_dir.join(privet_store::DB_FILE).exists() && !create
         {
             bail!(
-                "no privet store in {} (start `privet serve` there first, or pass --data-dir)",
+                "no privet store in {} (start `privet serve` there first, or pass --data-dir, or set data_dir in the policy's [server] table)",
                 self.data_dir.display()
             );
         }
@@ -106,21 +158,28 @@ impl VaultArgs {
         )?))
     }
 
-    /// Opens the whole vault.
+    /// Opens the whole vault, its tokens made as the policy's `[tokens]` table says.
     pub async fn vault(&self, create: bool) -> Result<(Arc<Vault>, KeySource)> {
-        let policy = self.load_policy()?;
         let keys = self.keys(create)?;
         let store = self.store(create).await?;
         let vault = Vault::open(
             store,
             keys.provider.clone(),
-            policy,
+            self.policy.clone(),
             Arc::new(SystemClock),
-            TokenSettings::default(),
+            token_settings(self.policy.tokens()),
         )
         .await
         .context("opening the vault")?;
         Ok((Arc::new(vault), keys))
+    }
+}
+
+fn token_settings(tokens: &TokenSection) -> TokenSettings {
+    TokenSettings {
+        card_keep_first: tokens.card_keep_first,
+        card_keep_last: tokens.card_keep_last,
+        deterministic: tokens.deterministic.clone(),
     }
 }
 
@@ -156,4 +215,26 @@ pub(crate) fn runtime() -> Result<tokio::runtime::Runtime> {
         .enable_all()
         .build()
         .context("cannot start the async runtime")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn policy_file_paths_are_relative_to_the_file() {
+        let file = Some(Path::new("/etc/privet/privet.toml"));
+        assert_eq!(
+            from_policy_file(file, Path::new("data")),
+            Path::new("/etc/privet/data")
+        );
+        assert_eq!(
+            from_policy_file(file, Path::new("/srv/privet")),
+            Path::new("/srv/privet")
+        );
+        assert_eq!(
+            from_policy_file(Some(Path::new("privet.toml")), Path::new("data")),
+            Path::new("data")
+        );
+    }
 }

@@ -159,17 +159,51 @@ impl Env {
 
     /// Starts `privet serve EXTRA...` and waits for it to serve, or for it to exit.
     pub fn try_start(&self, extra: &[&str]) -> Result<Server, Exited> {
+        let vault_args = self.vault_args();
+        self.spawn_serve(
+            |cmd| {
+                cmd.args(vault_args)
+                    .args(["--listen", "127.0.0.1:0"])
+                    .args(extra);
+            },
+            true,
+        )
+    }
+
+    /// Starts `privet serve` with only what `configure` adds (arguments, variables): where the
+    /// vault lives and listens comes from there, not from this harness. The vault must be new,
+    /// since its admin key is taken from what the server prints on first start.
+    pub fn start_configured(&self, configure: impl FnOnce(&mut Command)) -> Server {
+        match self.spawn_serve(configure, false) {
+            Ok(server) => server,
+            Err(exited) => panic!(
+                "privet serve exited with {:?} on {}:\n{}",
+                exited.code, self.backend, exited.stderr
+            ),
+        }
+    }
+
+    /// The URL of this test's PostgreSQL database, if it runs on PostgreSQL.
+    pub fn database_url(&self) -> Option<&str> {
+        self.database.as_ref().map(|db| db.url.as_str())
+    }
+
+    /// Spawns `privet serve` as `configure` sets it up and waits for it to serve, or to exit.
+    /// Without a printed admin key, one is made with `privet keys` if `make_key`.
+    fn spawn_serve(
+        &self,
+        configure: impl FnOnce(&mut Command),
+        make_key: bool,
+    ) -> Result<Server, Exited> {
         let n = self.started.fetch_add(1, Ordering::SeqCst) + 1;
         let stdout_path = self.path().join(format!("server-{n}.stdout"));
         let stderr_path = self.path().join(format!("server-{n}.stderr"));
         let stdout = File::create(&stdout_path).expect("server stdout file");
         let stderr = File::create(&stderr_path).expect("server stderr file");
-        let child = self
-            .command()
-            .arg("serve")
-            .args(self.vault_args())
-            .args(["--listen", "127.0.0.1:0"])
-            .args(extra)
+        let mut cmd = self.command();
+        cmd.arg("serve");
+        configure(&mut cmd);
+        let child = cmd
             .env("PRIVET_LOG", "debug")
             .stdout(stdout)
             .stderr(stderr)
@@ -209,7 +243,11 @@ impl Env {
             .map(str::to_owned);
         server.admin_key = match printed {
             Some(key) => key,
-            None => self.create_api_key("admin"),
+            None if make_key => self.create_api_key("admin"),
+            None => panic!(
+                "privet serve printed no admin key: not a new vault?\n{}",
+                server.stderr()
+            ),
         };
         Ok(server)
     }

@@ -27,6 +27,7 @@ macro_rules! on_each_backend {
 mod harness;
 mod http;
 
+mod config;
 mod contract;
 mod errors;
 mod plaintext;

@@ -5,6 +5,9 @@
 //! fault. A [`Policy`] that exists is valid and never changes; reloading the
 //! file makes a new one.
 //!
+//! Beside the access rules the file may carry deployment settings, `[server]` and `[tokens]`
+//! ([`ServerSection`], [`TokenSection`]); they are read once when the server starts.
+//!
 //! # How a read is decided
 //!
 //! [`Policy::decide`] is a pure function of the policy and an
@@ -37,12 +40,14 @@ mod decide;
 mod error;
 mod model;
 mod parse;
+mod settings;
 
 pub use decide::{AccessRequest, ConsentState, Decision, DenyReason};
 pub use error::PolicyError;
 pub use model::{
     CategoryPattern, LegalBasis, Purpose, Role, Rule, RuleDecision, Selector, UnknownLegalBasis,
 };
+pub use settings::{MAX_CARD_KEEP_FIRST, MAX_CARD_KEEP_LAST, ServerSection, TokenSection};
 
 /// The commented privet.toml that `privet init` writes.
 pub const DEFAULT_POLICY_TOML: &str = include_str!("default_privet.toml");
@@ -63,6 +68,8 @@ pub struct Policy {
     roles: BTreeMap<String, Role>,
     rules: Vec<Rule>,
     max_batch: usize,
+    server: ServerSection,
+    tokens: TokenSection,
 }
 
 impl Policy {
@@ -125,6 +132,18 @@ impl Policy {
     /// The most records one call may read or write.
     pub fn max_batch(&self) -> usize {
         self.max_batch
+    }
+
+    /// The `[server]` settings: where `privet serve` listens and keeps its data. Read once at
+    /// start; a reload does not move a running server.
+    pub fn server(&self) -> &ServerSection {
+        &self.server
+    }
+
+    /// The `[tokens]` settings: how tokens are made. Read once at start, since changing them
+    /// under a running vault would give one value two kinds of token.
+    pub fn tokens(&self) -> &TokenSection {
+        &self.tokens
     }
 }
 

@@ -6,7 +6,7 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
-use std::ops::Range;
+use std::ops::{Range, RangeInclusive};
 
 use jiff::civil::Date;
 use toml::Spanned;
@@ -17,6 +17,8 @@ use super::model::{CategoryPattern, LegalBasis, Purpose, Role, Rule, RuleDecisio
 use super::{DEFAULT_MAX_BATCH, MAX_BATCH_LIMIT, Policy};
 use crate::category::{Category, CategoryName, Sensitivity, builtin_category, is_valid_segment};
 use crate::mask::MaskStyle;
+
+mod settings;
 
 type Key<'i> = Spanned<Cow<'i, str>>;
 type Value<'i> = Spanned<DeValue<'i>>;
@@ -79,6 +81,8 @@ impl Parser<'_> {
                 "roles",
                 "rules",
                 "limits",
+                "server",
+                "tokens",
             ],
             "the top level",
         );
@@ -88,6 +92,8 @@ impl Parser<'_> {
         let roles = self.roles(lookup(root, "roles"));
         let rules = self.rules(lookup(root, "rules"), &categories, &purposes, &roles);
         let max_batch = self.limits(lookup(root, "limits"));
+        let server = self.server(lookup(root, "server"));
+        let tokens = self.tokens(lookup(root, "tokens"), &categories);
         Some(Policy {
             reviewed_on: reviewed_on?,
             categories,
@@ -95,6 +101,8 @@ impl Parser<'_> {
             roles,
             rules,
             max_batch,
+            server,
+            tokens,
         })
     }
 
@@ -568,21 +576,40 @@ impl Parser<'_> {
             return DEFAULT_MAX_BATCH;
         };
         self.known_keys(table, &["max_batch"], "[limits]");
-        let Some(f) = self.typed(table, "max_batch", "[limits]", "an integer", |v| match v {
+        self.bounded(table, "max_batch", "[limits]", 1..=MAX_BATCH_LIMIT, "")
+            .unwrap_or(DEFAULT_MAX_BATCH)
+    }
+
+    /// An integer in `range`; `hint`, when not empty, says why the range is what it is.
+    fn bounded<'a>(
+        &mut self,
+        table: &'a DeTable<'a>,
+        key: &str,
+        place: &str,
+        range: RangeInclusive<usize>,
+        hint: &str,
+    ) -> Option<usize> {
+        let f = self.typed(table, key, place, "an integer", |v| match v {
             DeValue::Integer(i) => Some(i64::from_str_radix(i.as_str(), i.radix()).ok()),
             _ => None,
-        }) else {
-            return DEFAULT_MAX_BATCH;
-        };
-        match f.value.and_then(|n| usize::try_from(n).ok()) {
-            Some(n) if (1..=MAX_BATCH_LIMIT).contains(&n) => n,
-            _ => {
-                self.error(
-                    f.at,
-                    format!("`max_batch` in [limits] must be between 1 and {MAX_BATCH_LIMIT}"),
-                );
-                DEFAULT_MAX_BATCH
-            }
+        })?;
+        let n = f.value.and_then(|n| usize::try_from(n).ok());
+        if let Some(n) = n.filter(|n| range.contains(n)) {
+            return Some(n);
         }
+        let hint = if hint.is_empty() {
+            String::new()
+        } else {
+            format!(" ({hint})")
+        };
+        self.error(
+            f.at,
+            format!(
+                "`{key}` in {place} must be between {} and {}{hint}",
+                range.start(),
+                range.end()
+            ),
+        );
+        None
     }
 }

@@ -1,6 +1,6 @@
 //! The policy `privet init` writes.
 
-use privet_types::policy::{DEFAULT_POLICY_TOML, LegalBasis, Policy};
+use privet_types::policy::{DEFAULT_POLICY_TOML, LegalBasis, Policy, ServerSection, TokenSection};
 
 #[test]
 fn default_policy_declares_the_documented_purposes_and_roles() {
@@ -22,6 +22,8 @@ fn default_policy_declares_the_documented_purposes_and_roles() {
     assert!(policy.category("contact.email").is_some());
     assert_eq!(policy.custom_categories().count(), 0);
     assert_eq!(policy.max_batch(), 1000);
+    assert_eq!(policy.server(), &ServerSection::default());
+    assert_eq!(policy.tokens(), &TokenSection::default());
 }
 
 #[test]
@@ -53,6 +55,12 @@ fn commented_examples_are_valid_when_uncommented() {
     let policy = Policy::parse(&uncommented).unwrap_or_else(|e| panic!("{e:?}\n{uncommented}"));
     assert!(policy.category("custom.loyalty_id").is_some());
     assert_eq!(policy.rules().len(), 6);
+    let server = policy.server();
+    assert_eq!(server.listen, Some("127.0.0.1:8700".parse().unwrap()));
+    assert_eq!(server.data_dir, Some("privet-data".into()));
+    assert!(server.database.is_some());
+    assert!(server.tls_cert.is_some() && server.tls_key.is_some());
+    assert_eq!(policy.tokens().deterministic, ["card_number"]);
 }
 
 /// `key = value` with a bare lower-case key, as opposed to prose.
