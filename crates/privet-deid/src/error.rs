@@ -1,0 +1,80 @@
+use thiserror::Error;
+
+/// Why a de-identification operator refused its input. Messages name sizes, positions and kinds,
+/// never the value being de-identified.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum DeidError {
+    /// FF1 is defined for radixes 2 to 2^16.
+    #[error("FF1 radix {radix} is outside 2..=65536")]
+    InvalidRadix {
+        /// The radix asked for.
+        radix: u32,
+    },
+    /// NIST SP 800-38G requires radix^len >= 1,000,000; smaller domains can be enumerated.
+    #[error(
+        "FF1 domain too small: {len} symbols of radix {radix} give fewer than the 1,000,000 values NIST SP 800-38G requires"
+    )]
+    DomainTooSmall {
+        /// The radix of the numeral string.
+        radix: u32,
+        /// The number of symbols.
+        len: usize,
+    },
+    /// A numeral was not below the radix.
+    #[error("FF1 symbol at position {position} is not below radix {radix}")]
+    SymbolOutOfRange {
+        /// The radix of the numeral string.
+        radix: u32,
+        /// Zero-based position of the offending symbol.
+        position: usize,
+    },
+    /// The digits and letters of a value span fewer than 1,000,000 values, the NIST floor.
+    #[error(
+        "value too short for format-preserving encryption: {digits} digits and {letters} letters give fewer than 1,000,000 values"
+    )]
+    EncryptablePartTooSmall {
+        /// Number of ASCII digits in the value.
+        digits: usize,
+        /// Number of ASCII letters in the value.
+        letters: usize,
+    },
+    /// Only ASCII letters, digits, punctuation and whitespace can be kept in format.
+    #[error("character at position {position} cannot be format-preserved (not ASCII)")]
+    UnsupportedCharacter {
+        /// Zero-based character position.
+        position: usize,
+    },
+    /// The value does not have the shape the operator needs.
+    #[error("value is not a valid {kind}")]
+    InvalidInput {
+        /// What the operator expected, e.g. `card number`.
+        kind: &'static str,
+    },
+    /// A band, range or shift width must be positive.
+    #[error("{what} must be at least 1")]
+    ZeroWidth {
+        /// Which parameter was zero.
+        what: &'static str,
+    },
+    /// Pseudonyms shorter than the minimum collide too often for joins to work.
+    #[error("hash length {len} is outside {min}..={max} characters")]
+    HashLength {
+        /// The length asked for.
+        len: usize,
+        /// Shortest allowed.
+        min: usize,
+        /// Longest allowed.
+        max: usize,
+    },
+    /// Shifting the date leaves the supported calendar range.
+    #[error("shifted date is outside the supported calendar range")]
+    DateOutOfRange,
+    /// A row lacks the column an operation needs.
+    #[error("row {row} has no column {column}")]
+    ColumnOutOfRange {
+        /// Zero-based row index.
+        row: usize,
+        /// Zero-based column index.
+        column: usize,
+    },
+}
