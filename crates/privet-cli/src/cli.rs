@@ -13,6 +13,9 @@ pub(crate) struct Cli {
     /// More log output on stderr (-v info, -vv debug); PRIVET_LOG overrides.
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
+    /// Log lines as `text` or one JSON object per line (`json`), for log collectors.
+    #[arg(long, global = true, env = "PRIVET_LOG_FORMAT", default_value = "text", value_name = "text|json")]
+    pub log_format: crate::logging::LogFormat,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,

@@ -31,7 +31,7 @@ pub(crate) enum Status {
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
-    logging::init(cli.verbose);
+    logging::init(cli.verbose, cli.log_format);
     let status = match commands::run(cli.command) {
         Ok(status) => status,
         Err(err) => {
