@@ -1,0 +1,74 @@
+//! Erasure time against subject size: erasing a subject destroys its key and deletes one row, so
+//! it should take the same time for 10 fields as for 10,000 (the rows go later, in the purge).
+//!
+//! `cargo bench -p privet-vault --bench erase` (SQLite in a temp dir; PostgreSQL too when
+//! `PRIVET_BENCH_POSTGRES_URL` names a database it may fill).
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use privet_crypto::FileKeyProvider;
+use privet_store::{Location, Store};
+use privet_types::{Policy, SystemClock};
+use privet_vault::{Actor, FieldInput, TokenSettings, Vault};
+
+const SIZES: [usize; 4] = [10, 100, 1_000, 10_000];
+const SUBJECTS_PER_SIZE: usize = 7;
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    rt.block_on(async {
+        let dir = tempfile::tempdir()?;
+        let mut locations = vec![("sqlite", Location::DataDir(dir.path().join("data")))];
+        if let Ok(url) = std::env::var("PRIVET_BENCH_POSTGRES_URL") {
+            locations.push(("postgres", Location::Postgres(url)));
+        }
+        println!("{:<9} {:>8} {:>12} {:>12} {:>12}", "backend", "fields", "median ms", "min ms", "max ms");
+        for (name, location) in locations {
+            let keys = FileKeyProvider::new(dir.path().join(format!("{name}.key")));
+            keys.create_if_missing()?;
+            let store = Arc::new(Store::open(&location).await?);
+            let vault = Vault::open(
+                store,
+                Arc::new(keys),
+                Policy::default_policy(),
+                Arc::new(SystemClock),
+                TokenSettings::default(),
+            )
+            .await?;
+            let actor = Actor::operator();
+            for size in SIZES {
+                let fields: Vec<FieldInput> = (0..size)
+                    .map(|i| FieldInput {
+                        name: format!("f{i}"),
+                        category: "contact.email".into(),
+                        value: format!("person{i}@example.com"),
+                        collected_at: None,
+                        source: None,
+                    })
+                    .collect();
+                let mut times = Vec::new();
+                for s in 0..SUBJECTS_PER_SIZE {
+                    let id = format!("erase-{size}-{s}-{}", std::process::id());
+                    for chunk in fields.chunks(1000) {
+                        vault.put_subject(&actor, &id, chunk).await?;
+                    }
+                    let start = Instant::now();
+                    vault.erase_subject(&actor, &id).await?;
+                    times.push(start.elapsed().as_secs_f64() * 1000.0);
+                }
+                vault.purge_all().await?;
+                times.sort_by(f64::total_cmp);
+                println!(
+                    "{:<9} {:>8} {:>12.2} {:>12.2} {:>12.2}",
+                    name,
+                    size,
+                    times[times.len() / 2],
+                    times[0],
+                    times[times.len() - 1]
+                );
+            }
+        }
+        Ok(())
+    })
+}
