@@ -23,7 +23,10 @@ fn check<T: DeserializeOwned>(data: &[u8], runs: &[String]) {
     if let Err(e) = serde_json::from_slice::<T>(data) {
         let message = safe_serde_message(&e.to_string());
         for run in runs {
-            assert!(!message.contains(run.as_str()), "an input value reached an error message");
+            assert!(
+                !message.contains(run.as_str()),
+                "an input value reached an error message"
+            );
         }
     }
 }
@@ -50,8 +53,12 @@ mod tests {
 
     #[test]
     fn values_never_reach_messages() {
-        fuzz_request_body(br#"{"fields":[{"name":"card","category":"x","value":4111111111111111}]}"#);
-        fuzz_request_body(br#"{"kind":"card_number","value":"4111111111111111","4111111111111111":1}"#);
+        fuzz_request_body(
+            br#"{"fields":[{"name":"card","category":"x","value":4111111111111111}]}"#,
+        );
+        fuzz_request_body(
+            br#"{"kind":"card_number","value":"4111111111111111","4111111111111111":1}"#,
+        );
         fuzz_request_body(b"{\"items\":[{\"token\":12345678901234}]}");
         fuzz_request_body(b"\xff\xfe garbage 99999999");
     }

@@ -3,6 +3,7 @@
 mod types {
     mod decide;
     mod default_policy;
+    mod operations;
     mod parse_errors;
     mod parse_fuzz;
     mod settings;

@@ -16,14 +16,19 @@ const SIZES: [usize; 4] = [10, 100, 1_000, 10_000];
 const SUBJECTS_PER_SIZE: usize = 7;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
     rt.block_on(async {
         let dir = tempfile::tempdir()?;
         let mut locations = vec![("sqlite", Location::DataDir(dir.path().join("data")))];
         if let Ok(url) = std::env::var("PRIVET_BENCH_POSTGRES_URL") {
             locations.push(("postgres", Location::Postgres(url)));
         }
-        println!("{:<9} {:>8} {:>12} {:>12} {:>12}", "backend", "fields", "median ms", "min ms", "max ms");
+        println!(
+            "{:<9} {:>8} {:>12} {:>12} {:>12}",
+            "backend", "fields", "median ms", "min ms", "max ms"
+        );
         for (name, location) in locations {
             let keys = FileKeyProvider::new(dir.path().join(format!("{name}.key")));
             keys.create_if_missing()?;

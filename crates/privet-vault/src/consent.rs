@@ -2,6 +2,8 @@
 
 use privet_store::{ConsentRow, Op, WriteUnit};
 
+use privet_types::policy::Operation;
+
 use crate::apikeys::Actor;
 use crate::error::{Result, VaultError};
 use crate::{Vault, ids};
@@ -18,6 +20,8 @@ impl Vault {
         notice_version: Option<String>,
     ) -> Result<()> {
         ids::subject_id(subject)?;
+        self.require(actor, Operation::Consent, Some(subject))
+            .await?;
         if self.policy().purpose(purpose).is_none() {
             return Err(VaultError::BadRequest(format!(
                 "purpose '{}' is not declared in the policy",

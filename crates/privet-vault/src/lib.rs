@@ -18,9 +18,9 @@ mod tokens;
 use std::sync::{Arc, RwLock};
 
 use privet_crypto::KeyProvider;
-use privet_store::{AuditDraft, Store};
+use privet_store::{AuditDraft, Store, WriteUnit};
 use privet_types::Clock;
-use privet_types::policy::Policy;
+use privet_types::policy::{Operation, Policy};
 
 pub use apikeys::Actor;
 pub use backup::{BackupReport, RestoreReport};
@@ -108,6 +108,30 @@ impl Vault {
         limit: i64,
     ) -> Result<Vec<privet_store::AuditEntry>> {
         Ok(self.store.audit_page(after, limit.clamp(1, 1000)).await?)
+    }
+
+    /// Refuses, and audits the refusal, when the actor's role may not perform `op`.
+    pub async fn require(&self, actor: &Actor, op: Operation, subject: Option<&str>) -> Result<()> {
+        if self.policy().permits(&actor.role, op) {
+            return Ok(());
+        }
+        let mut draft = self.draft(actor, op.name());
+        draft.subject = subject.map(str::to_owned);
+        draft.decision = "deny".into();
+        draft.reason = Some("operation_not_permitted".into());
+        self.store
+            .commit(WriteUnit {
+                ops: Vec::new(),
+                audit: vec![draft],
+            })
+            .await?;
+        Err(VaultError::Forbidden {
+            code: "operation_not_permitted".into(),
+            message: format!(
+                "The role may not {}: grant it with `can` on the role in privet.toml.",
+                op.name()
+            ),
+        })
     }
 
     pub(crate) fn draft(&self, actor: &Actor, action: &str) -> AuditDraft {

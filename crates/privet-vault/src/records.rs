@@ -3,7 +3,7 @@
 
 use privet_crypto::{SecretKey, mac, open, random_bytes, seal};
 use privet_store::{Op, StoreError, WriteUnit};
-use privet_types::policy::Policy;
+use privet_types::policy::{Operation, Policy};
 use privet_types::{AccessRequest, ConsentState, Decision, MaskStyle, mask_value};
 
 use crate::apikeys::Actor;
@@ -159,6 +159,7 @@ impl Vault {
         fields: &[FieldInput],
     ) -> Result<()> {
         ids::subject_id(subject)?;
+        self.require(actor, Operation::Write, Some(subject)).await?;
         validate_fields(&self.policy(), fields)?;
         // A concurrent first write may create the key first; then seal again under the winner's key.
         for _ in 0..3 {
@@ -420,6 +421,7 @@ impl Vault {
     /// the same whatever the subject holds.
     pub async fn erase_subject(&self, actor: &Actor, subject: &str) -> Result<EraseReceipt> {
         ids::subject_id(subject)?;
+        self.require(actor, Operation::Erase, Some(subject)).await?;
         let mut draft = self.draft(actor, "subject.erase");
         draft.subject = Some(subject.to_owned());
         let at = draft.at;

@@ -9,6 +9,7 @@
 use futures_util::future::join_all;
 use privet_crypto::{SecretKey, mac, open, random_bytes, random_u64_below, seal};
 use privet_store::{Op, StoreError, WriteUnit};
+use privet_types::policy::Operation;
 use privet_types::{AccessRequest, ConsentState, Decision, MaskStyle, mask_value};
 
 use crate::apikeys::Actor;
@@ -170,6 +171,8 @@ impl Vault {
 
     /// Turns a value into a token. Durable when this returns.
     pub async fn tokenize(&self, actor: &Actor, input: &TokenizeInput) -> Result<String> {
+        self.require(actor, Operation::Tokenize, input.subject.as_deref())
+            .await?;
         let card = self.validate_token_input(input)?;
         let deterministic = self.tokens.deterministic.contains(&input.kind);
         let subject = input.subject.as_deref().unwrap_or("");

@@ -148,7 +148,17 @@ fn roles(env: &Env, api: &Client) {
     assert!(denied["reason"].is_string(), "{denied}");
 
     let denied = agent.get("/v1/audit").problem(403);
-    assert_eq!(denied["reason"], "admin_only");
+    assert_eq!(denied["reason"], "operation_not_permitted");
+    let denied = agent
+        .put(
+            &format!("/v1/subjects/{SUBJECT}"),
+            &json!({"fields": [{"name": "email", "category": "contact.email", "value": "x@example.com"}]}),
+        )
+        .problem(403);
+    assert_eq!(denied["reason"], "operation_not_permitted");
+    agent
+        .delete(&format!("/v1/subjects/{SUBJECT}"))
+        .problem(403);
     agent
         .get(&format!("/v1/subjects/{SUBJECT}?purpose=billing"))
         .problem(403);

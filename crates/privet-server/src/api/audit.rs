@@ -57,7 +57,7 @@ fn hex(b: &[u8]) -> String {
     b.iter().map(|x| format!("{x:02x}")).collect()
 }
 
-/// Page through the audit log. Admin role only.
+/// Page through the audit log (roles granted `audit`).
 #[utoipa::path(get, path = "/v1/audit", params(AuditQuery),
     responses((status = 200, body = AuditPage), (status = 403, body = Problem)), security(("bearer" = [])))]
 pub async fn audit(
@@ -65,13 +65,10 @@ pub async fn audit(
     Authenticated(actor): Authenticated,
     ApiQuery(q): ApiQuery<AuditQuery>,
 ) -> Result<ApiJson<AuditPage>, ApiError> {
-    if actor.role != "admin" {
-        return Err(privet_vault::VaultError::Forbidden {
-            code: "admin_only".into(),
-            message: "Only the admin role may read the audit log.".into(),
-        }
-        .into());
-    }
+    state
+        .vault
+        .require(&actor, privet_types::policy::Operation::Audit, None)
+        .await?;
     let limit = q.limit.unwrap_or(100).clamp(1, 1000);
     let entries = state.vault.audit_page(q.after.unwrap_or(0), limit).await?;
     let next = if entries.len() as i64 == limit {

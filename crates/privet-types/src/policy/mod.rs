@@ -45,7 +45,8 @@ mod settings;
 pub use decide::{AccessRequest, ConsentState, Decision, DenyReason};
 pub use error::PolicyError;
 pub use model::{
-    CategoryPattern, LegalBasis, Purpose, Role, Rule, RuleDecision, Selector, UnknownLegalBasis,
+    CategoryPattern, LegalBasis, Operation, Purpose, Role, Rule, RuleDecision, Selector,
+    UnknownLegalBasis,
 };
 pub use settings::{MAX_CARD_KEEP_FIRST, MAX_CARD_KEEP_LAST, ServerSection, TokenSection};
 
@@ -102,6 +103,11 @@ impl Policy {
     /// Every declared purpose, by name.
     pub fn purposes(&self) -> impl Iterator<Item = &Purpose> {
         self.purposes.values()
+    }
+
+    /// Whether `role` may perform `op` (an undeclared role may do nothing).
+    pub fn permits(&self, role: &str, op: Operation) -> bool {
+        self.role(role).is_some_and(|r| r.may(op))
     }
 
     /// The role named `name`.

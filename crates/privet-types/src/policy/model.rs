@@ -109,9 +109,15 @@ impl Purpose {
 pub struct Role {
     pub(crate) name: String,
     pub(crate) description: String,
+    pub(crate) can: std::collections::BTreeSet<Operation>,
 }
 
 impl Role {
+    /// Whether the role may perform `op` (granted with `can = [...]`; nothing by default).
+    pub fn may(&self, op: Operation) -> bool {
+        self.can.contains(&op)
+    }
+
     /// The name rules and accounts use.
     pub fn name(&self) -> &str {
         &self.name
@@ -337,5 +343,48 @@ mod tests {
             assert_eq!(b.name().parse::<LegalBasis>(), Ok(b));
         }
         assert!("contrac".parse::<LegalBasis>().is_err());
+    }
+}
+
+/// An operation a role may perform besides reading. Reads are governed by the rules, per purpose
+/// and category; these are granted per role with `can = [...]`, and a role has none by default.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Operation {
+    /// Store or replace subjects' fields.
+    Write,
+    /// Erase subjects.
+    Erase,
+    /// Create tokens.
+    Tokenize,
+    /// Record consent grants and withdrawals.
+    Consent,
+    /// Read the audit log.
+    Audit,
+}
+
+impl Operation {
+    /// Every operation.
+    pub const ALL: [Operation; 5] = [
+        Operation::Write,
+        Operation::Erase,
+        Operation::Tokenize,
+        Operation::Consent,
+        Operation::Audit,
+    ];
+
+    /// The name used in privet.toml.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Operation::Write => "write",
+            Operation::Erase => "erase",
+            Operation::Tokenize => "tokenize",
+            Operation::Consent => "consent",
+            Operation::Audit => "audit",
+        }
+    }
+
+    /// Parses a name from privet.toml.
+    pub fn from_name(name: &str) -> Option<Operation> {
+        Operation::ALL.into_iter().find(|op| op.name() == name)
     }
 }

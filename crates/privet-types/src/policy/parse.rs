@@ -380,11 +380,64 @@ impl Parser<'_> {
             let name = key.get_ref().to_string();
             let place = format!("[roles.{name}]");
             let mut description = String::new();
+            let mut can = std::collections::BTreeSet::new();
             if let Some(table) = table {
-                self.known_keys(table, &["description"], &place);
+                self.known_keys(table, &["description", "can"], &place);
                 description = self.description(table, &place);
+                can = self.operations(table, &place);
             }
-            out.insert(name.clone(), Role { name, description });
+            out.insert(
+                name.clone(),
+                Role {
+                    name,
+                    description,
+                    can,
+                },
+            );
+        }
+        out
+    }
+
+    /// `can = ["write", ...]` of a role.
+    fn operations(
+        &mut self,
+        table: &DeTable<'_>,
+        place: &str,
+    ) -> std::collections::BTreeSet<super::model::Operation> {
+        let mut out = std::collections::BTreeSet::new();
+        let Some((_, value)) = lookup(table, "can") else {
+            return out;
+        };
+        let DeValue::Array(items) = value.get_ref() else {
+            self.error(
+                value.span(),
+                format!(
+                    "`can` in {place} must be an array of operations, found {}",
+                    value.get_ref().type_str()
+                ),
+            );
+            return out;
+        };
+        for item in items.iter() {
+            match item.get_ref().as_str().map(super::model::Operation::from_name) {
+                Some(Some(op)) => {
+                    out.insert(op);
+                }
+                Some(None) => self.error(
+                    item.span(),
+                    format!(
+                        "unknown operation {:?} in `can` of {place}: use write, erase, tokenize, consent or audit",
+                        item.get_ref().as_str().unwrap_or_default()
+                    ),
+                ),
+                None => self.error(
+                    item.span(),
+                    format!(
+                        "operations in `can` must be strings, found {}",
+                        item.get_ref().type_str()
+                    ),
+                ),
+            }
         }
         out
     }
