@@ -29,6 +29,7 @@ mod http;
 
 mod config;
 mod contract;
+mod crash;
 mod errors;
 mod plaintext;
 mod policy;
