@@ -14,7 +14,13 @@ pub(crate) struct Cli {
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
     /// Log lines as `text` or one JSON object per line (`json`), for log collectors.
-    #[arg(long, global = true, env = "PRIVET_LOG_FORMAT", default_value = "text", value_name = "text|json")]
+    #[arg(
+        long,
+        global = true,
+        env = "PRIVET_LOG_FORMAT",
+        default_value = "text",
+        value_name = "text|json"
+    )]
     pub log_format: crate::logging::LogFormat,
     /// What to do.
     #[command(subcommand)]
@@ -44,9 +50,9 @@ pub(crate) enum Command {
         #[command(subcommand)]
         command: crate::commands::AuditCommand,
     },
-    /// Write an encrypted backup of the data (never the data keys) while the server runs.
+    /// Write an encrypted backup of the data (never the data keys), or with --keys of the key store.
     Backup(crate::commands::BackupArgs),
-    /// Restore a backup, keeping the live key store and replaying the erasure ledger.
+    /// Restore a backup (--keys: a key-store backup within its retention), replaying the erasure ledger.
     Restore(crate::commands::RestoreArgs),
 }
 

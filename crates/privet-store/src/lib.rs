@@ -1,10 +1,11 @@
 //! privet's storage layer: one schema for SQLite (the embedded default) and PostgreSQL, a
 //! group-commit writer through which every change and its audit entries pass, the hash-chained
-//! audit log, and logical backups of the data tables.
+//! audit log, and logical backups of the data tables and of the key store.
 //!
 //! Key material (`keystore_*` tables: wrapped data keys, wrapped secrets, the erasure ledger) is
-//! kept apart from the data: data backups never contain it, and restoring a data backup keeps the
-//! live key store and replays its erasure ledger.
+//! kept apart from the data: data backups never contain a key (only the erasure ledger's ids and
+//! times), restoring a data backup keeps the live key store, and every restore merges the ledgers
+//! and replays the result.
 
 mod audit;
 mod backup;
@@ -23,7 +24,7 @@ use sqlx::{AnyPool, Connection, Executor};
 pub use audit::{
     AuditDraft, AuditEntry, ChainBreak, Verifier, chain_hash, encode as encode_audit, head_mac,
 };
-pub use backup::{BackupSummary, DATA_TABLES};
+pub use backup::{BackupSummary, DATA_TABLES, KEY_TABLES};
 pub use error::{Result, StoreError};
 pub use model::{ApiKeyRow, ConsentRow, DekRow, FieldRow, SecretRow, SubjectRecord, TokenRow};
 pub use open::{DB_FILE, Dialect, Location, redact_url};

@@ -1,9 +1,12 @@
-//! Encrypted data backups (never the key store) and their restore.
+//! Encrypted data backups (never a key; the erasure ledger's ids and times go with them) and
+//! their restore.
 
+use std::fs::File;
 use std::io::{BufReader, BufWriter};
 use std::path::Path;
 
-use privet_crypto::{BackupReader, BackupWriter};
+use privet_crypto::{BackupReader, BackupWriter, SecretKey};
+use privet_store::BackupSummary;
 
 use crate::Vault;
 use crate::apikeys::Actor;
@@ -21,65 +24,101 @@ pub struct BackupReport {
 /// What a restore did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RestoreReport {
-    /// Rows per table restored.
+    /// Rows per table restored (for the erasure ledger: merged).
     pub rows: Vec<(String, u64)>,
     /// Subjects removed again by replaying the erasure ledger.
     pub replayed_erasures: u64,
+    /// Data keys destroyed by replaying the erasure ledger.
+    pub destroyed_keys: u64,
 }
 
-fn io(path: &Path, what: &str, e: impl std::fmt::Display) -> VaultError {
+impl From<BackupSummary> for RestoreReport {
+    fn from(s: BackupSummary) -> Self {
+        RestoreReport {
+            rows: s.rows,
+            replayed_erasures: s.replayed_erasures,
+            destroyed_keys: s.destroyed_keys,
+        }
+    }
+}
+
+pub(crate) fn io(path: &Path, what: &str, e: impl std::fmt::Display) -> VaultError {
     VaultError::BadRequest(format!("{what} {}: {e}", path.display()))
 }
 
+/// Writes an encrypted backup to `out` through a temporary file renamed into place, so a failed
+/// backup leaves nothing half-written. `export` fills the stream.
+pub(crate) async fn write_backup(
+    out: &Path,
+    key: &SecretKey,
+    header_info: &[u8],
+    export: impl AsyncFnOnce(&mut BackupWriter<BufWriter<File>>) -> Result<BackupSummary>,
+) -> Result<(BackupSummary, u64)> {
+    let dir = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = out
+        .file_name()
+        .ok_or_else(|| io(out, "backup path", "has no file name"))?;
+    let tmp = dir.join(format!(".{}.partial", name.to_string_lossy()));
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    let file = opts.open(&tmp).map_err(|e| io(&tmp, "cannot create", e))?;
+    let result = async {
+        let mut writer = BackupWriter::new(BufWriter::new(file), key, header_info)?;
+        let summary = export(&mut writer).await?;
+        let buffered = writer.finish()?;
+        let file = buffered
+            .into_inner()
+            .map_err(|e| io(&tmp, "cannot write", e.error()))?;
+        file.sync_all().map_err(|e| io(&tmp, "cannot sync", e))?;
+        let bytes = file.metadata().map(|m| m.len()).unwrap_or(0);
+        Ok::<_, VaultError>((summary, bytes))
+    }
+    .await;
+    let done = match result {
+        Ok(v) => v,
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(e);
+        }
+    };
+    std::fs::rename(&tmp, out).map_err(|e| io(out, "cannot move the backup into", e))?;
+    if let Ok(d) = File::open(dir) {
+        let _ = d.sync_all();
+    }
+    Ok(done)
+}
+
 impl Vault {
-    /// Writes an encrypted, consistent backup of the data tables to `out` (through a temporary
-    /// file renamed into place, so a failed backup leaves nothing half-written).
+    /// Writes an encrypted, consistent backup of the data tables and the erasure ledger to `out`.
     pub async fn backup(&self, actor: &Actor, out: &Path) -> Result<BackupReport> {
-        let dir = out
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        let name = out
-            .file_name()
-            .ok_or_else(|| io(out, "backup path", "has no file name"))?;
-        let tmp = dir.join(format!(".{}.partial", name.to_string_lossy()));
-        let mut opts = std::fs::OpenOptions::new();
-        opts.write(true).create(true).truncate(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            opts.mode(0o600);
-        }
-        let file = opts.open(&tmp).map_err(|e| io(&tmp, "cannot create", e))?;
         let header = format!("privet data backup v1; created_at_ms={}", self.now_ms());
-        let result = async {
-            let mut writer = BackupWriter::new(
-                BufWriter::new(file),
-                &self.secrets.backup,
-                header.as_bytes(),
-            )?;
-            let summary = self.store.export_data(&mut writer).await?;
-            let buffered = writer.finish()?;
-            let file = buffered
-                .into_inner()
-                .map_err(|e| io(&tmp, "cannot write", e.error()))?;
-            file.sync_all().map_err(|e| io(&tmp, "cannot sync", e))?;
-            let bytes = file.metadata().map(|m| m.len()).unwrap_or(0);
-            Ok::<_, VaultError>((summary, bytes))
-        }
-        .await;
-        let (summary, bytes) = match result {
-            Ok(v) => v,
-            Err(e) => {
-                let _ = std::fs::remove_file(&tmp);
-                return Err(e);
-            }
-        };
-        std::fs::rename(&tmp, out).map_err(|e| io(out, "cannot move the backup into", e))?;
-        if let Ok(d) = std::fs::File::open(dir) {
-            let _ = d.sync_all();
-        }
-        let mut draft = self.draft(actor, "backup.create");
+        let (summary, bytes) =
+            write_backup(out, &self.secrets.backup, header.as_bytes(), async |w| {
+                Ok(self.store.export_data(w).await?)
+            })
+            .await?;
+        self.audit_backup(actor, "backup.create", &summary).await?;
+        Ok(BackupReport {
+            rows: summary.rows,
+            bytes,
+        })
+    }
+
+    pub(crate) async fn audit_backup(
+        &self,
+        actor: &Actor,
+        action: &str,
+        summary: &BackupSummary,
+    ) -> Result<()> {
+        let mut draft = self.draft(actor, action);
         draft.reason = Some(format!(
             "rows={}",
             summary.rows.iter().map(|(_, n)| n).sum::<u64>()
@@ -90,20 +129,18 @@ impl Vault {
                 audit: vec![draft],
             })
             .await?;
-        Ok(BackupReport {
-            rows: summary.rows,
-            bytes,
-        })
+        Ok(())
     }
 
-    /// Restores a backup over the data tables, keeping the live key store and replaying its
-    /// erasure ledger. Nothing changes if the backup is damaged or from another vault.
+    /// Restores a backup over the data tables, keeping the live key store, merging the backup's
+    /// erasure ledger into the live one and replaying the result. Nothing changes if the backup is
+    /// damaged or from another vault.
     pub async fn restore(&self, actor: &Actor, input: &Path) -> Result<RestoreReport> {
-        let file = std::fs::File::open(input).map_err(|e| io(input, "cannot open", e))?;
+        let file = File::open(input).map_err(|e| io(input, "cannot open", e))?;
         let (mut reader, header) = BackupReader::new(BufReader::new(file), &self.secrets.backup)
             .map_err(|e| {
                 VaultError::BadRequest(format!(
-                    "{}: not a backup of this vault, or damaged ({e})",
+                    "{}: not a data backup of this vault, or damaged ({e})",
                     input.display()
                 ))
             })?;
@@ -119,9 +156,6 @@ impl Vault {
             .store
             .import_data(&mut reader, &self.secrets.audit, draft)
             .await?;
-        Ok(RestoreReport {
-            rows: summary.rows,
-            replayed_erasures: summary.replayed_erasures,
-        })
+        Ok(summary.into())
     }
 }

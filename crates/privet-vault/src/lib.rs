@@ -9,6 +9,7 @@ mod backup;
 mod consent;
 mod error;
 mod ids;
+mod keybackup;
 mod keys;
 mod purge;
 mod records;

@@ -10,6 +10,7 @@ mod vault {
     mod disk;
     mod erase;
     mod harness;
+    mod keybackup;
     mod permissions;
     mod records;
     mod rotation;

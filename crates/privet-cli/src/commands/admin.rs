@@ -89,6 +89,9 @@ pub(crate) enum AuditCommand {
 pub(crate) struct BackupArgs {
     /// Backup file to write.
     pub out: PathBuf,
+    /// Back up the key store (wrapped data keys, secrets, erasure ledger) instead of the data.
+    #[arg(long)]
+    pub keys: bool,
     #[command(flatten)]
     pub vault: VaultArgs,
 }
@@ -98,6 +101,17 @@ pub(crate) struct BackupArgs {
 pub(crate) struct RestoreArgs {
     /// Backup file to read.
     pub input: PathBuf,
+    /// Restore a key-store backup: only missing keys come back, then the erasure ledger is replayed.
+    #[arg(long)]
+    pub keys: bool,
+    /// With --keys: refuse a key-store backup this many days old or older.
+    #[arg(
+        long,
+        env = "PRIVET_KEY_BACKUP_DAYS",
+        default_value_t = 30,
+        value_name = "DAYS"
+    )]
+    pub max_age_days: u32,
     #[command(flatten)]
     pub vault: VaultArgs,
 }
@@ -220,6 +234,16 @@ pub(crate) fn audit(cmd: AuditCommand) -> Result<Status> {
 pub(crate) fn backup(args: BackupArgs) -> Result<Status> {
     runtime()?.block_on(async move {
         let (v, _) = args.vault.vault(false).await?;
+        if args.keys {
+            let report = v.backup_keys(&Actor::operator(), &args.out).await?;
+            let rows: u64 = report.rows.iter().map(|(_, n)| n).sum();
+            eprintln!(
+                "privet: wrote encrypted key-store backup {} ({} bytes, {rows} rows; it opens with the master key alone and is refused once past the key-backup retention)",
+                args.out.display(),
+                report.bytes
+            );
+            return Ok(Status::Ok);
+        }
         let report = v.backup(&Actor::operator(), &args.out).await?;
         let rows: u64 = report.rows.iter().map(|(_, n)| n).sum();
         eprintln!(
@@ -234,12 +258,18 @@ pub(crate) fn backup(args: BackupArgs) -> Result<Status> {
 pub(crate) fn restore(args: RestoreArgs) -> Result<Status> {
     runtime()?.block_on(async move {
         let (v, _) = args.vault.vault(false).await?;
-        let report = v.restore(&Actor::operator(), &args.input).await?;
+        let report = if args.keys {
+            v.restore_keys(&Actor::operator(), &args.input, args.max_age_days)
+                .await?
+        } else {
+            v.restore(&Actor::operator(), &args.input).await?
+        };
         let rows: u64 = report.rows.iter().map(|(_, n)| n).sum();
         eprintln!(
-            "privet: restored {rows} rows from {}; replayed the erasure ledger ({} subjects erased again)",
+            "privet: restored {rows} rows from {}; replayed the erasure ledger ({} subjects erased again, {} data keys destroyed)",
             args.input.display(),
-            report.replayed_erasures
+            report.replayed_erasures,
+            report.destroyed_keys
         );
         Ok(Status::Ok)
     })

@@ -1,6 +1,6 @@
 //! The test that matters for backups: take one, erase a subject, restore it under the live key
 //! store while the server runs; the erased subject stays gone, tokens included, and everyone
-//! else is intact.
+//! else is intact. The same for a key-store backup, which is refused once past its retention.
 
 use serde_json::json;
 
@@ -11,7 +11,10 @@ use super::{assert_card_masked, card_number, encode, field, fields, shown};
 const ERASED: &str = "cust-restore-a";
 const KEPT: &str = "cust-restore-b";
 
-on_each_backend!(a_restore_does_not_bring_an_erased_subject_back);
+on_each_backend!(
+    a_restore_does_not_bring_an_erased_subject_back,
+    a_key_restore_does_not_bring_an_erased_key_back,
+);
 
 fn tokenize(api: &Client, card: &str, subject: &str) -> String {
     api.post(
@@ -103,4 +106,45 @@ fn a_restore_does_not_bring_an_erased_subject_back(env: &Env) {
     let (code, stdout, stderr) = outcome(&env.privet(&["audit", "verify"]));
     assert_eq!(code, 0, "audit verify on {}: {stdout}{stderr}", env.backend);
     assert!(stdout.contains("whole"), "{stdout}");
+}
+
+fn a_key_restore_does_not_bring_an_erased_key_back(env: &Env) {
+    let server = env.start();
+    let api = server.client();
+    for (id, email) in [(ERASED, "a.keys@example.com"), (KEPT, "b.keys@example.com")] {
+        api.put(
+            &format!("/v1/subjects/{id}"),
+            &fields(&[("email", "contact.email", email)]),
+        )
+        .expect(200);
+    }
+    let backup = env.path().join("keys.backup");
+    let backup_arg = backup.to_str().expect("utf-8 path");
+    env.privet_ok(&["backup", "--keys", backup_arg]);
+    api.delete(&format!("/v1/subjects/{ERASED}")).expect(200);
+
+    let (code, _, stderr) =
+        outcome(&env.privet(&["restore", "--keys", backup_arg, "--max-age-days", "0"]));
+    assert_ne!(
+        code, 0,
+        "an expired key backup was restored on {}",
+        env.backend
+    );
+    assert!(stderr.contains("expire after 0 days"), "{stderr}");
+
+    let (code, _, stderr) = outcome(&env.privet(&["restore", "--keys", backup_arg]));
+    assert_eq!(code, 0, "key restore failed on {}: {stderr}", env.backend);
+    assert!(stderr.contains("1 data keys destroyed"), "{stderr}");
+
+    api.get(&format!("/v1/subjects/{ERASED}?purpose=support"))
+        .problem(404);
+    let kept = api
+        .get(&format!("/v1/subjects/{KEPT}?purpose=support"))
+        .expect(200);
+    assert_eq!(
+        shown(field(&kept, "email")),
+        ("value", "b.keys@example.com".to_owned())
+    );
+    let (code, stdout, stderr) = outcome(&env.privet(&["audit", "verify"]));
+    assert_eq!(code, 0, "audit verify on {}: {stdout}{stderr}", env.backend);
 }

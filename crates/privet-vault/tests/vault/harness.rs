@@ -71,6 +71,26 @@ impl Backend {
     pub fn backup_path(&self, name: &str) -> PathBuf {
         self._dir.path().join(name)
     }
+
+    /// A second vault over the same database, master key and clock, opened afresh (it loads the
+    /// key store's secrets as they are now).
+    pub async fn reopen(&self) -> Arc<Vault> {
+        let location = match &self.data_dir {
+            Some(d) => Location::DataDir(d.clone()),
+            None => Location::Postgres(self.url.clone()),
+        };
+        let store = Arc::new(Store::open(&location).await.unwrap());
+        let vault = Vault::open(
+            store,
+            self.provider.clone(),
+            Policy::default_policy(),
+            Arc::new(self.clock.clone()),
+            TokenSettings::default(),
+        )
+        .await
+        .unwrap();
+        Arc::new(vault)
+    }
 }
 
 /// Drops its PostgreSQL database, even when the test panicked.
@@ -183,13 +203,20 @@ async fn open(
 }
 
 async fn sqlite(tokens: TokenSettings) -> Backend {
-    let dir = TempDir::new().unwrap();
+    sqlite_in(TempDir::new().unwrap(), tokens).await
+}
+
+async fn sqlite_in(dir: TempDir, tokens: TokenSettings) -> Backend {
     let data = dir.path().join("data");
     let url = format!("sqlite://{}", data.join(DB_FILE).display());
     open("sqlite", Location::DataDir(data), url, dir, None, tokens).await
 }
 
 async fn postgres(base: &str, tokens: TokenSettings) -> Backend {
+    postgres_in(base, TempDir::new().unwrap(), tokens).await
+}
+
+async fn postgres_in(base: &str, dir: TempDir, tokens: TokenSettings) -> Backend {
     let name = format!("privet_t_{}", hex(&random_bytes::<8>().unwrap()));
     sqlx::any::install_default_drivers();
     let mut conn = AnyConnection::connect(base).await.unwrap();
@@ -206,7 +233,7 @@ async fn postgres(base: &str, tokens: TokenSettings) -> Backend {
         "postgres",
         Location::Postgres(url.clone()),
         url,
-        TempDir::new().unwrap(),
+        dir,
         Some(database),
         tokens,
     )
@@ -226,6 +253,22 @@ pub async fn backends_with(tokens: TokenSettings) -> Vec<Backend> {
         out.push(postgres(&base, tokens).await);
     }
     out
+}
+
+/// A fresh vault on `b`'s backend (a new SQLite directory or PostgreSQL database) under a copy
+/// of `b`'s master-key file: a rebuild after everything but the master key was lost.
+pub async fn rebuilt_from(b: &Backend) -> Backend {
+    let dir = TempDir::new().unwrap();
+    std::fs::create_dir_all(dir.path().join("keys")).unwrap();
+    std::fs::copy(
+        b._dir.path().join("keys/master.key"),
+        dir.path().join("keys/master.key"),
+    )
+    .unwrap();
+    match b.data_dir {
+        Some(_) => sqlite_in(dir, TokenSettings::default()).await,
+        None => postgres_in(&postgres_base().unwrap(), dir, TokenSettings::default()).await,
+    }
 }
 
 /// The SQLite vault only, for tests about files on disk.
