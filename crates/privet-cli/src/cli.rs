@@ -32,6 +32,10 @@ pub(crate) struct Cli {
 pub(crate) enum Command {
     /// Find personal data in files, folders and database tables.
     Scan(ScanArgs),
+    /// De-identify a file in its own format: detected identifiers and policy columns replaced.
+    Redact(crate::commands::RedactArgs),
+    /// Reverse the format-preserving encryption (`fpe`) of a redacted file with its key.
+    Reveal(crate::commands::RevealArgs),
     /// Run the vault: encrypted records, tokens, purpose-based access, audit (HTTP API).
     Serve(crate::commands::ServeArgs),
     /// Write a commented example policy (privet.toml).

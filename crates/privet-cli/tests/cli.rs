@@ -1,5 +1,6 @@
 //! End-to-end tests of the `privet` binary: the one integration test binary of
 //! this crate (each extra binary costs link time), with a module per command.
 
+mod redact;
 mod scan;
 mod serve;

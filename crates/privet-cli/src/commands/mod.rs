@@ -1,11 +1,13 @@
 //! One module per subcommand.
 
 mod admin;
+mod redact;
 mod scan;
 mod serve;
 mod vault_args;
 
 pub(crate) use admin::{AuditCommand, BackupArgs, CheckArgs, InitArgs, KeysCommand, RestoreArgs};
+pub(crate) use redact::{RedactArgs, RevealArgs};
 pub(crate) use serve::ServeArgs;
 
 use crate::Status;
@@ -15,6 +17,8 @@ use crate::cli::Command;
 pub(crate) fn run(command: Command) -> anyhow::Result<Status> {
     match command {
         Command::Scan(args) => scan::run(args),
+        Command::Redact(args) => redact::redact(args),
+        Command::Reveal(args) => redact::reveal(args),
         Command::Serve(args) => serve::run(args),
         Command::Init(args) => admin::init(args),
         Command::Check(args) => admin::check(args),

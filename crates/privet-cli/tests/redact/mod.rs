@@ -1,0 +1,155 @@
+//! `privet redact` and `privet reveal` as a user runs them.
+
+use std::path::Path;
+
+use crate::scan::privet;
+
+const KEY: &str = "AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE";
+
+const CSV: &str = "id,email,card,zip,dx\n1,ada.lovelace@example.com,4111 1111 1111 1111,94107,flu\n2,alan.turing@example.org,5500 0000 0000 0004,94107,cold\n3,grace@example.net,4000 0000 0000 0002,10115,flu\n";
+
+fn write(dir: &Path, name: &str, text: &str) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, text).expect("test file written");
+    path.to_string_lossy().into_owned()
+}
+
+#[test]
+fn default_policy_needs_no_key_and_keeps_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = write(dir.path(), "in.csv", CSV);
+    let out = dir.path().join("out.csv");
+    privet()
+        .env_remove("PRIVET_DEID_KEY")
+        .args(["redact", &input, "-o"])
+        .arg(&out)
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(text.lines().count(), 4);
+    assert!(text.contains("[EMAIL]") && text.contains("[CARD_NUMBER]"));
+    assert!(!text.contains("ada.lovelace") && !text.contains("4111"));
+}
+
+#[test]
+fn fpe_without_a_key_is_a_clear_error_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = write(dir.path(), "in.csv", CSV);
+    let policy = write(dir.path(), "deid.toml", "[columns.card]\nop = \"fpe\"\n");
+    let out = dir.path().join("out.csv");
+    let assert = privet()
+        .env_remove("PRIVET_DEID_KEY")
+        .args(["redact", &input, "--policy", &policy, "-o"])
+        .arg(&out)
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+    assert!(
+        stderr.contains("column card uses `fpe`, which needs a key"),
+        "{stderr}"
+    );
+    assert!(!out.exists());
+}
+
+#[test]
+fn bad_input_exits_2_names_the_line_and_leaves_no_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = write(
+        dir.path(),
+        "in.ndjson",
+        "{\"e\":\"ada.lovelace@example.com\"}\n{\"e\":\"536-22-8145\" oops}\n",
+    );
+    let out = dir.path().join("out.ndjson");
+    let assert = privet()
+        .args(["redact", &input, "-o"])
+        .arg(&out)
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+    assert!(stderr.contains("line 2"), "{stderr}");
+    assert!(
+        !stderr.contains("536-22") && !stderr.contains("ada.lovelace"),
+        "{stderr}"
+    );
+    let left = std::fs::read_dir(dir.path()).unwrap().count();
+    assert_eq!(left, 1, "no output or temporary file left");
+}
+
+#[test]
+fn ff3_is_refused_with_the_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = write(dir.path(), "in.csv", CSV);
+    let policy = write(
+        dir.path(),
+        "deid.toml",
+        "\n[columns.card]\nop = \"fpe-ff3-1\"\n",
+    );
+    let assert = privet()
+        .args(["redact", &input, "--policy", &policy, "-o"])
+        .arg(dir.path().join("o.csv"))
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+    assert!(
+        stderr.contains("deid.toml:3:") && stderr.contains("withdraws FF3-1"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn fpe_then_reveal_gives_the_input_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = write(dir.path(), "in.csv", CSV);
+    let policy = write(
+        dir.path(),
+        "deid.toml",
+        "[columns.card]\nop = \"fpe\"\n[columns.email]\nop = \"keep\"\n",
+    );
+    let red = dir.path().join("red.csv");
+    let back = dir.path().join("back.csv");
+    privet()
+        .env("PRIVET_DEID_KEY", KEY)
+        .args(["redact", &input, "--policy", &policy, "-o"])
+        .arg(&red)
+        .assert()
+        .success();
+    let redacted = std::fs::read_to_string(&red).unwrap();
+    assert!(!redacted.contains("4111 1111 1111 1111"));
+    privet()
+        .env("PRIVET_DEID_KEY", KEY)
+        .args(["reveal", red.to_str().unwrap(), "--policy", &policy, "-o"])
+        .arg(&back)
+        .assert()
+        .success();
+    assert_eq!(std::fs::read_to_string(&back).unwrap(), CSV);
+}
+
+#[test]
+fn report_and_suppression_to_k() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = write(dir.path(), "in.csv", CSV);
+    let policy = write(
+        dir.path(),
+        "deid.toml",
+        "[report]\nquasi_identifiers = [\"zip\"]\nsensitive = \"dx\"\n",
+    );
+    let out = dir.path().join("out.csv");
+    let assert = privet()
+        .args([
+            "redact", &input, "--policy", &policy, "--report", "--k", "2", "-o",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+    assert!(
+        stderr.contains("suppressed the quasi-identifiers of 3 rows"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("k (smallest class)           3"),
+        "{stderr}"
+    );
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(text.lines().nth(3).unwrap().contains(",*,"), "{text}");
+}

@@ -1,0 +1,118 @@
+//! Formats keep their shape: only values change.
+
+use std::io::{Read, Write};
+
+use privet_redact::engine::Mode;
+use privet_redact::files::redact_file;
+
+use crate::{engine, run};
+
+#[test]
+fn text_spans_replaced_rest_byte_identical() {
+    let dir = tempfile::tempdir().unwrap();
+    let e = engine("", Mode::Redact);
+    let input = "  ünïcode líne, mail ada.lovelace@example.com!\r\nno pii here\n\ncard:4111 1111 1111 1111;SSN 536-22-8145 end";
+    let (out, stats) = run(dir.path(), "a.log", input.as_bytes(), &e);
+    let out = String::from_utf8(out).unwrap();
+    assert_eq!(
+        out,
+        "  ünïcode líne, mail [EMAIL]!\r\nno pii here\n\ncard:[CARD_NUMBER];SSN [US_SSN] end"
+    );
+    assert_eq!(stats.rows, 4);
+}
+
+#[test]
+fn csv_keeps_header_rows_delimiter_and_bom() {
+    let dir = tempfile::tempdir().unwrap();
+    let e = engine("[columns.notes]\nop = \"drop\"\n", Mode::Redact);
+    let input = "\u{feff}id;email;notes;city\r\n1;ada.lovelace@example.com;x;\"Paris; FR\"\r\n2;;y;Rome\r\n";
+    let (out, stats) = run(dir.path(), "a.csv", input.as_bytes(), &e);
+    assert_eq!(
+        String::from_utf8(out).unwrap(),
+        "\u{feff}id;email;city\r\n1;[EMAIL];\"Paris; FR\"\r\n2;;Rome\r\n"
+    );
+    assert_eq!((stats.rows, stats.changed), (2, 1));
+}
+
+#[test]
+fn json_document_keeps_its_shape_and_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let e = engine(
+        "[columns.\"customer.ssn\"]\nop = \"redact\"\nlabel = \"\"\n",
+        Mode::Redact,
+    );
+    let input = r#"[{"z":1,"customer":{"email":"ada.lovelace@example.com","ssn":"536-22-8145"},"items":[{"note":"ok"}],"flag":true}]"#;
+    let (out, stats) = run(dir.path(), "a.json", input.as_bytes(), &e);
+    assert_eq!(
+        String::from_utf8(out).unwrap(),
+        r#"[{"z":1,"customer":{"email":"[EMAIL]","ssn":null},"items":[{"note":"ok"}],"flag":true}]"#
+    );
+    assert_eq!(stats.rows, 1);
+}
+
+#[test]
+fn ndjson_gzip_keeps_line_count_and_blank_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let e = engine("", Mode::Redact);
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(b"{\"e\":\"ada.lovelace@example.com\",\"n\":1}\n\n{\"e\":\"none\"}\n")
+        .unwrap();
+    let (out, stats) = run(dir.path(), "a.ndjson.gz", &gz.finish().unwrap(), &e);
+    let mut plain = String::new();
+    flate2::read::MultiGzDecoder::new(&out[..])
+        .read_to_string(&mut plain)
+        .unwrap();
+    assert_eq!(plain, "{\"e\":\"[EMAIL]\",\"n\":1}\n\n{\"e\":\"none\"}\n");
+    assert!(stats.gzip);
+    assert_eq!(stats.rows, 3);
+}
+
+#[test]
+fn bad_input_leaves_no_output_and_names_the_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let e = engine("", Mode::Redact);
+    let input = dir.path().join("bad.ndjson");
+    std::fs::write(
+        &input,
+        "{\"a\":\"ada.lovelace@example.com\"}\n{\"a\": nope}\n",
+    )
+    .unwrap();
+    let output = dir.path().join("out.ndjson");
+    let err = redact_file(&input, &output, &e).unwrap_err().to_string();
+    assert!(err.contains("line 2"), "{err}");
+    assert!(!err.contains("ada.lovelace"), "{err}");
+    let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(left.len(), 1, "only the input remains");
+}
+
+#[test]
+fn hashed_ids_join_across_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = "[columns.customer_id]\nop = \"hash\"\n";
+    let e = engine(policy, Mode::Redact);
+    let (a, _) = run(
+        dir.path(),
+        "orders.csv",
+        b"customer_id,total\nC-1001,5\nC-1002,7\n",
+        &e,
+    );
+    let (b, _) = run(
+        dir.path(),
+        "people.csv",
+        b"customer_id,city\nC-1002,Oslo\nC-1001,Lima\n",
+        &e,
+    );
+    let ids = |bytes: &[u8]| -> Vec<String> {
+        String::from_utf8(bytes.to_vec())
+            .unwrap()
+            .lines()
+            .skip(1)
+            .map(|l| l.split(',').next().unwrap().to_owned())
+            .collect()
+    };
+    let (a, b) = (ids(&a), ids(&b));
+    assert_eq!(a[0], b[1]);
+    assert_eq!(a[1], b[0]);
+    assert_ne!(a[0], a[1]);
+    assert!(a.iter().all(|id| id.len() == 16 && !id.contains("C-")));
+}
