@@ -113,3 +113,18 @@ fn check_invariants(hay: &[u8], out: &[privet_types::Match]) {
         last_end = m.end;
     }
 }
+
+/// Whether `text` as a whole passes the validator of `ty` (Luhn and issuer ranges for cards,
+/// SSA rules for SSNs, length and mod-97 for IBANs). Other types have no standalone validator
+/// here and give `false`. Format-preserving encryption uses it to cycle-walk: an encrypted
+/// identifier that still validates is found again by the detector, so it can be decrypted.
+pub fn validates(ty: privet_types::PiiType, text: &str) -> bool {
+    use privet_types::PiiType;
+    let bytes = text.as_bytes();
+    match ty {
+        PiiType::CardNumber => validate::card::check(bytes).is_some(),
+        PiiType::UsSsn => validate::ssn::check(bytes).is_some(),
+        PiiType::Iban => validate::iban::check(bytes).is_some(),
+        _ => false,
+    }
+}

@@ -61,7 +61,28 @@ impl Operators {
             .ff1
             .as_ref()
             .ok_or_else(|| "no de-identification key".to_owned())?;
-        fpe_string(ff1, t.name.as_bytes(), value, direction).map_err(|e| e.to_string())
+        let step =
+            |v: &str| fpe_string(ff1, t.name.as_bytes(), v, direction).map_err(|e| e.to_string());
+        let mut out = step(value)?;
+        // Cycle-walking: for a type with a validator, keep going until the result is in the
+        // same class as the input (validating, or not), so a card stays a card the detector
+        // finds again and `privet reveal` decrypts, and a value that did not validate cannot
+        // turn into one that does. Both classes are closed under the walk, so decryption walks
+        // back the same way.
+        if let Some(ty) = t.ty {
+            let want = privet_detect::validates(ty, value);
+            let mut steps = 0u32;
+            while privet_detect::validates(ty, &out) != want {
+                steps += 1;
+                if steps > 100_000 {
+                    return Err(
+                        "fpe: no value of the same class within the cycle-walking limit".into(),
+                    );
+                }
+                out = step(&out)?;
+            }
+        }
+        Ok(out)
     }
 
     /// The output of `op` for `value`: `None` means empty (null in typed columns). Errors

@@ -205,9 +205,10 @@ impl Engine {
             if *op != Op::Fpe {
                 return Ok(CellOut::Keep);
             }
+            // The same type as when redacting, so fpe walks back the way it went.
             let target = Target {
                 name: column,
-                ty: None,
+                ty: self.context(column).evidence(),
                 subject: None,
             };
             return self
