@@ -1,6 +1,8 @@
 //! A database table copied into another database (SQLite or PostgreSQL, either way) with its
-//! text values passed through the [`CellRedactor`]: the same columns (less dropped ones), the same
-//! rows, written in one transaction so a failure leaves nothing behind.
+//! text and integer values passed through the [`CellRedactor`]: the same columns (less dropped
+//! ones), the same rows, written in one transaction so a failure leaves nothing behind. Integers
+//! go as their decimal text, so a card number or SSN stored in a BIGINT is found too; real
+//! numbers, booleans and blobs pass unchanged (dates and decimals are copied as text anyway).
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -30,15 +32,18 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Copies `table` from the database at `from_url` into a new table of the same name in the
 /// database at `to_url` (`sqlite://FILE`, created if missing, or `postgres://...`), passing every
-/// text value through [`CellRedactor::cell`] under its column name and leaving out the columns
-/// the redactor drops.
+/// text value and every integer (as its decimal text) through [`CellRedactor::cell`] under its
+/// column name and leaving out the columns the redactor drops.
 ///
 /// Column types become INTEGER, REAL, TEXT or BLOB (BIGINT, DOUBLE PRECISION, TEXT, BYTEA on
 /// PostgreSQL); SQLite columns declared NUMERIC-like or untyped keep that affinity when the target
 /// is SQLite, so values round-trip unchanged. PostgreSQL booleans become 0/1 integers and every
 /// other type (dates, numeric, uuid, json, ...) its text form, which is redacted like any text.
-/// Constraints, keys and indexes are not copied; every target column is nullable. Numbers and
-/// blobs are copied as they are. A PostgreSQL table is named `schema.table` or bare (searched in
+/// Constraints, keys and indexes are not copied; every target column is nullable. A first pass
+/// over the columns that can hold integers finds those where the redactor changes (or nulls) some
+/// value; such a column becomes TEXT, holding the redacted values and the others as decimal text.
+/// Integers elsewhere, reals, booleans and blobs are copied as they are. Both passes read the
+/// source in one read-only transaction, so they see the same rows. A PostgreSQL table is named `schema.table` or bare (searched in
 /// every user schema); the target table keeps the schema on PostgreSQL and drops it on SQLite.
 ///
 /// The target table must not exist. It is created and filled in one transaction, rolled back on
@@ -187,6 +192,29 @@ struct Column {
     /// PostgreSQL `data_type`, for the select cast.
     pg_type: Option<String>,
     kind: Kind,
+    /// Its integers go through the redactor and the target column is TEXT: set by pass 1.
+    numbers_as_text: bool,
+}
+
+impl Column {
+    /// Whether values of the column can arrive as [`Value::Int`] and spell an identifier.
+    fn may_hold_integers(&self) -> bool {
+        match self.pg_type.as_deref() {
+            // SQLite stores integers in any column but TEXT and REAL ones, which convert them.
+            None => !matches!(self.kind, Kind::Text | Kind::Real),
+            Some("boolean") => false,
+            Some(_) => self.kind == Kind::Integer,
+        }
+    }
+
+    /// How the column is stored in the target.
+    fn target_kind(&self) -> Kind {
+        if self.numbers_as_text {
+            Kind::Text
+        } else {
+            self.kind
+        }
+    }
 }
 
 /// The source table as found.
@@ -336,6 +364,7 @@ impl Source {
                     .map(|(name, declared)| Column {
                         kind: Kind::from_sqlite(&declared),
                         pg_type: None,
+                        numbers_as_text: false,
                         name,
                     })
                     .collect();
@@ -387,6 +416,7 @@ impl Source {
                     .map(|(name, data_type)| Column {
                         kind: Kind::from_postgres(&data_type),
                         pg_type: Some(data_type),
+                        numbers_as_text: false,
                         name,
                     })
                     .collect();
@@ -422,6 +452,57 @@ impl Source {
         format!("SELECT {} FROM {}", list.join(", "), table.quoted())
     }
 
+    /// Starts a read-only transaction, so that pass 1 and pass 2 read the same rows. It ends
+    /// when the connection is closed.
+    async fn snapshot(&mut self, from: &Endpoint) -> Result<(), RedactError> {
+        let begun = match self {
+            Source::Sqlite(conn) => sqlx::raw_sql("BEGIN").execute(&mut *conn).await.map(|_| ()),
+            Source::Postgres(conn) => {
+                sqlx::raw_sql("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                    .execute(&mut *conn)
+                    .await
+                    .map(|_| ())
+            }
+        };
+        begun.map_err(|e| from.error("cannot begin a read transaction", &e))
+    }
+
+    /// Pass 1: marks the columns holding an integer that the redactor changes (or nulls), so
+    /// that their target type is known before the table is created. The redacted values are
+    /// discarded; pass 2 recomputes them, which gives the same result because the redactor is
+    /// deterministic per input, except for vault tokens (a column that tokenizes changes in both
+    /// passes, so its type is right even though the tokens differ).
+    async fn mark_changed_numbers(
+        &mut self,
+        table: &TableName,
+        columns: &mut [Column],
+        r: &dyn CellRedactor,
+        from: &Endpoint,
+    ) -> Result<(), RedactError> {
+        let probed: Vec<usize> = (0..columns.len())
+            .filter(|&i| columns[i].may_hold_integers())
+            .collect();
+        if probed.is_empty() {
+            return Ok(());
+        }
+        let subset: Vec<Column> = probed.iter().map(|&i| columns[i].clone()).collect();
+        let select = AssertSqlSafe(self.select(table, &subset));
+        let changed = match self {
+            Source::Sqlite(conn) => {
+                let rows = sqlx::query(select).fetch(&mut *conn);
+                probe(rows, decode_sqlite, &subset, r, from).await?
+            }
+            Source::Postgres(conn) => {
+                let rows = sqlx::query(select).fetch(&mut *conn);
+                probe(rows, |row| decode_postgres(row, &subset), &subset, r, from).await?
+            }
+        };
+        for (i, changed) in probed.into_iter().zip(changed) {
+            columns[i].numbers_as_text = changed;
+        }
+        Ok(())
+    }
+
     async fn close(self) {
         // Closing is courtesy: the data is already committed or rolled back.
         let _ = match self {
@@ -429,6 +510,49 @@ impl Source {
             Source::Postgres(c) => c.close().await,
         };
     }
+}
+
+/// Which of `columns` hold an integer the redactor changes, reading `rows` until every one does.
+async fn probe<R>(
+    mut rows: BoxStream<'_, Result<R, sqlx::Error>>,
+    decode: impl Fn(&R) -> Result<Vec<Value>, sqlx::Error>,
+    columns: &[Column],
+    r: &dyn CellRedactor,
+    from: &Endpoint,
+) -> Result<Vec<bool>, RedactError> {
+    let mut changed = vec![false; columns.len()];
+    let mut row_no = 0;
+    while !changed.iter().all(|c| *c) {
+        row_no += 1;
+        let row = match rows.try_next().await {
+            Ok(Some(row)) => row,
+            Ok(None) => break,
+            Err(e) => return Err(read_error(from, row_no, &e)),
+        };
+        let values = decode(&row).map_err(|e| read_error(from, row_no, &e))?;
+        for ((value, column), changed) in values.into_iter().zip(columns).zip(changed.iter_mut()) {
+            if let Value::Int(i) = value
+                && !*changed
+            {
+                let text = i.to_string();
+                *changed = match r.cell(&column.name, &text)? {
+                    CellOut::Keep => false,
+                    CellOut::Replace(new) => new != text,
+                    CellOut::Null => true,
+                };
+            }
+        }
+    }
+    Ok(changed)
+}
+
+/// A failure reading row `row` of the source.
+fn read_error(from: &Endpoint, row: u64, e: &sqlx::Error) -> RedactError {
+    RedactError::Io(format!(
+        "{}: row {row}: {}",
+        from.name(),
+        scrub(&from.raw, &e.to_string())
+    ))
 }
 
 async fn connect_postgres(at: &Endpoint, raw: &str) -> Result<PgConnection, RedactError> {
@@ -452,7 +576,7 @@ async fn copy_into(
     r: &dyn CellRedactor,
 ) -> Result<Stats, RedactError> {
     let target = described.target(&to.url);
-    let columns: Vec<Column> = described
+    let mut columns: Vec<Column> = described
         .columns
         .into_iter()
         .filter(|c| !r.drops(&c.name))
@@ -463,6 +587,10 @@ async fn copy_into(
             described.table.shown()
         )));
     }
+    source.snapshot(from).await?;
+    source
+        .mark_changed_numbers(&described.table, &mut columns, r, from)
+        .await?;
     let select = source.select(&described.table, &columns);
     let plan = Plan {
         columns: &columns,
@@ -515,8 +643,10 @@ impl Tx<'_> {
         let defs: Vec<String> = columns
             .iter()
             .map(|c| match self {
-                Tx::Sqlite(_) => format!("{}{}", quote(&c.name), c.kind.sqlite_type()),
-                Tx::Postgres(_) => format!("{} {}", quote(&c.name), c.kind.postgres_type()),
+                Tx::Sqlite(_) => format!("{}{}", quote(&c.name), c.target_kind().sqlite_type()),
+                Tx::Postgres(_) => {
+                    format!("{} {}", quote(&c.name), c.target_kind().postgres_type())
+                }
             })
             .collect();
         format!("CREATE TABLE {} ({})", table.quoted(), defs.join(", "))
@@ -617,7 +747,7 @@ where
                 Value::Real(f) => q.bind(f),
                 Value::Text(s) => q.bind(s),
                 Value::Blob(b) => q.bind(b),
-                Value::Null => match column.kind {
+                Value::Null => match column.target_kind() {
                     Kind::Integer => q.bind(None::<i64>),
                     Kind::Real => q.bind(None::<f64>),
                     Kind::Blob => q.bind(None::<Vec<u8>>),
@@ -715,21 +845,15 @@ impl Copier<'_, '_> {
         mut rows: BoxStream<'_, Result<R, sqlx::Error>>,
         decode: impl Fn(&R) -> Result<Vec<Value>, sqlx::Error>,
     ) -> Result<(), RedactError> {
-        let read_error = |row: u64, e: sqlx::Error| {
-            RedactError::Io(format!(
-                "{}: row {row}: {}",
-                self.plan.from.name(),
-                scrub(&self.plan.from.raw, &e.to_string())
-            ))
-        };
+        let from = self.plan.from;
         loop {
             let row_no = self.stats.rows + self.pending.len() as u64 + 1;
             let row = match rows.try_next().await {
                 Ok(Some(row)) => row,
                 Ok(None) => return Ok(()),
-                Err(e) => return Err(read_error(row_no, e)),
+                Err(e) => return Err(read_error(from, row_no, &e)),
             };
-            let values = decode(&row).map_err(|e| read_error(row_no, e))?;
+            let values = decode(&row).map_err(|e| read_error(from, row_no, &e))?;
             let values = self.redact(values, row_no)?;
             self.pending.push(values);
             if self.pending.len() == BATCH_ROWS {
@@ -738,7 +862,8 @@ impl Copier<'_, '_> {
         }
     }
 
-    /// Hands every text value to the redactor and fits values to the target's columns.
+    /// Hands every text value (and the integers of columns marked by pass 1) to the redactor
+    /// and fits values to the target's columns.
     fn redact(&mut self, values: Vec<Value>, row_no: u64) -> Result<Vec<Value>, RedactError> {
         let postgres = matches!(self.tx, Tx::Postgres(_));
         values
@@ -746,35 +871,42 @@ impl Copier<'_, '_> {
             .zip(self.plan.columns)
             .map(|(value, column)| {
                 let value = match value {
-                    Value::Text(s) => match self.plan.r.cell(&column.name, &s)? {
-                        CellOut::Keep => Value::Text(s),
-                        CellOut::Replace(new) if new == s => Value::Text(s),
-                        CellOut::Replace(new) => {
-                            self.stats.cells_changed += 1;
-                            Value::Text(new)
-                        }
-                        CellOut::Null => {
-                            self.stats.cells_changed += 1;
-                            Value::Null
-                        }
-                    },
+                    Value::Text(s) => self.cell(column, s)?,
+                    Value::Int(i) if column.numbers_as_text => self.cell(column, i.to_string())?,
                     other => other,
                 };
                 if !postgres {
                     return Ok(value);
                 }
                 let class = value.class();
+                let kind = column.target_kind();
                 value
-                    .fit_postgres(column.kind)
+                    .fit_postgres(kind)
                     .ok_or_else(|| RedactError::Operator {
                         column: column.name.clone(),
                         reason: format!(
                             "row {row_no}: a {class} value does not fit a {} column",
-                            column.kind.postgres_type()
+                            kind.postgres_type()
                         ),
                     })
             })
             .collect()
+    }
+
+    /// One value through the redactor; counts changes.
+    fn cell(&mut self, column: &Column, s: String) -> Result<Value, RedactError> {
+        Ok(match self.plan.r.cell(&column.name, &s)? {
+            CellOut::Keep => Value::Text(s),
+            CellOut::Replace(new) if new == s => Value::Text(s),
+            CellOut::Replace(new) => {
+                self.stats.cells_changed += 1;
+                Value::Text(new)
+            }
+            CellOut::Null => {
+                self.stats.cells_changed += 1;
+                Value::Null
+            }
+        })
     }
 
     /// Inserts the pending rows, in statements under the parameter limit.
@@ -859,7 +991,7 @@ mod tests {
     const ROWS: i64 = 2500;
 
     /// Uppercases `email`, drops `secret`, nulls the note "forget me"; fails on the `fail_at`th
-    /// value when set.
+    /// email when set.
     #[derive(Default)]
     struct Upper {
         seen: AtomicUsize,
@@ -872,8 +1004,11 @@ mod tests {
         }
 
         fn cell(&self, column: &str, value: &str) -> Result<CellOut, RedactError> {
-            let n = self.seen.fetch_add(1, Ordering::Relaxed) + 1;
-            if self.fail_at == Some(n) {
+            let n = self
+                .seen
+                .fetch_add(usize::from(column == "email"), Ordering::Relaxed)
+                + 1;
+            if column == "email" && self.fail_at == Some(n) {
                 return Err(RedactError::Operator {
                     column: column.to_string(),
                     reason: "no key".into(),
@@ -987,6 +1122,137 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(rows, ROWS);
+    }
+
+    /// Masks 9-digit values (SSN-like) in any column to `***-**-` and the last four.
+    struct Ssns;
+
+    impl CellRedactor for Ssns {
+        fn drops(&self, _: &str) -> bool {
+            false
+        }
+
+        fn cell(&self, _: &str, value: &str) -> Result<CellOut, RedactError> {
+            Ok(
+                if value.len() == 9 && value.bytes().all(|b| b.is_ascii_digit()) {
+                    CellOut::Replace(format!("***-**-{}", &value[5..]))
+                } else {
+                    CellOut::Keep
+                },
+            )
+        }
+
+        fn text(&self, value: &str) -> Result<String, RedactError> {
+            Ok(value.to_string())
+        }
+    }
+
+    /// `people`: INTEGER `id` 1..=100 and INTEGER `ssn` 536220000 + id, null for id 3, 7 for id 5.
+    async fn sqlite_people(path: &Path) {
+        let mut c = sqlite(path).await;
+        sqlx::raw_sql(
+            "CREATE TABLE people (id INTEGER PRIMARY KEY, ssn INTEGER); \
+             WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100) \
+             INSERT INTO people SELECT i, CASE i WHEN 3 THEN NULL WHEN 5 THEN 7 \
+             ELSE 536220000 + i END FROM n",
+        )
+        .execute(&mut c)
+        .await
+        .unwrap();
+        c.close().await.unwrap();
+    }
+
+    #[tokio::test]
+    async fn integers_that_change_become_text_others_keep_their_type() {
+        let dir = tempfile::tempdir().unwrap();
+        let (from, to) = (dir.path().join("in.db"), dir.path().join("out.db"));
+        sqlite_people(&from).await;
+        let stats = redact_table(&url(&from), "people", &url(&to), &Ssns)
+            .await
+            .unwrap();
+        assert_eq!(
+            stats,
+            Stats {
+                rows: 100,
+                cells_changed: 98
+            }
+        );
+        let mut c = sqlite(&to).await;
+        let columns: Vec<(String, String)> =
+            sqlx::query_as("SELECT name, type FROM pragma_table_info('people') ORDER BY cid")
+                .fetch_all(&mut c)
+                .await
+                .unwrap();
+        assert_eq!(
+            columns,
+            [
+                ("id".to_string(), "INTEGER".to_string()),
+                ("ssn".to_string(), "TEXT".to_string())
+            ]
+        );
+        let rows: Vec<(i64, Option<String>, String)> =
+            sqlx::query_as("SELECT id, ssn, typeof(id) FROM people ORDER BY id")
+                .fetch_all(&mut c)
+                .await
+                .unwrap();
+        assert_eq!(rows.len(), 100);
+        for (id, ssn, id_type) in rows {
+            assert_eq!(id_type, "integer");
+            let expected = match id {
+                3 => None,
+                5 => Some("7".to_string()),
+                _ => Some(format!("***-**-{id:04}")),
+            };
+            assert_eq!(ssn, expected, "row {id}");
+        }
+        c.close().await.unwrap();
+
+        // PostgreSQL both ways: BIGINT in, TEXT out.
+        let Some(pg) = PgDatabase::create().await else {
+            return;
+        };
+        redact_table(&url(&from), "people", &pg.url, &Ssns)
+            .await
+            .unwrap();
+        let mut p = pg.connect().await;
+        let types: Vec<(String, String)> = sqlx::query_as(
+            "SELECT column_name::text, data_type::text FROM information_schema.columns \
+             WHERE table_name = 'people' ORDER BY ordinal_position",
+        )
+        .fetch_all(&mut p)
+        .await
+        .unwrap();
+        let types: Vec<(&str, &str)> = types
+            .iter()
+            .map(|(a, b)| (a.as_str(), b.as_str()))
+            .collect();
+        assert_eq!(types, [("id", "bigint"), ("ssn", "text")]);
+        let masked: String = sqlx::query_scalar("SELECT ssn FROM people WHERE id = 42")
+            .fetch_one(&mut p)
+            .await
+            .unwrap();
+        assert_eq!(masked, "***-**-0042");
+        sqlx::raw_sql(
+            "CREATE TABLE cards AS SELECT id, 536220000 + id AS ssn, id % 2 = 0 AS even \
+             FROM people",
+        )
+        .execute(&mut p)
+        .await
+        .unwrap();
+        p.close().await.unwrap();
+        let back = dir.path().join("back.db");
+        let stats = redact_table(&pg.url, "cards", &url(&back), &Ssns)
+            .await
+            .unwrap();
+        assert_eq!(stats.cells_changed, 100);
+        let mut c = sqlite(&back).await;
+        let row: (String, String, i64) =
+            sqlx::query_as("SELECT typeof(id), ssn, even FROM cards WHERE id = 42")
+                .fetch_one(&mut c)
+                .await
+                .unwrap();
+        assert_eq!(row, ("integer".to_string(), "***-**-0042".to_string(), 1));
+        c.close().await.unwrap();
     }
 
     #[tokio::test]

@@ -116,3 +116,82 @@ fn hashed_ids_join_across_files() {
     assert_ne!(a[0], a[1]);
     assert!(a.iter().all(|id| id.len() == 16 && !id.contains("C-")));
 }
+
+#[test]
+fn parquet_card_numbers_in_int64_are_not_left_in_clear() {
+    use std::sync::Arc;
+
+    use arrow_array::cast::AsArray;
+    use arrow_array::types::Int64Type;
+    use arrow_array::{Array, Int64Array, RecordBatch};
+    use arrow_schema::{DataType, Field, Schema};
+    use parquet::arrow::ArrowWriter;
+    use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+    use privet_detect::validates;
+    use privet_types::PiiType;
+
+    let is_card = |n: i64| validates(PiiType::CardNumber, &n.to_string());
+    // Luhn-valid Visa numbers like 4111111111111111: a 15-digit body and its check digit.
+    let cards: Vec<i64> = (0..200)
+        .map(|i| {
+            let body = 411_111_111_111_111 + i * 7919;
+            (0..10)
+                .map(|d| body * 10 + d)
+                .find(|&n| is_card(n))
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(cards[0], 4_111_111_111_111_111);
+    let ages: Vec<i64> = (0..200).map(|i| 18 + i % 60).collect();
+    let schema = Arc::new(Schema::new(vec![
+        Field::new("card", DataType::Int64, false),
+        Field::new("age", DataType::Int64, false),
+    ]));
+    let batch = RecordBatch::try_new(
+        schema.clone(),
+        vec![
+            Arc::new(Int64Array::from(cards.clone())),
+            Arc::new(Int64Array::from(ages.clone())),
+        ],
+    )
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (input, output) = (
+        dir.path().join("cards.parquet"),
+        dir.path().join("out.parquet"),
+    );
+    let mut w = ArrowWriter::try_new(std::fs::File::create(&input).unwrap(), schema, None).unwrap();
+    w.write(&batch).unwrap();
+    w.close().unwrap();
+
+    let stats =
+        privet_redact::parquet::redact_parquet(&input, &output, &engine("", Mode::Redact)).unwrap();
+    assert_eq!(stats.rows, 200);
+    assert_eq!(stats.cells_changed, 200);
+
+    let reader = ParquetRecordBatchReaderBuilder::try_new(std::fs::File::open(&output).unwrap())
+        .unwrap()
+        .build()
+        .unwrap();
+    let mut rows = 0;
+    for batch in reader {
+        let batch = batch.unwrap();
+        rows += batch.num_rows();
+        assert_eq!(batch.schema().field(0).data_type(), &DataType::Utf8);
+        let out_cards = batch.column(0).as_string::<i32>();
+        assert_eq!(out_cards.null_count(), 0);
+        for card in out_cards.iter().flatten() {
+            assert!(!validates(PiiType::CardNumber, card), "card left in clear");
+        }
+        let out_ages = batch.column(1).as_primitive::<Int64Type>();
+        assert!(out_ages.values().iter().all(|&a| !is_card(a)));
+        assert!(
+            out_ages
+                .values()
+                .iter()
+                .zip(&ages[rows - batch.num_rows()..])
+                .all(|(a, b)| a == b)
+        );
+    }
+    assert_eq!(rows, 200);
+}
