@@ -153,3 +153,43 @@ fn report_and_suppression_to_k() {
     let text = std::fs::read_to_string(&out).unwrap();
     assert!(text.lines().nth(3).unwrap().contains(",*,"), "{text}");
 }
+
+/// The `token` operator against a live `privet serve`: the card column comes out as vault tokens,
+/// and the vault turns them back into the cards (masked for the admin role under `support`).
+#[test]
+fn token_operator_uses_a_running_vault() {
+    let env = crate::serve::harness::Env::sqlite();
+    let server = env.start();
+    let dir = tempfile::tempdir().unwrap();
+    let input = write(dir.path(), "in.csv", CSV);
+    let policy = write(dir.path(), "deid.toml", "[columns.card]\nop = \"token\"\n");
+    let out = dir.path().join("out.csv");
+    privet()
+        .args(["redact", &input, "--policy", &policy, "--vault-url"])
+        .arg(format!("http://{}", server.addr))
+        .args(["--vault-key", server.admin_key(), "-o"])
+        .arg(&out)
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(&out).unwrap();
+    let tokens: Vec<String> = text
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(2).unwrap().trim_matches('"').to_owned())
+        .collect();
+    let cards = ["4111 1111 1111 1111", "5500 0000 0000 0004", "4000 0000 0000 0002"];
+    assert_eq!(tokens.len(), cards.len());
+    let client = server.client();
+    for (token, card) in tokens.iter().zip(cards) {
+        let digits: String = card.chars().filter(char::is_ascii_digit).collect();
+        assert_ne!(token.replace(' ', ""), digits, "card left in clear");
+        let answer = client
+            .post(
+                "/v1/tokens/detokenize",
+                &serde_json::json!({"token": token, "purpose": "support"}),
+            )
+            .expect(200);
+        let masked = answer["masked"].as_str().expect("masked card");
+        assert!(masked.starts_with(&digits[..6]) && masked.ends_with(&digits[12..]), "{masked}");
+    }
+}

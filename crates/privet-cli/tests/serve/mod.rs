@@ -24,8 +24,8 @@ macro_rules! on_each_backend {
     };
 }
 
-mod harness;
-mod http;
+pub(crate) mod harness;
+pub(crate) mod http;
 
 mod config;
 mod contract;
