@@ -177,7 +177,11 @@ fn token_operator_uses_a_running_vault() {
         .skip(1)
         .map(|l| l.split(',').nth(2).unwrap().trim_matches('"').to_owned())
         .collect();
-    let cards = ["4111 1111 1111 1111", "5500 0000 0000 0004", "4000 0000 0000 0002"];
+    let cards = [
+        "4111 1111 1111 1111",
+        "5500 0000 0000 0004",
+        "4000 0000 0000 0002",
+    ];
     assert_eq!(tokens.len(), cards.len());
     let client = server.client();
     for (token, card) in tokens.iter().zip(cards) {
@@ -190,6 +194,9 @@ fn token_operator_uses_a_running_vault() {
             )
             .expect(200);
         let masked = answer["masked"].as_str().expect("masked card");
-        assert!(masked.starts_with(&digits[..6]) && masked.ends_with(&digits[12..]), "{masked}");
+        assert!(
+            masked.starts_with(&digits[..6]) && masked.ends_with(&digits[12..]),
+            "{masked}"
+        );
     }
 }
