@@ -1,4 +1,4 @@
-//! The scan progress bar on stderr.
+//! Progress bars on stderr: the scan's, and one that follows a byte counter (redact).
 
 use std::cell::Cell;
 use std::time::{Duration, Instant};
@@ -63,4 +63,32 @@ impl Progress for Bar {
     fn finish(&self) {
         self.bar.finish_and_clear();
     }
+}
+
+/// Shows a byte bar for work that bumps `read` until `done`, from 0.4 s on and only on a terminal.
+pub(crate) fn follow(
+    verb: &str,
+    total: u64,
+    read: &std::sync::atomic::AtomicU64,
+    done: &std::sync::atomic::AtomicBool,
+) {
+    use std::sync::atomic::Ordering;
+    let started = Instant::now();
+    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden());
+    let template = format!(
+        "{{spinner}} {verb} {{bytes}}/{{total_bytes}} [{{wide_bar}}] {{bytes_per_sec}} eta {{eta}}"
+    );
+    if let Ok(style) = ProgressStyle::with_template(&template) {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    let mut shown = false;
+    while !done.load(Ordering::Relaxed) {
+        std::thread::sleep(Duration::from_millis(100));
+        if !shown && started.elapsed() >= SHOW_AFTER {
+            shown = true;
+            bar.set_draw_target(ProgressDrawTarget::stderr());
+        }
+        bar.set_position(read.load(Ordering::Relaxed).min(total));
+    }
+    bar.finish_and_clear();
 }

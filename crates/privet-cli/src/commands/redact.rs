@@ -133,7 +133,15 @@ fn run_file(input: &Path, output: &Path, engine: &Engine) -> anyhow::Result<File
             changed: stats.cells_changed,
         });
     }
-    Ok(files::redact_file(input, output, engine)?)
+    let total = std::fs::metadata(input).map(|m| m.len()).unwrap_or(0);
+    let read = std::sync::atomic::AtomicU64::new(0);
+    let done = std::sync::atomic::AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        scope.spawn(|| crate::progress::follow("redacting", total, &read, &done));
+        let result = files::redact_file_with_progress(input, output, engine, &read);
+        done.store(true, std::sync::atomic::Ordering::Relaxed);
+        Ok(result?)
+    })
 }
 
 /// `privet redact`.

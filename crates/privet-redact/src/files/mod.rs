@@ -9,6 +9,7 @@ mod text;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Cursor, Read};
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use flate2::read::MultiGzDecoder;
 use privet_formats::{Compression, InputFormat, detect_format};
@@ -54,11 +55,23 @@ fn read_head(input: &Path) -> Result<(Vec<u8>, File), RedactError> {
 /// Redacts `input` into `output` through `engine`, keeping the format. Parquet goes through
 /// [`crate::parquet::redact_parquet`] instead.
 pub fn redact_file(input: &Path, output: &Path, engine: &Engine) -> Result<FileStats, RedactError> {
+    redact_file_with_progress(input, output, engine, &AtomicU64::new(0))
+}
+
+/// [`redact_file`], adding the input bytes read so far to `read` as it goes (for a progress bar).
+pub fn redact_file_with_progress(
+    input: &Path,
+    output: &Path,
+    engine: &Engine,
+    read: &AtomicU64,
+) -> Result<FileStats, RedactError> {
     let (head, file) = read_head(input)?;
+    read.fetch_add(head.len() as u64, Ordering::Relaxed);
+    let file = Counting { inner: file, read };
     let detected = detect_format(input, &head).map_err(|e| RedactError::Io(e.to_string()))?;
     let gzip = detected.compression == Compression::Gzip;
-    let raw: Box<dyn Read> = Box::new(Cursor::new(head).chain(file));
-    let decoded: Box<dyn Read> = if gzip {
+    let raw: Box<dyn Read + '_> = Box::new(Cursor::new(head).chain(file));
+    let decoded: Box<dyn Read + '_> = if gzip {
         Box::new(MultiGzDecoder::new(raw))
     } else {
         raw
@@ -140,4 +153,18 @@ pub(crate) fn read_line(
         .read_until(b'\n', buf)
         .map(|n| n > 0)
         .map_err(|e| ctx.read_error(&format!("line {line}"), &e))
+}
+
+/// Counts the bytes read from the input file.
+struct Counting<'a, R> {
+    inner: R,
+    read: &'a AtomicU64,
+}
+
+impl<R: Read> Read for Counting<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.read.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
 }
