@@ -22,12 +22,7 @@ impl Vault {
         ids::subject_id(subject)?;
         self.require(actor, Operation::Consent, Some(subject))
             .await?;
-        if self.policy().purpose(purpose).is_none() {
-            return Err(VaultError::BadRequest(format!(
-                "purpose '{}' is not declared in the policy",
-                ids::shown(purpose)
-            )));
-        }
+        self.known_purpose(purpose)?;
         if source.is_empty() || source.len() > 200 {
             return Err(VaultError::BadRequest(
                 "source: must be 1 to 200 characters".into(),

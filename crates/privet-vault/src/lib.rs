@@ -111,6 +111,18 @@ impl Vault {
         Ok(self.store.audit_page(after, limit.clamp(1, 1000)).await?)
     }
 
+    /// The policy in force, if it declares `purpose`; a request naming another purpose is a 400.
+    pub(crate) fn known_purpose(&self, purpose: &str) -> Result<Arc<Policy>> {
+        let policy = self.policy();
+        if policy.purpose(purpose).is_none() {
+            return Err(VaultError::BadRequest(format!(
+                "purpose '{}' is not declared in the policy",
+                ids::shown(purpose)
+            )));
+        }
+        Ok(policy)
+    }
+
     /// Refuses, and audits the refusal, when the actor's role may not perform `op`.
     pub async fn require(&self, actor: &Actor, op: Operation, subject: Option<&str>) -> Result<()> {
         if self.policy().permits(&actor.role, op) {

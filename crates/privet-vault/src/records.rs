@@ -227,7 +227,7 @@ impl Vault {
     }
 
     /// The consent state that a purpose's decision needs.
-    async fn consent_state(&self, subject: &str, purpose: &str) -> Result<ConsentState> {
+    pub(crate) async fn consent_state(&self, subject: &str, purpose: &str) -> Result<ConsentState> {
         let needs = self
             .policy()
             .purpose(purpose)
@@ -252,13 +252,7 @@ impl Vault {
         purpose: &str,
     ) -> Result<SubjectView> {
         ids::subject_id(subject)?;
-        let policy = self.policy();
-        if policy.purpose(purpose).is_none() {
-            return Err(VaultError::BadRequest(format!(
-                "purpose '{}' is not declared in the policy",
-                ids::shown(purpose)
-            )));
-        }
+        let policy = self.known_purpose(purpose)?;
         let record = self
             .store
             .subject(subject)
@@ -363,13 +357,7 @@ impl Vault {
                 "lookup is by 'email' or 'phone'".into(),
             ));
         }
-        let policy = self.policy();
-        if policy.purpose(purpose).is_none() {
-            return Err(VaultError::BadRequest(format!(
-                "purpose '{}' is not declared in the policy",
-                ids::shown(purpose)
-            )));
-        }
+        let policy = self.known_purpose(purpose)?;
         let category = if kind == "email" {
             "contact.email"
         } else {

@@ -333,13 +333,7 @@ impl Vault {
                 "token: must be 1 to 128 characters".into(),
             ));
         }
-        let policy = self.policy();
-        if policy.purpose(purpose).is_none() {
-            return Err(VaultError::BadRequest(format!(
-                "purpose '{}' is not declared in the policy",
-                ids::shown(purpose)
-            )));
-        }
+        let policy = self.known_purpose(purpose)?;
         let row = self
             .store
             .token(token)
@@ -357,18 +351,8 @@ impl Vault {
         };
         let category = category_of(&row.kind);
         let consent = match &row.subject_id {
-            Some(s)
-                if policy
-                    .purpose(purpose)
-                    .is_some_and(|p| p.consent_required()) =>
-            {
-                match self.store.consent(s, purpose).await? {
-                    Some(c) if c.granted => ConsentState::Granted,
-                    Some(_) => ConsentState::Withdrawn,
-                    None => ConsentState::Unknown,
-                }
-            }
-            _ => ConsentState::Unknown,
+            Some(s) => self.consent_state(s, purpose).await?,
+            None => ConsentState::Unknown,
         };
         let decision = policy.decide(&AccessRequest {
             role: &actor.role,
