@@ -649,24 +649,7 @@ async fn apply_unit(
     for draft in &unit.audit {
         let seq = head.seq + 1;
         let hash = chain_hash(key, &head.hash, seq, draft).to_vec();
-        sqlx::query(
-            "INSERT INTO audit (seq, at, actor, action, purpose, subject_id, categories, decision, reason, prev, hash) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-        )
-        .bind(seq)
-        .bind(draft.at)
-        .bind(draft.actor.clone())
-        .bind(draft.action.clone())
-        .bind(draft.purpose.clone())
-        .bind(draft.subject.clone())
-        .bind(join_categories(&draft.categories))
-        .bind(draft.decision.clone())
-        .bind(draft.reason.clone())
-        .bind(head.hash.clone())
-        .bind(hash.clone())
-        .execute(&mut *conn)
-        .await
-        .map_err(StoreError::db("appending to the audit log", "audit entry"))?;
+        insert_audit_rows(conn, &[(seq, draft, head.hash.clone(), hash.clone())]).await?;
         *head = Head { seq, hash };
         outcome.audit_seqs.push(seq);
     }
