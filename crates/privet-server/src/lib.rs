@@ -4,6 +4,7 @@
 pub mod api;
 pub mod auth;
 pub mod fuzz;
+pub mod limit;
 pub mod metrics;
 pub mod problem;
 
@@ -27,6 +28,8 @@ pub struct AppState {
     pub vault: Arc<Vault>,
     /// Request metrics.
     pub metrics: Arc<Metrics>,
+    /// Limits on failed authentication and look-up misses.
+    pub limiter: Arc<limit::Limiter>,
 }
 
 /// The OpenAPI description.
@@ -111,6 +114,10 @@ pub fn router(state: AppState) -> Router {
         })
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
+            limit::guard,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
             metrics::track,
         ))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
@@ -172,10 +179,13 @@ pub async fn serve(
                 .local_addr()
                 .map_err(|source| ServeError::Bind { addr, source })?;
             on_bound(bound, false);
-            axum::serve(listener, app)
-                .with_graceful_shutdown(shutdown)
-                .await
-                .map_err(ServeError::Serve)
+            axum::serve(
+                listener,
+                app.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .with_graceful_shutdown(shutdown)
+            .await
+            .map_err(ServeError::Serve)
         }
         Some(tls) => {
             // ring is the one crypto provider in the build; install it for rustls.
@@ -205,7 +215,7 @@ pub async fn serve(
             axum_server::from_tcp_rustls(std_listener, config)
                 .map_err(ServeError::Serve)?
                 .handle(handle)
-                .serve(app.into_make_service())
+                .serve(app.into_make_service_with_connect_info::<SocketAddr>())
                 .await
                 .map_err(ServeError::Serve)
         }

@@ -92,6 +92,14 @@ impl From<VaultError> for ApiError {
                 "conflict",
                 format!("{what} already exists; retry"),
             ),
+            VaultError::Store(StoreError::AuditBroken(_)) => {
+                tracing::error!(error = %e, "write refused");
+                ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "audit-damaged",
+                    "the audit log is damaged, so nothing is written or read until an operator repairs it (privet audit verify)",
+                )
+            }
             VaultError::Store(StoreError::WriterStopped | StoreError::CommitFailed(_)) => {
                 tracing::error!(error = %e, "write failed");
                 ApiError::new(

@@ -45,7 +45,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             for size in SIZES {
                 let fields: Vec<FieldInput> = (0..size)
                     .map(|i| FieldInput {
-                        name: format!("f{i}"),
+                        name: format!("f{:03}_{:03}", i / 1000, i % 1000),
                         category: "contact.email".into(),
                         value: format!("person{i}@example.com"),
                         collected_at: None,

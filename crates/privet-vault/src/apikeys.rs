@@ -25,6 +25,11 @@ impl Actor {
     }
 }
 
+/// The id part of a token that has an API key's shape; not proof that the key is genuine.
+pub fn api_key_id(token: &str) -> Option<&str> {
+    parse_api_key(token).map(|(id, _)| id)
+}
+
 impl Vault {
     /// Creates an API key for `role`; returns the key (shown once) and its id.
     pub async fn create_api_key(

@@ -4,6 +4,7 @@
 //! group-committed transaction as the change (or, for reads, before the data is returned), so a
 //! failed audit write means the action did not happen.
 
+mod access;
 mod apikeys;
 mod backup;
 mod consent;
@@ -23,7 +24,7 @@ use privet_store::{AuditDraft, Store, WriteUnit};
 use privet_types::Clock;
 use privet_types::policy::{Operation, Policy};
 
-pub use apikeys::Actor;
+pub use apikeys::{Actor, api_key_id};
 pub use backup::{BackupReport, RestoreReport};
 pub use error::{Result, VaultError};
 pub use keys::{Keys, SECRET_NAMES, Secrets};

@@ -6,6 +6,7 @@ use privet_store::{Op, StoreError, WriteUnit};
 use privet_types::policy::{Operation, Policy};
 use privet_types::{AccessRequest, ConsentState, Decision, MaskStyle, mask_value};
 
+use crate::access::{Reach, count_misses};
 use crate::apikeys::Actor;
 use crate::error::{Result, VaultError};
 use crate::keys::dek_context;
@@ -244,7 +245,7 @@ impl Vault {
 
     /// Reads a subject for a purpose: each field in clear, masked or withheld as the policy
     /// decides. The audit entry is durable before anything is returned. 403 when nothing at all
-    /// may be shown.
+    /// may be shown, whether the subject exists or not; a miss is audited.
     pub async fn read_subject(
         &self,
         actor: &Actor,
@@ -252,7 +253,53 @@ impl Vault {
         purpose: &str,
     ) -> Result<SubjectView> {
         ids::subject_id(subject)?;
-        let policy = self.known_purpose(purpose)?;
+        let policy = self
+            .may_read(actor, "subject.read", purpose, Reach::Any, Some(subject))
+            .await?;
+        let result = self.read_checked(actor, &policy, subject, purpose).await;
+        if let Err(VaultError::NotFound(_)) = &result {
+            self.audit_misses(actor, "subject.read", Some(purpose), Some(subject), 1)
+                .await?;
+        }
+        result
+    }
+
+    /// Reads many subjects for one purpose; each has its own result. The right to read is
+    /// checked once for the batch, and its misses are audited in one entry.
+    pub async fn read_subjects(
+        &self,
+        actor: &Actor,
+        subjects: &[String],
+        purpose: &str,
+    ) -> Result<Vec<Result<SubjectView>>> {
+        self.check_batch(subjects.len())?;
+        let policy = self
+            .may_read(actor, "subject.read", purpose, Reach::Any, None)
+            .await?;
+        let results = futures_util::future::join_all(subjects.iter().map(|s| async {
+            ids::subject_id(s)?;
+            self.read_checked(actor, &policy, s, purpose).await
+        }))
+        .await;
+        self.audit_misses(
+            actor,
+            "subject.read",
+            Some(purpose),
+            None,
+            count_misses(&results),
+        )
+        .await?;
+        Ok(results)
+    }
+
+    /// A read once the purpose and the caller's right to read were checked.
+    async fn read_checked(
+        &self,
+        actor: &Actor,
+        policy: &Policy,
+        subject: &str,
+        purpose: &str,
+    ) -> Result<SubjectView> {
         let record = self
             .store
             .subject(subject)
@@ -386,14 +433,30 @@ impl Vault {
                 message: reason.to_string(),
             });
         }
-        let found = self
+        let matches = self
             .store
             .subjects_by_lookup(&blind_index(&self.secrets.blind_index, kind, value), 100)
             .await?;
+        // The same decision as a read of each match: a subject the purpose may not read (no
+        // consent, for one) is not named.
+        let mut found = Vec::with_capacity(matches.len());
+        for subject in matches {
+            let consent = self.consent_state(&subject, purpose).await?;
+            let decision = policy.decide(&AccessRequest {
+                role: &actor.role,
+                purpose,
+                category,
+                consent,
+                trained: true,
+            });
+            if !matches!(decision, Decision::Deny(_)) {
+                found.push(subject);
+            }
+        }
         let mut draft = self.draft(actor, "subject.lookup");
         draft.purpose = Some(purpose.to_owned());
         draft.categories = vec![category.to_owned()];
-        draft.decision = "allow".into();
+        draft.decision = if found.is_empty() { "miss" } else { "allow" }.into();
         draft.reason = Some(format!("matches={}", found.len()));
         self.store
             .commit(WriteUnit {

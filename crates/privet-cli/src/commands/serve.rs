@@ -7,7 +7,9 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 use clap::Args;
+use privet_server::limit::{Limiter, RateLimits};
 use privet_server::{AppState, Tls, metrics::Metrics};
+use privet_types::SystemClock;
 use privet_vault::{Actor, Vault};
 
 use super::vault_args::{VaultArgs, VaultConfig, from_policy_file, load_policy_file, runtime};
@@ -104,6 +106,7 @@ async fn serve(args: ServeArgs) -> Result<Status> {
     let state = AppState {
         vault: vault.clone(),
         metrics: Arc::new(Metrics::default()),
+        limiter: Arc::new(Limiter::new(RateLimits::default(), Arc::new(SystemClock))),
     };
     let location = vault.store().location().describe();
     privet_server::serve(

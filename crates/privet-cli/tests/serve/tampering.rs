@@ -111,3 +111,62 @@ fn swapped_entries_are_named() {
     );
     assert_broken_at(&env, i);
 }
+
+/// Cutting the newest entries and pointing the head at an older one (its MAC zeroed) must not be
+/// laundered by the server: it stays not ready, refuses audited requests, and the damage is still
+/// named after a request and after a restart.
+#[test]
+fn a_cut_tail_is_not_laundered_by_the_server() {
+    let (env, n) = written_chain();
+    let keep = n - 3;
+    tamper(
+        &env,
+        &[
+            format!("DELETE FROM audit WHERE seq > {keep}"),
+            format!(
+                "UPDATE audit_head SET seq = {keep}, hash = (SELECT hash FROM audit WHERE seq = {keep}), mac = zeroblob(32) WHERE id = 1"
+            ),
+        ],
+    );
+    for _ in 0..2 {
+        let mut server = env.start();
+        let api = server.client();
+        api.anonymous().get("/readyz").expect(503);
+        let problem = api
+            .put(
+                "/v1/subjects/cust-after-cut",
+                &fields(&[("email", "contact.email", "after@example.com")]),
+            )
+            .problem(503);
+        assert_eq!(
+            problem["type"]
+                .as_str()
+                .map(|t| t.ends_with("audit-damaged")),
+            Some(true),
+            "{problem}"
+        );
+        api.get("/v1/subjects/cust-audit-0?purpose=support")
+            .problem(503);
+        server.stop();
+        assert_broken_at(&env, keep);
+    }
+}
+
+/// A log whose entries and head were all deleted is not "0 entries verified".
+#[test]
+fn a_wiped_log_is_named() {
+    let (env, _) = written_chain();
+    tamper(
+        &env,
+        &[
+            "DELETE FROM audit".to_owned(),
+            "DELETE FROM audit_head".to_owned(),
+        ],
+    );
+    let mut server = env.start();
+    server.client().anonymous().get("/readyz").expect(503);
+    server.stop();
+    let (code, out) = verify(&env);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("wiped"), "{out}");
+}

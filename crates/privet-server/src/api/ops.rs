@@ -12,8 +12,12 @@ pub async fn healthz() -> &'static str {
     "ok\n"
 }
 
-/// Readiness: the store answers.
+/// Readiness: the store answers and the audit chain can be extended (a damaged chain stops
+/// every audited action, so a load balancer should send traffic elsewhere).
 pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
+    if state.vault.store().audit_break().is_some() {
+        return (StatusCode::SERVICE_UNAVAILABLE, "audit log damaged\n");
+    }
     match state.vault.store().ping().await {
         Ok(()) => (StatusCode::OK, "ready\n"),
         Err(e) => {

@@ -1,14 +1,16 @@
 //! Subjects: store, read for a purpose, look up, erase, consent; single and batch.
 
+use axum::Extension;
 use axum::extract::{Path, State};
 use futures_util::future::join_all;
-use privet_vault::{FieldInput, FieldOutcome, SubjectView};
+use privet_vault::{FieldInput, FieldOutcome, SubjectView, VaultError};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::{ApiJson, ApiQuery, ItemError};
 use crate::AppState;
 use crate::auth::Authenticated;
+use crate::limit::Misses;
 use crate::problem::{ApiError, Problem};
 
 /// A field to store.
@@ -211,7 +213,7 @@ pub async fn lookup(
     State(state): State<AppState>,
     Authenticated(actor): Authenticated,
     ApiQuery(q): ApiQuery<LookupQuery>,
-) -> Result<ApiJson<LookupAnswer>, ApiError> {
+) -> Result<(Extension<Misses>, ApiJson<LookupAnswer>), ApiError> {
     let purpose = require_purpose(q.purpose)?;
     let (kind, value) = match (q.email, q.phone) {
         (Some(e), None) => ("email", e),
@@ -223,7 +225,11 @@ pub async fn lookup(
         }
     };
     let subjects = state.vault.lookup(&actor, kind, &value, &purpose).await?;
-    Ok(ApiJson(LookupAnswer { subjects }))
+    let misses = usize::from(subjects.is_empty());
+    Ok((
+        Extension(Misses(misses)),
+        ApiJson(LookupAnswer { subjects }),
+    ))
 }
 
 /// Receipt of an erasure: ids and times only.
@@ -372,24 +378,26 @@ pub async fn read_batch(
     State(state): State<AppState>,
     Authenticated(actor): Authenticated,
     ApiJson(body): ApiJson<ReadBatch>,
-) -> Result<ApiJson<Batch<ReadItemResult>>, ApiError> {
+) -> Result<(Extension<Misses>, ApiJson<Batch<ReadItemResult>>), ApiError> {
     let purpose = require_purpose(Some(body.purpose))?;
-    state.vault.check_batch(body.items.len())?;
-    let results = join_all(
-        body.items
-            .iter()
-            .map(|i| state.vault.read_subject(&actor, &i.subject, &purpose)),
-    )
-    .await;
-    Ok(ApiJson(Batch {
-        items: results
-            .into_iter()
-            .map(|r| match r {
-                Ok(v) => ReadItemResult::Ok(v.into()),
-                Err(e) => ReadItemResult::Err { error: e.into() },
-            })
-            .collect(),
-    }))
+    let ids: Vec<String> = body.items.into_iter().map(|i| i.subject).collect();
+    let results = state.vault.read_subjects(&actor, &ids, &purpose).await?;
+    let misses = results
+        .iter()
+        .filter(|r| matches!(r, Err(VaultError::NotFound(_))))
+        .count();
+    Ok((
+        Extension(Misses(misses)),
+        ApiJson(Batch {
+            items: results
+                .into_iter()
+                .map(|r| match r {
+                    Ok(v) => ReadItemResult::Ok(v.into()),
+                    Err(e) => ReadItemResult::Err { error: e.into() },
+                })
+                .collect(),
+        }),
+    ))
 }
 
 /// Body of `PUT /v1/subjects/{id}/consents/{purpose}`.

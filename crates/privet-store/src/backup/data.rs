@@ -86,7 +86,7 @@ impl Store {
         }
         read_end(input)?;
         replay_erasures(&mut tx, &mut summary).await?;
-        append_audit(&mut tx, audit_key, &restore).await?;
+        append_audit(&mut tx, dialect, audit_key, &restore).await?;
         tx.commit()
             .await
             .map_err(StoreError::db("committing the restore", "transaction"))?;

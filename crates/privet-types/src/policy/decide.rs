@@ -154,6 +154,48 @@ impl Policy {
     }
 }
 
+impl Policy {
+    /// Whether `role` could be shown anything of the `categories` for `purpose`, consent given:
+    /// `Err` with the reason when every one of them is denied. A read that can show nothing is
+    /// refused before the object is looked up, so a caller without the right to read learns
+    /// nothing about what exists.
+    pub fn may_see_any<'a>(
+        &self,
+        role: &str,
+        purpose: &str,
+        categories: impl IntoIterator<Item = &'a str>,
+    ) -> Result<(), DenyReason> {
+        let mut reason: Option<DenyReason> = None;
+        for category in categories {
+            match self.decide(&AccessRequest {
+                role,
+                purpose,
+                category,
+                consent: ConsentState::Granted,
+                trained: true,
+            }) {
+                Decision::Deny(r) => {
+                    // One reason when they all agree; otherwise the general one.
+                    reason = Some(match reason {
+                        Some(prev) if prev != r => DenyReason::NoRule,
+                        _ => r,
+                    });
+                }
+                _ => return Ok(()),
+            }
+        }
+        Err(reason.unwrap_or(DenyReason::NoRule))
+    }
+
+    /// Every category the policy knows: the built-in taxonomy and the custom ones.
+    pub fn category_names(&self) -> impl Iterator<Item = &str> {
+        crate::category::BUILTIN_CATEGORIES
+            .iter()
+            .map(|c| c.name())
+            .chain(self.custom_categories().map(|c| c.name()))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
