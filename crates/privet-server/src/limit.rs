@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex};
 
 use axum::extract::{ConnectInfo, MatchedPath, Request, State};
 use axum::http::header::{AUTHORIZATION, RETRY_AFTER};
-use axum::http::{HeaderValue, StatusCode};
+use axum::http::{HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use privet_types::Clock;
@@ -49,14 +49,14 @@ impl Default for RateLimits {
 #[derive(Debug, Clone, Copy)]
 pub struct Misses(pub usize);
 
-/// Routes whose 404s and empty answers are look-up misses.
-const LOOKUP_ROUTES: [&str; 6] = [
-    "/v1/subjects",
-    "/v1/subjects/lookup",
-    "/v1/subjects/{id}",
-    "/v1/subjects/read",
-    "/v1/tokens/detokenize",
-    "/v1/tokens/detokenize/batch",
+/// Routes (method and template) whose 404s and empty answers are look-up misses.
+const LOOKUP_ROUTES: [(Method, &str); 6] = [
+    (Method::GET, "/v1/subjects"),
+    (Method::POST, "/v1/subjects/lookup"),
+    (Method::GET, "/v1/subjects/{id}"),
+    (Method::POST, "/v1/subjects/read"),
+    (Method::POST, "/v1/tokens/detokenize"),
+    (Method::POST, "/v1/tokens/detokenize/batch"),
 ];
 
 /// Most buckets kept per limit; full ones are dropped first when the table grows past it.
@@ -219,7 +219,11 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
         .get::<MatchedPath>()
         .map(|p| p.as_str().to_owned());
     let is_api = req.uri().path().starts_with("/v1/");
-    let lookup = route.as_deref().is_some_and(|r| LOOKUP_ROUTES.contains(&r));
+    let lookup = route.as_deref().is_some_and(|r| {
+        LOOKUP_ROUTES
+            .iter()
+            .any(|(m, t)| m == req.method() && *t == r)
+    });
     let key = claimed_key_id(&req);
     if is_api && let Some(s) = limiter.auth_retry_after(&ip) {
         return too_many(s, "failed authentications from this address");

@@ -157,6 +157,22 @@ impl Env {
         }
     }
 
+    /// Starts `privet serve` on this vault, its client holding `key` (made earlier): for a vault
+    /// that can no longer write, so no key can be made now.
+    pub fn start_with_key(&self, key: &str) -> Server {
+        let vault_args = self.vault_args();
+        let mut server = self
+            .spawn_serve(
+                |cmd| {
+                    cmd.args(vault_args).args(["--listen", "127.0.0.1:0"]);
+                },
+                AdminKey::Later,
+            )
+            .unwrap_or_else(|e| panic!("privet serve exited: {}", e.stderr));
+        server.admin_key = key.to_owned();
+        server
+    }
+
     /// Starts `privet serve EXTRA...` and waits for it to serve, or for it to exit.
     pub fn try_start(&self, extra: &[&str]) -> Result<Server, Exited> {
         let vault_args = self.vault_args();
@@ -166,7 +182,7 @@ impl Env {
                     .args(["--listen", "127.0.0.1:0"])
                     .args(extra);
             },
-            true,
+            AdminKey::Create,
         )
     }
 
@@ -174,7 +190,7 @@ impl Env {
     /// vault lives and listens comes from there, not from this harness. The vault must be new,
     /// since its admin key is taken from what the server prints on first start.
     pub fn start_configured(&self, configure: impl FnOnce(&mut Command)) -> Server {
-        match self.spawn_serve(configure, false) {
+        match self.spawn_serve(configure, AdminKey::Printed) {
             Ok(server) => server,
             Err(exited) => panic!(
                 "privet serve exited with {:?} on {}:\n{}",
@@ -189,11 +205,11 @@ impl Env {
     }
 
     /// Spawns `privet serve` as `configure` sets it up and waits for it to serve, or to exit.
-    /// Without a printed admin key, one is made with `privet keys` if `make_key`.
+    /// Without a printed admin key, `make_key` says where it comes from.
     fn spawn_serve(
         &self,
         configure: impl FnOnce(&mut Command),
-        make_key: bool,
+        make_key: AdminKey,
     ) -> Result<Server, Exited> {
         let n = self.started.fetch_add(1, Ordering::SeqCst) + 1;
         let stdout_path = self.path().join(format!("server-{n}.stdout"));
@@ -243,7 +259,8 @@ impl Env {
             .map(str::to_owned);
         server.admin_key = match printed {
             Some(key) => key,
-            None if make_key => self.create_api_key("admin"),
+            None if make_key == AdminKey::Create => self.create_api_key("admin"),
+            None if make_key == AdminKey::Later => String::new(),
             None => panic!(
                 "privet serve printed no admin key: not a new vault?\n{}",
                 server.stderr()
@@ -251,6 +268,17 @@ impl Env {
         };
         Ok(server)
     }
+}
+
+/// Where a started server's admin key comes from when it prints none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum AdminKey {
+    /// Made with `privet keys create-api-key`.
+    Create,
+    /// It must print one (a new vault).
+    Printed,
+    /// The caller sets one it made earlier.
+    Later,
 }
 
 /// The address in `privet: serving on http(s)://ADDR (store: ...)`.
