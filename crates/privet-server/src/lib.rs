@@ -161,24 +161,29 @@ pub enum ServeError {
     Serve(#[source] std::io::Error),
 }
 
-/// Binds, reports the bound address through `on_bound`, and serves until `shutdown` resolves.
+/// Serves on an already bound `listener` (bound by the caller, so a busy port is found before
+/// anything is created), reports the address through `on_bound`, and serves until `shutdown`
+/// resolves.
 pub async fn serve(
     state: AppState,
-    addr: SocketAddr,
+    listener: std::net::TcpListener,
     tls: Option<Tls>,
     on_bound: impl FnOnce(SocketAddr, bool),
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServeError> {
     let app = router(state);
+    let addr = listener.local_addr().map_err(|source| ServeError::Bind {
+        addr: SocketAddr::from(([0, 0, 0, 0], 0)),
+        source,
+    })?;
+    listener
+        .set_nonblocking(true)
+        .map_err(|source| ServeError::Bind { addr, source })?;
     match tls {
         None => {
-            let listener = tokio::net::TcpListener::bind(addr)
-                .await
+            let listener = tokio::net::TcpListener::from_std(listener)
                 .map_err(|source| ServeError::Bind { addr, source })?;
-            let bound = listener
-                .local_addr()
-                .map_err(|source| ServeError::Bind { addr, source })?;
-            on_bound(bound, false);
+            on_bound(addr, false);
             axum::serve(
                 listener,
                 app.into_make_service_with_connect_info::<SocketAddr>(),
@@ -197,22 +202,14 @@ pub async fn serve(
                     key: tls.key.display().to_string(),
                     source,
                 })?;
-            let std_listener = std::net::TcpListener::bind(addr)
-                .map_err(|source| ServeError::Bind { addr, source })?;
-            std_listener
-                .set_nonblocking(true)
-                .map_err(|source| ServeError::Bind { addr, source })?;
-            let bound = std_listener
-                .local_addr()
-                .map_err(|source| ServeError::Bind { addr, source })?;
-            on_bound(bound, true);
+            on_bound(addr, true);
             let handle = axum_server::Handle::new();
             let h2 = handle.clone();
             tokio::spawn(async move {
                 shutdown.await;
                 h2.graceful_shutdown(Some(std::time::Duration::from_secs(10)));
             });
-            axum_server::from_tcp_rustls(std_listener, config)
+            axum_server::from_tcp_rustls(listener, config)
                 .map_err(ServeError::Serve)?
                 .handle(handle)
                 .serve(app.into_make_service_with_connect_info::<SocketAddr>())

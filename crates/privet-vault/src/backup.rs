@@ -140,7 +140,8 @@ impl Vault {
         let (mut reader, header) = BackupReader::new(BufReader::new(file), &self.secrets.backup)
             .map_err(|e| {
                 VaultError::BadRequest(format!(
-                    "{}: not a data backup of this vault, or damaged ({e})",
+                    "{}: not a data backup of this vault, or damaged ({e}); when rebuilding on a new \
+                     machine, restore the key-store backup first (`privet restore --keys FILE`)",
                     input.display()
                 ))
             })?;

@@ -64,11 +64,17 @@ pub(crate) enum KeysCommand {
         vault: VaultArgs,
     },
     /// Retire a master-key version nothing is wrapped under any more; values under it are refused after.
+    ///
+    /// Key-store backups made while VERSION was the newest master-key version cannot be restored
+    /// once it is retired: make a fresh `privet backup --keys` first. Needs --yes.
     Retire {
         /// Version number.
         // Its own id: `version` would clash with the `--version` flag clap adds to every command.
         #[arg(id = "key_version", value_name = "VERSION")]
         version: u32,
+        /// Confirm that key-store backups made under VERSION may become unrestorable.
+        #[arg(long)]
+        yes: bool,
         #[command(flatten)]
         vault: VaultArgs,
     },
@@ -188,10 +194,18 @@ pub(crate) fn keys(cmd: KeysCommand) -> Result<Status> {
                     report.secrets + late.secrets
                 );
             }
-            KeysCommand::Retire { version, vault } => {
+            KeysCommand::Retire { version, yes, vault } => {
                 let (v, keys) = vault.vault(false).await?;
                 let Some(file) = keys.file else { bail!("retiring needs a master key file") };
                 v.ensure_unused(version).await?;
+                if !yes {
+                    bail!(
+                        "not retired: key-store backups made while master-key version {version} was the newest \
+                         (`privet backup --keys`) have their file key wrapped under it and cannot be restored \
+                         once it is retired. Make a fresh key-store backup now, keep it, then run \
+                         `privet keys retire {version} --yes`"
+                    );
+                }
                 file.retire(version).with_context(|| format!("retiring master-key version {version}"))?;
                 v.audit_retire(&Actor::operator(), version).await?;
                 eprintln!("privet: retired master-key version {version}; values under it are refused from now on");
@@ -257,7 +271,9 @@ pub(crate) fn backup(args: BackupArgs) -> Result<Status> {
 
 pub(crate) fn restore(args: RestoreArgs) -> Result<Status> {
     runtime()?.block_on(async move {
-        let (v, _) = args.vault.vault(false).await?;
+        // A key-store restore is the first step of a rebuild on a new machine: it may create the
+        // store, never the master key (the backup opens only under the one it was made with).
+        let (v, _) = args.vault.resolve()?.open(false, args.keys).await?;
         let report = if args.keys {
             v.restore_keys(&Actor::operator(), &args.input, args.max_age_days)
                 .await?

@@ -86,6 +86,27 @@ async fn serve(args: ServeArgs) -> Result<Status> {
     let config = args.vault.resolve()?;
     let listen = args.listen(&config);
     let tls = args.tls(&config);
+    // The port and the data directory are claimed before anything is created, so a server that
+    // cannot start leaves no store, key or admin key behind.
+    let listener = std::net::TcpListener::bind(listen).with_context(|| {
+        format!(
+            "cannot listen on {listen}; nothing was created (is another server using the port?)"
+        )
+    })?;
+    if let Some(tls) = &tls {
+        for file in [&tls.cert, &tls.key] {
+            std::fs::metadata(file).with_context(|| {
+                format!(
+                    "cannot read TLS file {}; nothing was created",
+                    file.display()
+                )
+            })?;
+        }
+    }
+    let _lock = match config.database {
+        None => Some(lock_data_dir(&config.data_dir)?),
+        Some(_) => None,
+    };
     let (vault, keys) = config.vault(true).await?;
     if keys.created {
         eprintln!(
@@ -111,7 +132,7 @@ async fn serve(args: ServeArgs) -> Result<Status> {
     let location = vault.store().location().describe();
     privet_server::serve(
         state,
-        listen,
+        listener,
         tls,
         |addr, tls| {
             let scheme = if tls { "https" } else { "http" };
@@ -124,6 +145,50 @@ async fn serve(args: ServeArgs) -> Result<Status> {
     .context("serving")?;
     eprintln!("privet: stopped");
     Ok(Status::Ok)
+}
+
+/// Name of the lock file a serving process holds in the data directory.
+const LOCK_FILE: &str = "serve.lock";
+
+/// Takes the data directory's lock (creating the directory, mode 0700, if needed): two servers on
+/// one embedded store would each run a group-commit writer and a purge over the same file. The
+/// lock is released when the process ends, however it ends.
+fn lock_data_dir(dir: &std::path::Path) -> Result<std::fs::File> {
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("cannot create the data directory {}", dir.display()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+            .with_context(|| format!("cannot restrict {} to its owner", dir.display()))?;
+    }
+    let path = dir.join(LOCK_FILE);
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .read(true)
+        .write(true)
+        .open(&path)
+        .with_context(|| format!("cannot open {}", path.display()))?;
+    match file.try_lock() {
+        Ok(()) => {}
+        Err(std::fs::TryLockError::WouldBlock) => {
+            let holder = std::fs::read_to_string(&path).unwrap_or_default();
+            anyhow::bail!(
+                "another privet serve (pid {}) is using the data directory {}; stop it first, or give this one its own --data-dir",
+                holder.trim(),
+                dir.display()
+            );
+        }
+        Err(std::fs::TryLockError::Error(e)) => {
+            return Err(e).with_context(|| format!("cannot lock {}", path.display()));
+        }
+    }
+    use std::io::Write;
+    file.set_len(0)
+        .and_then(|()| write!(file, "{}", std::process::id()))
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(file)
 }
 
 /// Purges erased subjects' leftover rows in the background.

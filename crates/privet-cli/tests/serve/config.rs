@@ -198,3 +198,50 @@ fn bad_server_values_are_refused_at_their_line() {
     assert!(stderr.contains(&at(listen_line)), "{stderr}");
     assert!(!env.path().join("privet-data").exists());
 }
+
+/// A second server on the same embedded store is refused (it would run a second writer and purge
+/// over the same file), and a server that cannot have its port creates nothing: no store, no
+/// master key, no admin key printed.
+#[test]
+fn one_server_per_data_directory_and_a_busy_port_creates_nothing() {
+    let env = Env::sqlite();
+    let mut first = env.start();
+    let second = env.try_start(&[]);
+    let exited = second
+        .err()
+        .expect("a second server on one data directory is refused");
+    assert_eq!(exited.code, Some(2), "{}", exited.stderr);
+    assert!(
+        exited.stderr.contains("another privet serve") && exited.stderr.contains("is using"),
+        "{}",
+        exited.stderr
+    );
+
+    // The first server's port is busy: a server on a new directory fails before creating it.
+    let port = first.addr.to_string();
+    let fresh = env.path().join("fresh-data");
+    let out = env
+        .command()
+        .args(["serve", "--data-dir"])
+        .arg(&fresh)
+        .args(["--listen", &port])
+        .output()
+        .expect("privet runs");
+    let (code, stdout, stderr) = outcome(&out);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("cannot listen on"), "{stderr}");
+    assert!(
+        !stdout.contains("pvt_"),
+        "an admin key was printed: {stdout}"
+    );
+    assert!(!fresh.exists(), "the data directory was created");
+    assert_eq!(
+        stderr.matches("cannot listen on").count(),
+        1,
+        "the error is printed once: {stderr}"
+    );
+    first.stop();
+    // Once the first server is gone, the directory is free again.
+    let mut again = env.start();
+    again.stop();
+}
