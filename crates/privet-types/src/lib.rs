@@ -28,4 +28,6 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use finding::{Finding, Location, Match};
 pub use mask::{MaskStyle, UnknownMaskStyle, mask_value};
 pub use pii_type::{PiiType, UnknownPiiType};
-pub use policy::{AccessRequest, ConsentState, Decision, DenyReason, Policy, PolicyError};
+pub use policy::{
+    AccessRequest, ConsentState, Decision, DenyReason, Policy, PolicyError, Training,
+};

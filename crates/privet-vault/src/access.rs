@@ -37,8 +37,13 @@ impl Vault {
     ) -> Result<Arc<Policy>> {
         let policy = self.known_purpose(purpose)?;
         let verdict = match reach {
-            Reach::Any => policy.may_see_any(&actor.role, purpose, policy.category_names()),
-            Reach::One(c) => policy.may_see_any(&actor.role, purpose, [c]),
+            Reach::Any => policy.may_see_any(
+                &actor.role,
+                actor.training,
+                purpose,
+                policy.category_names(),
+            ),
+            Reach::One(c) => policy.may_see_any(&actor.role, actor.training, purpose, [c]),
         };
         let Err(reason) = verdict else {
             return Ok(policy);

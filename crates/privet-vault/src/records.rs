@@ -4,7 +4,7 @@
 use privet_crypto::{SecretKey, mac, open, random_bytes, seal};
 use privet_store::{Op, StoreError, WriteUnit};
 use privet_types::policy::{Operation, Policy};
-use privet_types::{AccessRequest, ConsentState, Decision, MaskStyle, mask_value};
+use privet_types::{AccessRequest, ConsentState, Decision, MaskStyle, Sensitivity, mask_value};
 
 use crate::access::{Reach, count_misses};
 use crate::apikeys::Actor;
@@ -319,7 +319,7 @@ impl Vault {
                 purpose,
                 category: &f.category,
                 consent,
-                trained: true,
+                training: actor.training,
             });
             let outcome = match (decision, &dek) {
                 (Decision::Deny(reason), _) => {
@@ -363,8 +363,18 @@ impl Vault {
         .to_owned();
         denied.sort_unstable();
         denied.dedup();
-        if !denied.is_empty() {
-            draft.reason = Some(denied.join(","));
+        let mut reason: Vec<String> = denied.iter().map(|c| (*c).to_owned()).collect();
+        // Special categories depend on the reader's training: the entry records what it was.
+        let special = record.fields.iter().any(|f| {
+            policy
+                .category(&f.category)
+                .is_some_and(|c| c.sensitivity() == Sensitivity::Special)
+        });
+        if special {
+            reason.push(format!("training={}", actor.training.code()));
+        }
+        if !reason.is_empty() {
+            draft.reason = Some(reason.join(","));
         }
         let all_denied = shown.is_empty() && !denied.is_empty();
         self.store
@@ -415,7 +425,7 @@ impl Vault {
             purpose,
             category,
             consent: ConsentState::Granted,
-            trained: true,
+            training: actor.training,
         }) {
             let mut draft = self.draft(actor, "subject.lookup");
             draft.purpose = Some(purpose.to_owned());
@@ -447,7 +457,7 @@ impl Vault {
                 purpose,
                 category,
                 consent,
-                trained: true,
+                training: actor.training,
             });
             if !matches!(decision, Decision::Deny(_)) {
                 found.push(subject);

@@ -384,7 +384,7 @@ impl Vault {
             purpose,
             category: &category,
             consent,
-            trained: true,
+            training: actor.training,
         });
         let mut draft = self.draft(actor, "token.detokenize");
         draft.purpose = Some(purpose.to_owned());

@@ -17,6 +17,34 @@ pub enum ConsentState {
     Unknown,
 }
 
+/// Where the caller stands on privacy training, which special categories require.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Training {
+    /// A person whose training is current.
+    Current,
+    /// A person whose training has lapsed (or who never had it).
+    Lapsed,
+    /// Not a person (a service's API key, the local operator): the requirement does not apply,
+    /// and the audit entry says so.
+    NotApplicable,
+}
+
+impl Training {
+    /// Whether a special category may be read.
+    pub fn satisfied(self) -> bool {
+        !matches!(self, Training::Lapsed)
+    }
+
+    /// Stable name, for audit entries.
+    pub fn code(self) -> &'static str {
+        match self {
+            Training::Current => "current",
+            Training::Lapsed => "lapsed",
+            Training::NotApplicable => "not_applicable",
+        }
+    }
+}
+
 /// One read of one category, as the policy sees it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct AccessRequest<'a> {
@@ -28,8 +56,8 @@ pub struct AccessRequest<'a> {
     pub category: &'a str,
     /// The subject's consent for `purpose`.
     pub consent: ConsentState,
-    /// Whether the caller's privacy training is current.
-    pub trained: bool,
+    /// The caller's privacy training.
+    pub training: Training,
 }
 
 /// The outcome of [`Policy::decide`].
@@ -120,7 +148,7 @@ impl Policy {
         if purpose.consent_required() && req.consent != ConsentState::Granted {
             return Decision::Deny(DenyReason::ConsentRequired);
         }
-        if category.sensitivity() == Sensitivity::Special && !req.trained {
+        if category.sensitivity() == Sensitivity::Special && !req.training.satisfied() {
             return Decision::Deny(DenyReason::TrainingRequired);
         }
         let mut best: Option<((bool, bool, PatternSpecificity), RuleDecision)> = None;
@@ -162,6 +190,7 @@ impl Policy {
     pub fn may_see_any<'a>(
         &self,
         role: &str,
+        training: Training,
         purpose: &str,
         categories: impl IntoIterator<Item = &'a str>,
     ) -> Result<(), DenyReason> {
@@ -172,7 +201,7 @@ impl Policy {
                 purpose,
                 category,
                 consent: ConsentState::Granted,
-                trained: true,
+                training,
             }) {
                 Decision::Deny(r) => {
                     // One reason when they all agree; otherwise the general one.

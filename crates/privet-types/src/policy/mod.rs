@@ -42,7 +42,7 @@ mod model;
 mod parse;
 mod settings;
 
-pub use decide::{AccessRequest, ConsentState, Decision, DenyReason};
+pub use decide::{AccessRequest, ConsentState, Decision, DenyReason, Training};
 pub use error::PolicyError;
 pub use model::{
     CategoryPattern, LegalBasis, Operation, Purpose, Role, Rule, RuleDecision, Selector,

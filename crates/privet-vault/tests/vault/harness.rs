@@ -286,6 +286,7 @@ pub fn actor(role: &str) -> Actor {
     Actor {
         id: "test".into(),
         role: role.into(),
+        training: privet_types::Training::NotApplicable,
     }
 }
 
