@@ -4,8 +4,7 @@ use axum::Json;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use privet_store::StoreError;
-use privet_vault::VaultError;
+use privet_vault::{Unavailability, VaultError};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -87,34 +86,20 @@ impl From<VaultError> for ApiError {
             VaultError::KeyRetired(_) => {
                 ApiError::new(StatusCode::CONFLICT, "key-retired", e.to_string())
             }
-            VaultError::Store(StoreError::Conflict(what)) => ApiError::new(
-                StatusCode::CONFLICT,
-                "conflict",
-                format!("{what} already exists; retry"),
-            ),
-            VaultError::Store(StoreError::AuditBroken(_)) => {
-                tracing::error!(error = %e, "write refused");
-                ApiError::new(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "audit-damaged",
-                    "the audit log is damaged, so nothing is written or read until an operator repairs it (privet audit verify)",
-                )
+            VaultError::Conflict(_) => {
+                ApiError::new(StatusCode::CONFLICT, "conflict", e.to_string())
             }
-            VaultError::Store(StoreError::WriterStopped | StoreError::CommitFailed(_)) => {
-                tracing::error!(error = %e, "write failed");
-                ApiError::new(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "unavailable",
-                    "the store could not commit; nothing was written",
-                )
+            VaultError::Unavailable { kind, .. } => {
+                tracing::error!(error = %e.detail(), "refused: unavailable");
+                let slug = match kind {
+                    Unavailability::AuditDamaged => "audit-damaged",
+                    Unavailability::Storage => "unavailable",
+                };
+                ApiError::new(StatusCode::SERVICE_UNAVAILABLE, slug, e.to_string())
             }
-            VaultError::Store(_) | VaultError::Crypto(_) => {
-                tracing::error!(error = %e, "internal error");
-                ApiError::new(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "internal",
-                    "internal error; see the server log",
-                )
+            VaultError::Internal { .. } => {
+                tracing::error!(error = %e.detail(), "internal error");
+                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string())
             }
         }
     }

@@ -26,7 +26,7 @@ use privet_types::policy::{Operation, Policy};
 
 pub use apikeys::{Actor, api_key_id};
 pub use backup::{BackupReport, RestoreReport};
-pub use error::{Result, VaultError};
+pub use error::{Result, Unavailability, VaultError};
 pub use keys::{Keys, SECRET_NAMES, Secrets};
 pub use records::{EraseReceipt, FieldInput, FieldOutcome, FieldView, SubjectView};
 pub use rotation::RotationReport;

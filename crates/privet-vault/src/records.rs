@@ -224,7 +224,7 @@ impl Vault {
                 }
             }
         }
-        Err(VaultError::Store(StoreError::Conflict("data key")))
+        Err(VaultError::Conflict("data key"))
     }
 
     /// The consent state that a purpose's decision needs.
@@ -498,7 +498,7 @@ impl Vault {
             .await
             .map_err(|e| match e {
                 StoreError::NotFound(_) => VaultError::NotFound("subject"),
-                other => VaultError::Store(other),
+                other => other.into(),
             })?;
         Ok(EraseReceipt {
             subject: subject.to_owned(),

@@ -245,7 +245,7 @@ impl Vault {
                 Err(e) => return Err(e.into()),
             }
         }
-        Err(VaultError::Store(StoreError::Conflict("token")))
+        Err(VaultError::Conflict("token"))
     }
 
     fn make_token(

@@ -182,7 +182,10 @@ async fn write_is_refused(b: &Backend, what: &str) {
     assert!(
         matches!(
             err,
-            privet_vault::VaultError::Store(privet_store::StoreError::AuditBroken(_))
+            privet_vault::VaultError::Unavailable {
+                kind: privet_vault::Unavailability::AuditDamaged,
+                ..
+            }
         ),
         "{what} on {}: {err}",
         b.name
