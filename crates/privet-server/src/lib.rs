@@ -48,7 +48,12 @@ pub struct AppState {
         api::tokens::tokenize_batch,
         api::tokens::detokenize,
         api::tokens::detokenize_batch,
+        api::subjects::lookup_by_body,
         api::audit::audit,
+        api::ops::healthz,
+        api::ops::readyz,
+        api::ops::metrics,
+        api::ops::openapi,
     ),
     modifiers(&BearerAuth)
 )]
@@ -75,6 +80,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/v1/subjects", get(api::subjects::lookup))
         .route("/v1/subjects/batch", post(api::subjects::put_batch))
+        .route("/v1/subjects/lookup", post(api::subjects::lookup_by_body))
         .route("/v1/subjects/read", post(api::subjects::read_batch))
         .route(
             "/v1/subjects/{id}",

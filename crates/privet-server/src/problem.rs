@@ -159,12 +159,30 @@ pub(crate) fn safe_serde_message(text: &str) -> String {
             "an unknown field".to_owned()
         }
     } else {
-        "a value has the wrong type or form".to_owned()
+        match value_path(text) {
+            Some(path) => format!("{path}: the value has the wrong type or form"),
+            None => "a value has the wrong type or form".to_owned(),
+        }
     };
     match position {
         Some(p) => format!("{reason} ({p})"),
         None => reason,
     }
+}
+
+/// The field path axum's JSON extractor puts before serde's message (`fields[0].collected_at`),
+/// when it is made of schema names and indexes only: keys a caller sent that are not in the
+/// schema are refused as unknown fields before any value is read, so a path never carries data.
+fn value_path(text: &str) -> Option<&str> {
+    let rest = text.split("target type: ").nth(1)?;
+    let (path, _) = rest.split_once(": ")?;
+    let schema_like = !path.is_empty()
+        && path.len() <= 64
+        && path.bytes().all(|b| {
+            b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'_' | b'.' | b'[' | b']')
+        })
+        && path.bytes().next().is_some_and(|b| b.is_ascii_lowercase());
+    schema_like.then_some(path)
 }
 
 impl IntoResponse for ApiError {
@@ -189,6 +207,19 @@ mod tests {
         );
         assert!(!m.contains("4111"), "{m}");
         assert!(m.contains("line 1 column 40"));
+        assert!(m.starts_with("fields[0].value: "), "{m}");
+        let m = safe_serde_message(
+            "Failed to deserialize the JSON body into the target type: fields[0].collected_at: invalid type: integer `1`, expected a string at line 1 column 67",
+        );
+        assert_eq!(
+            m,
+            "fields[0].collected_at: the value has the wrong type or form (at line 1 column 67)"
+        );
+        // A path that does not look like the schema's is not repeated.
+        let m = safe_serde_message(
+            "Failed to deserialize the JSON body into the target type: 536-22-8145: invalid type: integer `1` at line 1 column 3",
+        );
+        assert!(!m.contains("536"), "{m}");
         let m = safe_serde_message("missing field `fields` at line 1 column 2");
         assert_eq!(m, "missing field `fields` (at line 1 column 2)");
         let m = safe_serde_message("unknown field `feilds`, expected `fields` at line 1 column 9");

@@ -14,6 +14,7 @@ use privet_vault::{Actor, Vault};
 
 use super::vault_args::{VaultArgs, VaultConfig, from_policy_file, load_policy_file, runtime};
 use crate::Status;
+use crate::logging::notice;
 
 /// Where `privet serve` listens when neither a flag, the environment nor the policy file says.
 const DEFAULT_LISTEN: SocketAddr = SocketAddr::V4(SocketAddrV4::new(Ipv4Addr::LOCALHOST, 8700));
@@ -102,6 +103,7 @@ async fn serve(args: ServeArgs) -> Result<Status> {
                 )
             })?;
         }
+        warn_if_shared(&tls.key);
     }
     let _lock = match config.database {
         None => Some(lock_data_dir(&config.data_dir)?),
@@ -109,10 +111,10 @@ async fn serve(args: ServeArgs) -> Result<Status> {
     };
     let (vault, keys) = config.vault(true).await?;
     if keys.created {
-        eprintln!(
-            "privet: created the master key ({}, mode 0600); back it up apart from the data",
+        notice(&format!(
+            "created the master key ({}, mode 0600); back it up apart from the data",
             keys.provider.describe()
-        );
+        ));
     }
     if vault.api_keys().await?.is_empty() {
         let (key, id) = vault
@@ -136,15 +138,37 @@ async fn serve(args: ServeArgs) -> Result<Status> {
         tls,
         |addr, tls| {
             let scheme = if tls { "https" } else { "http" };
-            eprintln!("privet: serving on {scheme}://{addr} (store: {location})");
-            tracing::info!(%addr, tls, "listening");
+            notice(&format!("serving on {scheme}://{addr} (store: {location})"));
         },
         shutdown_signal(),
     )
     .await
     .context("serving")?;
-    eprintln!("privet: stopped");
+    notice("stopped");
     Ok(Status::Ok)
+}
+
+/// Warns when the TLS private key can be read by anyone but its owner: unlike the master key
+/// (refused then), certificates are often provisioned by other tools with their own modes, so
+/// this is a warning, not a refusal.
+fn warn_if_shared(key: &std::path::Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if let Ok(meta) = std::fs::metadata(key)
+            && meta.permissions().mode() & 0o077 != 0
+        {
+            tracing::warn!(
+                key = %key.display(),
+                mode = format!("{:o}", meta.permissions().mode() & 0o777),
+                "the TLS private key is readable by others; chmod 600 it"
+            );
+            notice(&format!(
+                "warning: the TLS private key {} is readable by group or others; chmod 600 it",
+                key.display()
+            ));
+        }
+    }
 }
 
 /// Name of the lock file a serving process holds in the data directory.
@@ -226,7 +250,7 @@ fn spawn_policy_reload(vault: Arc<Vault>, path: Option<PathBuf>) {
         };
         while hup.recv().await.is_some() {
             let Some(path) = &path else {
-                eprintln!("privet: SIGHUP: no policy file in use; the built-in policy stays");
+                notice("SIGHUP: no policy file in use; the built-in policy stays");
                 continue;
             };
             // Only the access policy is swapped. The vault was opened, and the listener bound,
@@ -236,17 +260,17 @@ fn spawn_policy_reload(vault: Arc<Vault>, path: Option<PathBuf>) {
             match load_policy_file(path) {
                 Ok(policy) => {
                     if policy.server() != started.server() || policy.tokens() != started.tokens() {
-                        eprintln!(
-                            "privet: SIGHUP: [server] or [tokens] changed in {}; they take effect at the next start",
+                        notice(&format!(
+                            "SIGHUP: [server] or [tokens] changed in {}; they take effect at the next start",
                             path.display()
-                        );
+                        ));
                     }
                     vault.set_policy(policy);
-                    eprintln!("privet: SIGHUP: reloaded policy {}", path.display());
+                    notice(&format!("SIGHUP: reloaded policy {}", path.display()));
                 }
-                Err(e) => {
-                    eprintln!("privet: SIGHUP: {e:#}\nprivet: the previous policy stays in force")
-                }
+                Err(e) => notice(&format!(
+                    "SIGHUP: {e:#}; the previous policy stays in force"
+                )),
             }
         }
     });

@@ -245,3 +245,23 @@ fn one_server_per_data_directory_and_a_busy_port_creates_nothing() {
     let mut again = env.start();
     again.stop();
 }
+
+/// With `--log-format json`, everything the server writes on stderr is JSON, start-up lines
+/// included, so a log collector never meets a line it cannot parse.
+#[test]
+fn json_logs_cover_the_start_up_lines() {
+    let env = Env::sqlite();
+    let mut server = env.start_with(&["--log-format", "json"]);
+    server.stop();
+    let err = server.stderr();
+    let lines: Vec<&str> = err.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert!(!lines.is_empty());
+    for line in lines {
+        let v: serde_json::Value =
+            serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}"));
+        assert!(
+            v["message"].is_string() || v["fields"].is_object(),
+            "{line}"
+        );
+    }
+}

@@ -264,11 +264,12 @@ enum AdminKey {
     Later,
 }
 
-/// The address in `privet: serving on http(s)://ADDR (store: ...)`.
+/// The address in `privet: serving on http(s)://ADDR (store: ...)`, or in the same message of a
+/// JSON log line.
 fn serving_address(stderr: &str) -> Option<SocketAddr> {
-    let line = stderr
-        .lines()
-        .find(|l| l.starts_with("privet: serving on "))?;
+    let line = stderr.lines().find(|l| {
+        l.starts_with("privet: serving on ") || l.contains("\"message\":\"serving on ")
+    })?;
     let (_, rest) = line.split_once("://")?;
     rest.split_whitespace().next()?.parse().ok()
 }

@@ -104,8 +104,9 @@ pub async fn tokenize_batch(
 pub struct DetokenizeIn {
     /// The token.
     pub token: String,
-    /// Why the value is needed.
+    /// Why the value is needed: a purpose of the policy (required).
     #[serde(default)]
+    #[schema(required = true, value_type = String)]
     pub purpose: Option<String>,
 }
 
