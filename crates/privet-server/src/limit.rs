@@ -33,14 +33,21 @@ pub struct RateLimits {
     pub auth_failure_burst: u32,
 }
 
+impl RateLimits {
+    /// The rates of privet.toml's `[limits]`; a burst is two minutes' worth.
+    pub fn from_limits(limits: &privet_types::policy::Limits) -> RateLimits {
+        RateLimits {
+            misses_per_minute: limits.misses_per_minute,
+            miss_burst: limits.misses_per_minute.saturating_mul(2),
+            auth_failures_per_minute: limits.auth_failures_per_minute,
+            auth_failure_burst: limits.auth_failures_per_minute.saturating_mul(2),
+        }
+    }
+}
+
 impl Default for RateLimits {
     fn default() -> Self {
-        RateLimits {
-            misses_per_minute: 60,
-            miss_burst: 120,
-            auth_failures_per_minute: 20,
-            auth_failure_burst: 40,
-        }
+        RateLimits::from_limits(&privet_types::policy::Limits::default())
     }
 }
 
@@ -247,6 +254,27 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
         }
     }
     response
+}
+
+/// Middleware: a request not answered within `[limits] request_timeout_secs` gets 503. Work
+/// already queued for a commit may still be committed: a timed-out write is to be retried
+/// (writes by id are idempotent), never assumed lost.
+pub async fn deadline(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let secs = state.vault.policy().limits().request_timeout_secs;
+    match tokio::time::timeout(std::time::Duration::from_secs(secs), next.run(req)).await {
+        Ok(response) => response,
+        Err(_) => {
+            tracing::warn!(seconds = secs, "request timed out");
+            ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "timeout",
+                format!(
+                    "no answer within {secs} s ([limits] request_timeout_secs); a write may still have been applied, so retry it"
+                ),
+            )
+            .into_response()
+        }
+    }
 }
 
 #[cfg(test)]

@@ -68,6 +68,11 @@ impl From<VaultError> for ApiError {
     fn from(e: VaultError) -> Self {
         match e {
             VaultError::BadRequest(d) => ApiError::bad_request(d),
+            VaultError::LimitExceeded(_) => ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "limit-exceeded",
+                e.to_string(),
+            ),
             VaultError::BatchTooLarge { .. } => ApiError::new(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "batch-too-large",

@@ -45,6 +45,9 @@ pub enum VaultError {
         /// Limit.
         limit: usize,
     },
+    /// A `[limits]` bound would be passed; the message names it.
+    #[error("{0}")]
+    LimitExceeded(String),
     /// Nothing can be done now, and nothing was written.
     #[error("{}", match .kind {
         Unavailability::Storage => "the store could not commit; nothing was written",

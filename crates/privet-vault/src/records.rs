@@ -143,6 +143,46 @@ fn validate_fields(policy: &Policy, fields: &[FieldInput]) -> Result<()> {
 }
 
 impl Vault {
+    /// Refuses a write that would take the subject past `[limits] max_fields_per_subject` or
+    /// `max_subject_bytes`: one subject must not be able to stall the writer or a read.
+    async fn check_room(&self, subject: &str, fields: &[FieldInput]) -> Result<()> {
+        let limits = self.policy().limits().clone();
+        let too_many = |n: u64| {
+            VaultError::LimitExceeded(format!(
+                "fields: the subject would hold {n} fields, over [limits] max_fields_per_subject = {}",
+                limits.max_fields_per_subject
+            ))
+        };
+        let new_fields = fields.len() as u64;
+        let max_fields = limits.max_fields_per_subject as u64;
+        if new_fields > max_fields {
+            return Err(too_many(new_fields));
+        }
+        // Sealing adds a fixed overhead per value; counted as stored.
+        let new_bytes: u64 = fields
+            .iter()
+            .map(|f| (f.value.len() + privet_crypto::SEAL_OVERHEAD) as u64)
+            .sum();
+        let max_bytes = limits.max_subject_bytes as u64;
+        let (count, bytes) = self.store.subject_usage(subject, &[]).await?;
+        if count + new_fields <= max_fields && bytes + new_bytes <= max_bytes {
+            return Ok(());
+        }
+        // Near a limit: fields of the same name are replaced, so count only the others.
+        let names: Vec<&str> = fields.iter().map(|f| f.name.as_str()).collect();
+        let (count, bytes) = self.store.subject_usage(subject, &names).await?;
+        if count + new_fields > max_fields {
+            return Err(too_many(count + new_fields));
+        }
+        if bytes + new_bytes > max_bytes {
+            return Err(VaultError::LimitExceeded(format!(
+                "fields: the subject would hold {} bytes, over [limits] max_subject_bytes = {max_bytes}",
+                bytes + new_bytes
+            )));
+        }
+        Ok(())
+    }
+
     /// The subject's data key, unwrapped, if it has one.
     async fn existing_dek(&self, subject: &str) -> Result<Option<SecretKey>> {
         match self.store.dek(subject).await? {
@@ -162,6 +202,7 @@ impl Vault {
         ids::subject_id(subject)?;
         self.require(actor, Operation::Write, Some(subject)).await?;
         validate_fields(&self.policy(), fields)?;
+        self.check_room(subject, fields).await?;
         // A concurrent first write may create the key first; then seal again under the winner's key.
         for _ in 0..3 {
             let (dek, new_dek) = match self.existing_dek(subject).await? {
@@ -276,11 +317,35 @@ impl Vault {
         let policy = self
             .may_read(actor, "subject.read", purpose, Reach::Any, None)
             .await?;
-        let results = futures_util::future::join_all(subjects.iter().map(|s| async {
-            ids::subject_id(s)?;
-            self.read_checked(actor, &policy, s, purpose).await
-        }))
-        .await;
+        // A few at a time, and no more once the answer has reached `max_read_bytes`: a batch of
+        // large subjects must not hold its whole answer, and more, in memory at once.
+        let budget = policy.limits().max_read_bytes;
+        let mut used = 0usize;
+        let mut results = Vec::with_capacity(subjects.len());
+        for chunk in subjects.chunks(READ_CONCURRENCY) {
+            if used >= budget {
+                results.extend(chunk.iter().map(|_| Err(over_budget(budget))));
+                continue;
+            }
+            let read = futures_util::future::join_all(chunk.iter().map(|s| async {
+                ids::subject_id(s)?;
+                self.read_checked(actor, &policy, s, purpose).await
+            }))
+            .await;
+            for r in read {
+                match r {
+                    Ok(view) if used >= budget => {
+                        drop(view);
+                        results.push(Err(over_budget(budget)));
+                    }
+                    Ok(view) => {
+                        used += view_bytes(&view);
+                        results.push(Ok(view));
+                    }
+                    Err(e) => results.push(Err(e)),
+                }
+            }
+        }
         self.audit_misses(
             actor,
             "subject.read",
@@ -506,6 +571,26 @@ impl Vault {
             audit_seq: outcome.audit_seqs.first().copied().unwrap_or(0),
         })
     }
+}
+
+/// Subjects a batch read opens at once.
+const READ_CONCURRENCY: usize = 8;
+
+fn over_budget(budget: usize) -> VaultError {
+    VaultError::LimitExceeded(format!(
+        "not read: the batch's answer reached [limits] max_read_bytes = {budget}; read this subject in another request"
+    ))
+}
+
+/// Bytes of values a read returns.
+fn view_bytes(view: &SubjectView) -> usize {
+    view.fields
+        .iter()
+        .map(|f| match &f.outcome {
+            FieldOutcome::Value(v) | FieldOutcome::Masked(v) => v.len(),
+            FieldOutcome::Withheld { reason, .. } => reason.len(),
+        })
+        .sum()
 }
 
 fn categories<'a>(it: impl Iterator<Item = &'a str>) -> Vec<String> {

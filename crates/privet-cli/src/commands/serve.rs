@@ -129,7 +129,10 @@ async fn serve(args: ServeArgs) -> Result<Status> {
     let state = AppState {
         vault: vault.clone(),
         metrics: Arc::new(Metrics::default()),
-        limiter: Arc::new(Limiter::new(RateLimits::default(), Arc::new(SystemClock))),
+        limiter: Arc::new(Limiter::new(
+            RateLimits::from_limits(vault.policy().limits()),
+            Arc::new(SystemClock),
+        )),
     };
     let location = vault.store().location().describe();
     privet_server::serve(

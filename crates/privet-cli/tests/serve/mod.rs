@@ -31,6 +31,7 @@ mod config;
 mod contract;
 mod crash;
 mod errors;
+mod limits;
 mod openapi;
 mod plaintext;
 mod policy;
