@@ -73,6 +73,24 @@ pub fn key_from_file(path: &Path) -> Result<SecretKey, RedactError> {
     })
 }
 
+/// A check value of the key, safe to store beside redacted output: the first 8 bytes of a
+/// domain-separated MAC of nothing under the key, in hex. It tells two keys apart and says
+/// nothing of the key itself.
+pub fn key_check(key: &SecretKey) -> String {
+    privet_crypto::mac(key, b"privet deid key check v1", b"")[..8]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The record written beside a redacted file whose operators used a key, so `privet reveal`
+/// can refuse another key: `FILE.deid-key` holding `key_check=HEX`.
+pub fn key_record_path(output: &Path) -> std::path::PathBuf {
+    let mut name = output.as_os_str().to_owned();
+    name.push(".deid-key");
+    std::path::PathBuf::from(name)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -86,6 +104,15 @@ mod tests {
         let err = key_from_base64("c2hvcnQ").unwrap_err().to_string();
         assert!(err.contains("5 bytes") && !err.contains("c2hvcnQ"), "{err}");
         assert!(key_from_base64("!!").is_err());
+    }
+
+    #[test]
+    fn key_checks_tell_keys_apart_and_are_stable() {
+        let a = SecretKey::from_bytes([1; 32]);
+        let b = SecretKey::from_bytes([2; 32]);
+        assert_eq!(key_check(&a), key_check(&SecretKey::from_bytes([1; 32])));
+        assert_ne!(key_check(&a), key_check(&b));
+        assert_eq!(key_check(&a).len(), 16);
     }
 
     #[test]

@@ -7,7 +7,9 @@ use clap::Args;
 use privet_formats::InputFormat;
 use privet_redact::engine::{Engine, Mode, Secrets};
 use privet_redact::files::{self, FileStats};
-use privet_redact::keys::{DEID_KEY_ENV, key_from_base64, key_from_file};
+use privet_redact::keys::{
+    DEID_KEY_ENV, key_check, key_from_base64, key_from_file, key_record_path,
+};
 use privet_redact::policy::Policy;
 use privet_redact::report::{KReport, suppress_csv};
 use privet_redact::vault::VaultClient;
@@ -80,6 +82,10 @@ pub(crate) struct RevealArgs {
     /// The key file it was redacted with; else PRIVET_DEID_KEY.
     #[arg(long, value_name = "FILE")]
     pub key_file: Option<PathBuf>,
+    /// Decrypt even without the key record (INPUT.deid-key) that redact writes beside its
+    /// output; a wrong key then gives wrong values without an error.
+    #[arg(long)]
+    pub unchecked_key: bool,
 }
 
 fn load_policy(path: Option<&Path>) -> anyhow::Result<Policy> {
@@ -188,8 +194,14 @@ pub(crate) fn redact(args: RedactArgs) -> anyhow::Result<Status> {
     if args.k.is_some() && !matches!(format, InputFormat::Csv | InputFormat::Tsv) {
         bail!("--k suppresses rows of CSV/TSV output only; this input is {format}");
     }
+    let check = secrets.key.as_ref().map(key_check);
     let engine = Engine::new(policy, secrets, Mode::Redact)?;
     let stats = run_file(&args.input, &output, &engine)?;
+    if let Some(check) = check {
+        let record = key_record_path(&output);
+        std::fs::write(&record, format!("key_check={check}\n"))
+            .with_context(|| format!("cannot write the key record {}", record.display()))?;
+    }
     eprintln!(
         "privet: redacted {} into {} ({}{}): {} rows, {} values changed",
         args.input.display(),
@@ -259,6 +271,40 @@ fn report(
     Ok(())
 }
 
+/// Refuses a key other than the one `input` was redacted with, as its key record says. Without
+/// a record, refuses unless `unchecked`: decrypting under the wrong key gives valid-looking,
+/// wrong values, with nothing to tell.
+fn check_reveal_key(
+    input: &Path,
+    key: &privet_crypto::SecretKey,
+    unchecked: bool,
+) -> anyhow::Result<()> {
+    let record = key_record_path(input);
+    let ours = key_check(key);
+    match std::fs::read_to_string(&record) {
+        Ok(text) => {
+            let recorded = text
+                .lines()
+                .find_map(|l| l.trim().strip_prefix("key_check="))
+                .map(str::trim)
+                .unwrap_or_default();
+            if recorded != ours {
+                bail!(
+                    "refused: this key is not the one {} was redacted with (its record {} says key check {recorded}; this key's is {ours}); nothing was written",
+                    input.display(),
+                    record.display()
+                );
+            }
+            Ok(())
+        }
+        Err(_) if unchecked => Ok(()),
+        Err(_) => bail!(
+            "refused: no key record {} beside the input, so the key cannot be checked (a wrong key would give wrong values silently); keep the record redact wrote, or pass --unchecked-key",
+            record.display()
+        ),
+    }
+}
+
 /// `privet reveal`.
 pub(crate) fn reveal(args: RevealArgs) -> anyhow::Result<Status> {
     let policy = load_policy(Some(&args.policy))?;
@@ -266,6 +312,9 @@ pub(crate) fn reveal(args: RevealArgs) -> anyhow::Result<Status> {
         key: load_key(args.key_file.as_deref())?,
         vault: None,
     };
+    if let Some(key) = &secrets.key {
+        check_reveal_key(&args.input, key, args.unchecked_key)?;
+    }
     let engine = Engine::new(policy, secrets, Mode::Reveal)?;
     let stats = run_file(&args.input, &args.output, &engine)?;
     eprintln!(

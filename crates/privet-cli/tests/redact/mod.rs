@@ -122,6 +122,49 @@ fn fpe_then_reveal_gives_the_input_back() {
         .assert()
         .success();
     assert_eq!(std::fs::read_to_string(&back).unwrap(), CSV);
+
+    // Another key is refused, says so, and writes nothing.
+    let other = dir.path().join("other.csv");
+    let assert = privet()
+        .env(
+            "PRIVET_DEID_KEY",
+            "AgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgI",
+        )
+        .args(["reveal", red.to_str().unwrap(), "--policy", &policy, "-o"])
+        .arg(&other)
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+    assert!(stderr.contains("not the one"), "{stderr}");
+    assert!(!other.exists());
+    // Without the key record the key cannot be checked: refused unless asked for.
+    let record = dir.path().join("red.csv.deid-key");
+    let check = std::fs::read_to_string(&record).unwrap();
+    assert!(
+        check.starts_with("key_check=") && !check.contains(KEY),
+        "{check}"
+    );
+    std::fs::remove_file(&record).unwrap();
+    privet()
+        .env("PRIVET_DEID_KEY", KEY)
+        .args(["reveal", red.to_str().unwrap(), "--policy", &policy, "-o"])
+        .arg(&other)
+        .assert()
+        .code(2);
+    privet()
+        .env("PRIVET_DEID_KEY", KEY)
+        .args([
+            "reveal",
+            red.to_str().unwrap(),
+            "--policy",
+            &policy,
+            "--unchecked-key",
+            "-o",
+        ])
+        .arg(&other)
+        .assert()
+        .success();
+    assert_eq!(std::fs::read_to_string(&other).unwrap(), CSV);
 }
 
 #[test]
