@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand};
+use privet_types::counted;
 use privet_types::policy::DEFAULT_POLICY_TOML;
 use privet_vault::Actor;
 
@@ -282,10 +283,11 @@ pub(crate) fn restore(args: RestoreArgs) -> Result<Status> {
         };
         let rows: u64 = report.rows.iter().map(|(_, n)| n).sum();
         eprintln!(
-            "privet: restored {rows} rows from {}; replayed the erasure ledger ({} subjects erased again, {} data keys destroyed)",
+            "privet: restored {} from {}; replayed the erasure ledger ({} erased again, {} destroyed)",
+            counted(rows, "row", "rows"),
             args.input.display(),
-            report.replayed_erasures,
-            report.destroyed_keys
+            counted(report.replayed_erasures, "subject", "subjects"),
+            counted(report.destroyed_keys, "data key", "data keys")
         );
         Ok(Status::Ok)
     })

@@ -216,9 +216,9 @@ pub(crate) fn load_policy_file(path: &Path) -> Result<Policy> {
             })
             .collect();
         anyhow::anyhow!(
-            "invalid policy {} ({} errors):\n{}",
+            "invalid policy {} ({}):\n{}",
             path.display(),
-            errors.len(),
+            privet_types::counted(errors.len() as u64, "error", "errors"),
             lines.join("\n")
         )
     })

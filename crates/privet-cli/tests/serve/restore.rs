@@ -135,7 +135,7 @@ fn a_key_restore_does_not_bring_an_erased_key_back(env: &Env) {
 
     let (code, _, stderr) = outcome(&env.privet(&["restore", "--keys", backup_arg]));
     assert_eq!(code, 0, "key restore failed on {}: {stderr}", env.backend);
-    assert!(stderr.contains("1 data keys destroyed"), "{stderr}");
+    assert!(stderr.contains("1 data key destroyed"), "{stderr}");
 
     api.get(&format!("/v1/subjects/{ERASED}?purpose=support"))
         .problem(404);
