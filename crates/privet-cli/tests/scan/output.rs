@@ -148,7 +148,7 @@ fn sarif_results_of_csv_cells_carry_their_line() {
     let path = write(
         dir.path(),
         "c.csv",
-        "id,email\n1,ada.sarif@example.com\n2,none\n3,grace.sarif@example.org\n".to_owned(),
+        "id,email\n1,ada.sarif@example.com\n2,none\n3,grace.sarif@example.org\n",
     );
     let out = privet()
         .args(["scan", "--format", "sarif", &path])
