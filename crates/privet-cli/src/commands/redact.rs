@@ -150,6 +150,14 @@ fn run_file(input: &Path, output: &Path, engine: &Engine) -> anyhow::Result<File
     })
 }
 
+/// Whether two paths name one file (the same inode once both exist, or the same path).
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => a == b,
+    }
+}
+
 /// `privet redact`.
 pub(crate) fn redact(args: RedactArgs) -> anyhow::Result<Status> {
     let policy = load_policy(args.policy.as_deref())?;
@@ -188,7 +196,43 @@ pub(crate) fn redact(args: RedactArgs) -> anyhow::Result<Status> {
         return Ok(Status::Ok);
     }
     let Some(output) = args.output.clone() else {
-        bail!("--output is required for files");
+        bail!("--output is required for files (`-o -` writes to standard output)");
+    };
+    let to_stdout = output.as_os_str() == "-";
+    if !to_stdout && same_file(&args.input, &output) {
+        bail!(
+            "refused: the output {} is the input; redact writes a new file and never overwrites its source",
+            output.display()
+        );
+    }
+    if to_stdout && wants_report {
+        bail!("--report and --k read the written output back: write it to a file with -o FILE");
+    }
+    if to_stdout && (args.key_file.is_some() || std::env::var_os(DEID_KEY_ENV).is_some()) {
+        // The key record goes beside the output file; standard output has no beside.
+        eprintln!(
+            "privet: note: writing to standard output, so no key record is written; `privet reveal` will need --unchecked-key"
+        );
+    }
+    // Standard output: redacted into a temporary file first (so a failure prints nothing
+    // half-done), then copied out.
+    let staged = if to_stdout {
+        Some(
+            tempfile::Builder::new()
+                .prefix(".privet-redact-")
+                .tempdir()
+                .context("cannot create a temporary directory")?,
+        )
+    } else {
+        None
+    };
+    let output = match &staged {
+        Some(dir) => dir.path().join(
+            args.input
+                .file_name()
+                .map_or_else(|| "out".into(), std::ffi::OsStr::to_owned),
+        ),
+        None => output,
     };
     let (format, _) = files::detect(&args.input)?;
     if args.k.is_some() && !matches!(format, InputFormat::Csv | InputFormat::Tsv) {
@@ -197,6 +241,23 @@ pub(crate) fn redact(args: RedactArgs) -> anyhow::Result<Status> {
     let check = secrets.key.as_ref().map(key_check);
     let engine = Engine::new(policy, secrets, Mode::Redact)?;
     let stats = run_file(&args.input, &output, &engine)?;
+    if staged.is_some() {
+        let mut file =
+            std::fs::File::open(&output).context("cannot read back the redacted output")?;
+        let stdout = std::io::stdout();
+        let mut lock = stdout.lock();
+        std::io::copy(&mut file, &mut lock).context("cannot write to standard output")?;
+        std::io::Write::flush(&mut lock).context("cannot write to standard output")?;
+        eprintln!(
+            "privet: redacted {} to standard output ({}{}): {} rows, {} values changed",
+            args.input.display(),
+            stats.format,
+            if stats.gzip { ", gzip" } else { "" },
+            stats.rows,
+            stats.changed
+        );
+        return Ok(Status::Ok);
+    }
     if let Some(check) = check {
         let record = key_record_path(&output);
         std::fs::write(&record, format!("key_check={check}\n"))

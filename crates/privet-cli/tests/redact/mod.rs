@@ -243,3 +243,31 @@ fn token_operator_uses_a_running_vault() {
         );
     }
 }
+
+#[test]
+fn output_to_standard_output_and_never_over_the_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = write(dir.path(), "in.csv", CSV);
+    let out = privet()
+        .env_remove("PRIVET_DEID_KEY")
+        .args(["redact", &input, "-o", "-"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(text.lines().count(), 4, "{text}");
+    assert!(
+        text.contains("[EMAIL]") && !text.contains("ada.lovelace"),
+        "{text}"
+    );
+    // Only the input is left in the directory: nothing staged stays behind.
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+
+    let assert = privet()
+        .args(["redact", &input, "-o", &input])
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+    assert!(stderr.contains("is the input"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&input).unwrap(), CSV);
+}
