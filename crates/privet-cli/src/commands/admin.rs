@@ -33,6 +33,13 @@ pub(crate) struct CheckArgs {
 /// `privet keys ...`.
 #[derive(Debug, Subcommand)]
 pub(crate) enum KeysCommand {
+    /// Write a new de-identification key file for `privet redact` and `privet reveal` (mode
+    /// 0600; never overwrites). Use it with --key-file FILE, or PRIVET_DEID_KEY="$(cat FILE)".
+    DeidKey {
+        /// Where to write it.
+        #[arg(value_name = "FILE")]
+        path: PathBuf,
+    },
     /// Create an API key for a role and print it (only the key, on stdout).
     CreateApiKey {
         /// Role of the policy the key acts as.
@@ -155,6 +162,13 @@ pub(crate) fn check(args: CheckArgs) -> Result<Status> {
 pub(crate) fn keys(cmd: KeysCommand) -> Result<Status> {
     runtime()?.block_on(async move {
         match cmd {
+            KeysCommand::DeidKey { path } => {
+                privet_redact::keys::new_key_file(&path)?;
+                eprintln!(
+                    "privet: wrote a de-identification key to {} (mode 0600); keep it apart from the data: fpe output cannot be revealed without it",
+                    path.display()
+                );
+            }
             KeysCommand::CreateApiKey { role, label, vault } => {
                 let (v, _) = vault.vault(true).await?;
                 let (key, _) = v.create_api_key(&Actor::operator(), &role, label).await?;

@@ -8,7 +8,7 @@ use privet_formats::InputFormat;
 use privet_redact::engine::{Engine, Mode, Secrets};
 use privet_redact::files::{self, FileStats};
 use privet_redact::keys::{
-    DEID_KEY_ENV, key_check, key_from_base64, key_from_file, key_record_path,
+    DEID_KEY_ENV, key_check, key_from_env_value, key_from_file, key_record_path,
 };
 use privet_redact::policy::Policy;
 use privet_redact::report::{KReport, suppress_csv};
@@ -109,7 +109,7 @@ fn load_key(key_file: Option<&Path>) -> anyhow::Result<Option<privet_crypto::Sec
         return Ok(Some(key_from_file(path)?));
     }
     match std::env::var(DEID_KEY_ENV) {
-        Ok(value) => Ok(Some(key_from_base64(&value)?)),
+        Ok(value) => Ok(Some(key_from_env_value(&value)?)),
         Err(std::env::VarError::NotPresent) => Ok(None),
         Err(std::env::VarError::NotUnicode(_)) => bail!("{DEID_KEY_ENV} is not valid UTF-8"),
     }
