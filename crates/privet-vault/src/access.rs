@@ -8,7 +8,6 @@
 
 use std::sync::Arc;
 
-use privet_store::WriteUnit;
 use privet_types::policy::Policy;
 
 use crate::apikeys::Actor;
@@ -56,12 +55,7 @@ impl Vault {
         }
         draft.decision = "deny".into();
         draft.reason = Some(reason.code().into());
-        self.store
-            .commit(WriteUnit {
-                ops: Vec::new(),
-                audit: vec![draft],
-            })
-            .await?;
+        self.record(draft).await?;
         Err(VaultError::Forbidden {
             code: reason.code().into(),
             message: reason.to_string(),
@@ -86,12 +80,7 @@ impl Vault {
         draft.subject = subject.map(str::to_owned);
         draft.decision = "miss".into();
         draft.reason = Some(format!("not_found={count}"));
-        self.store
-            .commit(WriteUnit {
-                ops: Vec::new(),
-                audit: vec![draft],
-            })
-            .await?;
+        self.record(draft).await?;
         Ok(())
     }
 }

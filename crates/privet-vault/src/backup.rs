@@ -123,12 +123,7 @@ impl Vault {
             "rows={}",
             summary.rows.iter().map(|(_, n)| n).sum::<u64>()
         ));
-        self.store
-            .commit(privet_store::WriteUnit {
-                ops: Vec::new(),
-                audit: vec![draft],
-            })
-            .await?;
+        self.record(draft).await?;
         Ok(())
     }
 

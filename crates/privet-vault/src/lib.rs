@@ -133,12 +133,7 @@ impl Vault {
         draft.subject = subject.map(str::to_owned);
         draft.decision = "deny".into();
         draft.reason = Some("operation_not_permitted".into());
-        self.store
-            .commit(WriteUnit {
-                ops: Vec::new(),
-                audit: vec![draft],
-            })
-            .await?;
+        self.record(draft).await?;
         Err(VaultError::Forbidden {
             code: "operation_not_permitted".into(),
             message: format!(
@@ -146,6 +141,18 @@ impl Vault {
                 op.name()
             ),
         })
+    }
+
+    /// Commits an audit entry that records no change (a read, a refusal, a miss): durable
+    /// before the caller answers.
+    pub(crate) async fn record(&self, draft: AuditDraft) -> Result<()> {
+        self.store
+            .commit(WriteUnit {
+                ops: Vec::new(),
+                audit: vec![draft],
+            })
+            .await?;
+        Ok(())
     }
 
     pub(crate) fn draft(&self, actor: &Actor, action: &str) -> AuditDraft {

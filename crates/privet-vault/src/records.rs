@@ -442,12 +442,7 @@ impl Vault {
             draft.reason = Some(reason.join(","));
         }
         let all_denied = shown.is_empty() && !denied.is_empty();
-        self.store
-            .commit(WriteUnit {
-                ops: Vec::new(),
-                audit: vec![draft],
-            })
-            .await?;
+        self.record(draft).await?;
         if all_denied {
             let first = fields.iter().find_map(|f| match &f.outcome {
                 FieldOutcome::Withheld { code, reason } => Some((*code, reason.clone())),
@@ -497,12 +492,7 @@ impl Vault {
             draft.categories = vec![category.to_owned()];
             draft.decision = "deny".into();
             draft.reason = Some(reason.code().into());
-            self.store
-                .commit(WriteUnit {
-                    ops: Vec::new(),
-                    audit: vec![draft],
-                })
-                .await?;
+            self.record(draft).await?;
             return Err(VaultError::Forbidden {
                 code: reason.code().into(),
                 message: reason.to_string(),
@@ -533,12 +523,7 @@ impl Vault {
         draft.categories = vec![category.to_owned()];
         draft.decision = if found.is_empty() { "miss" } else { "allow" }.into();
         draft.reason = Some(format!("matches={}", found.len()));
-        self.store
-            .commit(WriteUnit {
-                ops: Vec::new(),
-                audit: vec![draft],
-            })
-            .await?;
+        self.record(draft).await?;
         Ok(found)
     }
 

@@ -302,12 +302,7 @@ impl Vault {
         let mut draft = self.token_draft(actor, action, input);
         draft.decision = decision.into();
         draft.reason = reason.map(str::to_owned);
-        self.store
-            .commit(WriteUnit {
-                ops: Vec::new(),
-                audit: vec![draft],
-            })
-            .await?;
+        self.record(draft).await?;
         Ok(())
     }
 
@@ -394,12 +389,7 @@ impl Vault {
             Decision::Deny(reason) => {
                 draft.decision = "deny".into();
                 draft.reason = Some(reason.code().into());
-                self.store
-                    .commit(WriteUnit {
-                        ops: Vec::new(),
-                        audit: vec![draft],
-                    })
-                    .await?;
+                self.record(draft).await?;
                 return Err(VaultError::Forbidden {
                     code: reason.code().into(),
                     message: reason.to_string(),
@@ -420,12 +410,7 @@ impl Vault {
                 }
             }
         };
-        self.store
-            .commit(WriteUnit {
-                ops: Vec::new(),
-                audit: vec![draft],
-            })
-            .await?;
+        self.record(draft).await?;
         Ok(outcome)
     }
 
