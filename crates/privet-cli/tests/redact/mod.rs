@@ -271,3 +271,33 @@ fn output_to_standard_output_and_never_over_the_input() {
     assert!(stderr.contains("is the input"), "{stderr}");
     assert_eq!(std::fs::read_to_string(&input).unwrap(), CSV);
 }
+
+#[test]
+fn an_unclosed_quote_fails_with_its_line_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = write(
+        dir.path(),
+        "bad.csv",
+        "id,email,note\n1,ada@example.com,\"unclosed note\n2,bob@example.com,fine\n",
+    );
+    let out = dir.path().join("out.csv");
+    let assert = privet()
+        .args(["redact", &input, "-o"])
+        .arg(&out)
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+    assert!(
+        stderr.contains("line 2") && stderr.contains("never closes"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("ada@") && !stderr.contains("unclosed note"),
+        "{stderr}"
+    );
+    assert!(!out.exists());
+    // The scan reads the data and reports the defect with exit 2.
+    let scan = privet().args(["scan", &input]).output().unwrap();
+    assert_eq!(scan.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&scan.stderr).contains("line 2"));
+}
