@@ -13,6 +13,7 @@ use privet_redact::keys::{
 use privet_redact::policy::Policy;
 use privet_redact::report::{KReport, suppress_csv};
 use privet_redact::vault::VaultClient;
+use privet_types::counted;
 
 use crate::Status;
 
@@ -150,6 +151,14 @@ fn run_file(input: &Path, output: &Path, engine: &Engine) -> anyhow::Result<File
     })
 }
 
+/// Rows of a table-like format, lines of text.
+fn units(format: InputFormat, n: u64) -> String {
+    match format {
+        InputFormat::Text => counted(n, "line", "lines"),
+        _ => counted(n, "row", "rows"),
+    }
+}
+
 /// Whether two paths name one file (the same inode once both exist, or the same path).
 fn same_file(a: &Path, b: &Path) -> bool {
     match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
@@ -249,12 +258,12 @@ pub(crate) fn redact(args: RedactArgs) -> anyhow::Result<Status> {
         std::io::copy(&mut file, &mut lock).context("cannot write to standard output")?;
         std::io::Write::flush(&mut lock).context("cannot write to standard output")?;
         eprintln!(
-            "privet: redacted {} to standard output ({}{}): {} rows, {} values changed",
+            "privet: redacted {} to standard output ({}{}): {}, {} changed",
             args.input.display(),
             stats.format,
             if stats.gzip { ", gzip" } else { "" },
-            stats.rows,
-            stats.changed
+            units(stats.format, stats.rows),
+            counted(stats.changed, "value", "values")
         );
         return Ok(Status::Ok);
     }
@@ -264,13 +273,13 @@ pub(crate) fn redact(args: RedactArgs) -> anyhow::Result<Status> {
             .with_context(|| format!("cannot write the key record {}", record.display()))?;
     }
     eprintln!(
-        "privet: redacted {} into {} ({}{}): {} rows, {} values changed",
+        "privet: redacted {} into {} ({}{}): {}, {} changed",
         args.input.display(),
         output.display(),
         stats.format,
         if stats.gzip { ", gzip" } else { "" },
-        stats.rows,
-        stats.changed
+        units(stats.format, stats.rows),
+        counted(stats.changed, "value", "values")
     );
     if wants_report {
         report(&args, &output, &engine, stats.format)?;

@@ -301,3 +301,21 @@ fn an_unclosed_quote_fails_with_its_line_and_writes_nothing() {
     assert_eq!(scan.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&scan.stderr).contains("line 2"));
 }
+
+#[test]
+fn the_count_is_of_values_replaced_not_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = write(
+        dir.path(),
+        "t.log",
+        "mail ada@example.com and bob@example.org\nnothing here\ncard 4111 1111 1111 1111\n",
+    );
+    let out = dir.path().join("t.out");
+    let assert = privet()
+        .args(["redact", &input, "-o"])
+        .arg(&out)
+        .assert()
+        .success();
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+    assert!(stderr.contains("3 lines, 3 values changed"), "{stderr}");
+}
