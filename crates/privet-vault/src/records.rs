@@ -474,30 +474,15 @@ impl Vault {
                 "lookup is by 'email' or 'phone'".into(),
             ));
         }
-        let policy = self.known_purpose(purpose)?;
         let category = if kind == "email" {
             "contact.email"
         } else {
             "contact.phone"
         };
-        if let Decision::Deny(reason) = policy.decide(&AccessRequest {
-            role: &actor.role,
-            purpose,
-            category,
-            consent: ConsentState::Granted,
-            training: actor.training,
-        }) {
-            let mut draft = self.draft(actor, "subject.lookup");
-            draft.purpose = Some(purpose.to_owned());
-            draft.categories = vec![category.to_owned()];
-            draft.decision = "deny".into();
-            draft.reason = Some(reason.code().into());
-            self.record(draft).await?;
-            return Err(VaultError::Forbidden {
-                code: reason.code().into(),
-                message: reason.to_string(),
-            });
-        }
+        // The same pre-check as every read: refused, and audited, before anything is looked up.
+        let policy = self
+            .may_read(actor, "subject.lookup", purpose, Reach::One(category), None)
+            .await?;
         let matches = self
             .store
             .subjects_by_lookup(&blind_index(&self.secrets.blind_index, kind, value), 100)
