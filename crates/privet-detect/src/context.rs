@@ -5,6 +5,13 @@
 //! at most [`WINDOW`] bytes, searched case-insensitively with one Aho-Corasick
 //! automaton; hits must sit on word boundaries so that "tin" does not fire
 //! inside "setting" nor "ip" inside "ship".
+//!
+//! Evidence is weighed by where it stands, not only by whether it is on the
+//! line. A label names the value right after it: an identifier word whose own
+//! value stands between it and the candidate (`user_id=42 ssn=...`, "order 1,
+//! paid with 4111 ...") labels that value, not the candidate, and is ignored.
+//! A type keyword right after a negation ("not a TIN") says what the value is
+//! not, so it counts as an identifier label instead of support.
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use privet_types::PiiType;
@@ -24,6 +31,8 @@ enum Cue {
     Number,
     /// A software version label: dotted numbers after it are versions.
     Version,
+    /// "not a", "no": the keyword right after it is denied.
+    Negation,
 }
 
 const NONE: u8 = u8::MAX;
@@ -183,6 +192,19 @@ const KEYWORDS: &[(&str, Cue)] = {
         ("firmware", V),
         ("fw", V),
         ("rev", V),
+        ("not a", Cue::Negation),
+        ("not an", Cue::Negation),
+        ("not my", Cue::Negation),
+        ("isn't a", Cue::Negation),
+        ("is not a", Cue::Negation),
+        ("kein", Cue::Negation),
+        ("keine", Cue::Negation),
+        ("pas un", Cue::Negation),
+        ("pas une", Cue::Negation),
+        ("no es", Cue::Negation),
+        ("non è", Cue::Negation),
+        ("geen", Cue::Negation),
+        ("nie jest", Cue::Negation),
     ]
 };
 
@@ -211,6 +233,8 @@ impl ContextScanner {
         if window.is_empty() {
             return ctx;
         }
+        // End of the last negation ("not a"), so the keyword right after it is denied.
+        let mut negated_until: Option<usize> = None;
         for hit in self.ac.find_iter(window) {
             let (s, e) = (hit.start(), hit.end());
             let first = window[s];
@@ -227,15 +251,60 @@ impl ContextScanner {
                 continue;
             }
             let dist = u8::try_from(window.len() - e).unwrap_or(NONE - 1);
-            let slot = match self.cues[hit.pattern().as_usize()] {
+            let mut cue = self.cues[hit.pattern().as_usize()];
+            if matches!(cue, Cue::Positive(_))
+                && negated_until.is_some_and(|n| denies(window, n, s))
+            {
+                cue = Cue::Identifier;
+            }
+            // An identifier label whose own value (a digit) stands between it
+            // and the candidate labels that value, not the candidate.
+            let labels_other = || window[e..].iter().any(u8::is_ascii_digit);
+            let slot = match cue {
                 Cue::Positive(ty) => &mut ctx.positive[ty.index()],
+                Cue::Identifier | Cue::Number | Cue::Version if labels_other() => continue,
                 Cue::Identifier => &mut ctx.identifier,
                 Cue::Number => &mut ctx.number,
                 Cue::Version => &mut ctx.version,
+                Cue::Negation => {
+                    negated_until = Some(e);
+                    continue;
+                }
             };
             *slot = (*slot).min(dist);
         }
         ctx
+    }
+}
+
+/// Whether a negation ending at `neg_end` denies the keyword starting at
+/// `start`: nothing but blanks and at most one short word ("un", "mi") between.
+fn denies(window: &[u8], neg_end: usize, start: usize) -> bool {
+    let Some(between) = window.get(neg_end..start) else {
+        return false;
+    };
+    let word = between.trim_ascii();
+    word.len() <= 4 && word.iter().all(u8::is_ascii_alphabetic)
+}
+
+impl ContextScanner {
+    /// Whether a keyword for `ty` follows the candidate ending at `end` within
+    /// `max` bytes on the same line, with no other number in between
+    /// ("1/23/1986 is my birthday", "22.11.1972 (Geburtsdatum)").
+    pub(crate) fn follows(&self, hay: &[u8], end: usize, ty: PiiType, max: usize) -> bool {
+        let hi = hay.len().min(end + max);
+        let hi = memchr::memchr(b'\n', &hay[end..hi]).map_or(hi, |p| end + p);
+        let window = &hay[end..hi];
+        self.ac.find_iter(window).any(|hit| {
+            let (s, e) = (hit.start(), hit.end());
+            let bounded = (s == 0 || !window[s - 1].is_ascii_alphanumeric())
+                && !window
+                    .get(e)
+                    .is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
+            bounded
+                && self.cues[hit.pattern().as_usize()] == Cue::Positive(ty)
+                && !window[..s].iter().any(u8::is_ascii_digit)
+        })
     }
 }
 
@@ -270,6 +339,42 @@ mod tests {
         assert!(!c.identifier_for(PiiType::Phone));
         assert!(ctx("Order no. ").identifier_for(PiiType::CardNumber));
         assert!(ctx("# ").identifier_for(PiiType::UsSsn));
+    }
+
+    #[test]
+    fn an_identifier_label_with_its_own_value_does_not_label_the_next() {
+        // The issue's log line: the id labels 537800, the ssn keyword the SSN.
+        let c = ctx("msg=\"ssn check submitted\" user_id=537800 submitted=");
+        assert!(c.supports(PiiType::UsSsn, WINDOW));
+        assert!(!c.identifier_for(PiiType::UsSsn));
+        let c = ctx("order 1: paid with ");
+        assert!(!c.identifier_for(PiiType::CardNumber));
+        // Right before the candidate, an identifier label still wins.
+        assert!(ctx("card on file, order ").identifier_for(PiiType::CardNumber));
+        assert!(ctx("build 7 of version ").version_within(2));
+        assert!(!ctx("version 2 and ").version_within(8));
+    }
+
+    #[test]
+    fn a_negated_keyword_is_no_support() {
+        let c = ctx("Not a TIN ");
+        assert!(!c.supports(PiiType::UsSsn, WINDOW));
+        assert!(c.identifier_for(PiiType::UsSsn));
+        // A negation elsewhere on the line denies nothing.
+        assert!(ctx("I am not a robot, my SSN is ").supports(PiiType::UsSsn, WINDOW));
+        assert!(!ctx("das ist keine IBAN: ").supports(PiiType::Iban, WINDOW));
+        assert!(!ctx("no es mi IBAN ").supports(PiiType::Iban, WINDOW));
+    }
+
+    #[test]
+    fn keywords_after_the_value() {
+        let s = ContextScanner::new().expect("keywords build");
+        let t = b"1/23/1986 is my birthday";
+        assert!(s.follows(t, 9, PiiType::DateOfBirth, 24));
+        let t = b"1/23/1986 and 2/2/2020 is my birthday";
+        assert!(!s.follows(t, 9, PiiType::DateOfBirth, 40));
+        let t = b"1/23/1986\nmy birthday";
+        assert!(!s.follows(t, 9, PiiType::DateOfBirth, 24));
     }
 
     #[test]

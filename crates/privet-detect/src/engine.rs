@@ -11,7 +11,7 @@ use crate::context::{Context, ContextScanner, WINDOW};
 use crate::names::NameFinder;
 use crate::patterns::{self, Kind};
 use crate::validate::phone::Plan;
-use crate::validate::{card, date, email, iban, ip, phone, secret, ssn, url};
+use crate::validate::{card, date, email, iban, ip, phone, phone_form, secret, ssn, url};
 use crate::{DetectError, DetectorConfig};
 
 /// DOB keywords must sit this close before the date ("born on", "DOB:").
@@ -157,9 +157,7 @@ impl Detector {
                 let judged = self.judge(kind, hay, m.start(), m.end(), hint);
                 if judged.is_some_and(|f| f.confidence >= self.min_confidence) {
                     out.extend(judged);
-                } else if let Some(found) =
-                    self.fallback(regex, kind, hay, m.start(), m.end(), hint)
-                {
+                } else if let Some(found) = self.fallback(regex, kind, hay, m.range(), hint, out) {
                     out.push(found);
                 }
             }
@@ -182,10 +180,11 @@ impl Detector {
         regex: &Regex,
         kind: Kind,
         hay: &[u8],
-        start: usize,
-        end: usize,
+        span: std::ops::Range<usize>,
         hint: Option<FieldHint>,
+        out: &mut Vec<Match>,
     ) -> Option<Match> {
+        let (start, end) = (span.start, span.end);
         match kind {
             // Versions (`13.10.5.925`) have one-digit parts; dotted phone
             // numbers are written in pairs or longer groups.
@@ -203,14 +202,37 @@ impl Detector {
                 let m = regex.search(&input)?;
                 self.judge(self.kinds[pid.as_usize()], hay, m.start(), m.end(), hint)
             }),
-            // "00" opens an international number but also a bare SSN or id.
-            Kind::PhoneIntl => {
+            // "00" opens an international number but also a bare SSN or id;
+            // and two card numbers side by side ("4111... 5555...") read as
+            // one spaced phone number. Each long digit run inside the failed
+            // candidate is judged on its own; all but the last are pushed here.
+            Kind::PhoneIntl | Kind::PhoneNational => {
                 let pid = self.digit_run?;
-                let input = Input::new(hay)
-                    .range(start..)
-                    .anchored(Anchored::Pattern(pid));
-                let m = regex.search(&input)?;
-                self.judge(Kind::DigitRun, hay, m.start(), m.end(), hint)
+                let mut last = None;
+                let mut at = start;
+                while at < end {
+                    let input = Input::new(hay)
+                        .range(at..end)
+                        .anchored(Anchored::Pattern(pid));
+                    if let Some(m) = regex.search(&input) {
+                        let judged = self.judge(Kind::DigitRun, hay, m.start(), m.end(), hint);
+                        if let Some(found) = judged.filter(|f| f.confidence >= self.min_confidence)
+                        {
+                            out.extend(last.replace(found));
+                        }
+                        at = m.end();
+                    }
+                    // On to the next digit after a separator.
+                    at += hay[at..end]
+                        .iter()
+                        .position(|b| !b.is_ascii_digit())
+                        .unwrap_or(end - at);
+                    at += hay[at..end]
+                        .iter()
+                        .position(u8::is_ascii_digit)
+                        .unwrap_or(end - at);
+                }
+                last
             }
             Kind::SecretPair | Kind::PasswordPair => {
                 let (s, _) = secret::pair_value(&hay[start..end])?;
@@ -336,14 +358,16 @@ impl Detector {
                     return None;
                 }
                 let ctx = self.context(hay, start, hint);
-                let conf = if ctx.supports(ty, WINDOW) {
-                    0.98
-                } else if ctx.identifier_for(ty) {
-                    0.3
-                } else if found.grouped {
-                    0.9
-                } else {
-                    0.8
+                let labelled = ctx.supports(ty, WINDOW);
+                // A labelled Luhn-valid number is a card even when no known
+                // issuer range holds it (Mir, Troy, new ranges), less surely.
+                let conf = match found.issuer {
+                    None if labelled => 0.75,
+                    None => return None,
+                    Some(_) if labelled => 0.98,
+                    Some(_) if ctx.identifier_for(ty) => 0.3,
+                    Some(_) if found.grouped => 0.9,
+                    Some(_) => 0.8,
                 };
                 at(start, end, conf)
             }
@@ -364,7 +388,7 @@ impl Detector {
                 } else {
                     match form {
                         ssn::SsnForm::Dashed => 0.85,
-                        ssn::SsnForm::Spaced => 0.6,
+                        ssn::SsnForm::Spaced | ssn::SsnForm::Dotted => 0.6,
                         ssn::SsnForm::Bare => 0.25,
                     }
                 };
@@ -386,7 +410,7 @@ impl Detector {
                     && ctx
                         .distance(ty)
                         .is_some_and(|d| !hay[start - d..start].iter().any(u8::is_ascii_digit));
-                if column_says || labelled {
+                if column_says || labelled || self.context.follows(hay, end, ty, DOB_DISTANCE) {
                     at(start, end, 0.9)
                 } else {
                     None
@@ -416,7 +440,11 @@ impl Detector {
                 }
                 let groups = ip::check_v6(span)?;
                 let ctx = self.context(hay, start, hint);
-                let base = if groups >= 3 { 0.85 } else { 0.45 };
+                let base = if groups >= 3 || ip::deliberate_short_v6(span) {
+                    0.85
+                } else {
+                    0.45
+                };
                 let conf = if ctx.supports(ty, WINDOW) {
                     base + 0.3
                 } else {
@@ -439,8 +467,7 @@ impl Detector {
                 if hint.is_none() && phone_ceiling(span, &ctx) < self.min_confidence {
                     return None;
                 }
-                let found = phone::check(span)?;
-                let end = start + found.len;
+                let (found, end) = phone_with_form(span, start)?;
                 if continues_run(hay, start, end) {
                     return None;
                 }
@@ -624,6 +651,29 @@ fn phone_ceiling(span: &[u8], ctx: &Context) -> f32 {
         base
     };
     conf.min(0.99)
+}
+
+/// Validates a phone candidate as libphonenumber reads it (an extension cut
+/// off, a bracketed country code unbracketed) and returns the verdict with
+/// the end of the reported span, which keeps the extension.
+fn phone_with_form(span: &[u8], start: usize) -> Option<(phone::Phone, usize)> {
+    let number = phone_form::without_extension(span);
+    if let Some(plain) = phone_form::unbracketed_country_code(&span[..number]) {
+        let found = phone::check(&plain)?;
+        let len = if found.len == plain.len() {
+            span.len()
+        } else {
+            found.len + 2
+        };
+        return Some((found, start + len));
+    }
+    let found = phone::check(&span[..number])?;
+    let len = if found.len == number {
+        span.len()
+    } else {
+        found.len
+    };
+    Some((found, start + len))
 }
 
 /// True when the candidate is part of a longer dotted or dashed digit run

@@ -99,6 +99,9 @@ impl Kind {
 
 const MONTHS: &str = "(?i:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)";
 
+/// A phone extension glued to or after the number: `x623`, ` ext. 12`.
+const EXTENSION: &str = r"(?:[ ]?(?i:x|ext\.?|extension)[ ]?\d{1,6})";
+
 /// URL characters allowed by RFC 3986 (unreserved, reserved and `%`).
 const URL_CHARS: &str = r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]";
 
@@ -148,18 +151,18 @@ pub(crate) fn all() -> Vec<(Kind, String)> {
         ),
         (
             Kind::Iban,
-            r"\b[A-Z]{2}\d\d(?:[A-Z0-9]+|(?: [A-Z0-9]{4})+(?: [A-Z0-9]{1,3})?)\b".into(),
+            r"\b[A-Z]{2}\d\d(?:[A-Z0-9]+|(?:[ \-][A-Z0-9]{4})+(?:[ \-][A-Z0-9]{1,3})?)\b".into(),
         ),
         (
             Kind::CardGrouped,
             r"\b(?:\d{4}[ \-]\d{4}[ \-]\d{4}[ \-]\d{1,4}(?:[ \-]\d{1,3})?|\d{4}[ \-]\d{6}[ \-]\d{4,5})\b"
                 .into(),
         ),
-        (Kind::Ssn, r"\b\d{3}[ \-]\d\d[ \-]\d{4}\b".into()),
+        (Kind::Ssn, r"\b\d{3}[ \-.]\d\d[ \-.]\d{4}\b".into()),
         (
             Kind::Date,
             format!(
-                r"\b(?:(?:19|20)\d\d[\-/.]\d\d?[\-/.]\d\d?|\d\d?[\-/.]\d\d?[\-/.](?:19|20)\d\d|{MONTHS}\.?[ \t]+\d\d?(?i:st|nd|rd|th)?,?[ \t]+(?:19|20)\d\d|\d\d?(?i:st|nd|rd|th)?[ \t]+(?:of[ \t]+)?{MONTHS}\.?,?[ \t]+(?:19|20)\d\d)\b"
+                r"\b(?:(?:19|20)\d\d[\-/.]\d\d?[\-/.]\d\d?|\d\d?[\-/.]\d\d?[\-/.](?:19|20)\d\d|{MONTHS}\.?[ \t]+\d\d?(?i:st|nd|rd|th)?,?[ \t]+(?:19|20)\d\d|\d\d?(?i:st|nd|rd|th)?[ \t]+(?:of[ \t]+)?{MONTHS}\.?,?[ \t]+(?:19|20)\d\d|\d\d?[\-/]{MONTHS}[\-/](?:19|20)\d\d)\b"
             ),
         ),
         (Kind::Ipv4, r"\b\d+\.\d+\.\d+\.\d+\b".into()),
@@ -169,12 +172,12 @@ pub(crate) fn all() -> Vec<(Kind, String)> {
         ),
         (
             Kind::PhoneIntl,
-            format!(r"(?:\+|\b00)[1-9]\d*(?:{sep}?(?:\(\d+\)|\d+)){{1,6}}\b"),
+            format!(r"(?:\(\+|\+|\b00)[1-9]\d*\)?(?:{sep}?(?:\(\d+\)|\d+)){{1,6}}{EXTENSION}?\b"),
         ),
         (
             Kind::PhoneNational,
             format!(
-                r"(?:\b1{sep})?(?:\(\d+\){sep}?|\b\d+[ .\-/])\d+(?:{sep}\d+){{0,3}}\b"
+                r"(?:\b1{sep})?(?:\(\d+\){sep}?|\b\d+[ .\-/])\d+(?:{sep}\d+){{0,3}}{EXTENSION}?\b"
             ),
         ),
         (Kind::DigitRun, r"\b\d{9,}\b".into()),

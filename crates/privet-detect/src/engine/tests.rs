@@ -460,3 +460,84 @@ fn credentials_in_urls_are_secrets_not_emails() {
         "ada@example.com"
     ));
 }
+
+#[test]
+fn evidence_is_weighed_by_distance_and_strength() {
+    use PiiType::*;
+    // The label next to the value beats an id-like word elsewhere on the line.
+    let log = "msg=\"ssn check submitted\" user_id=487592 ssn=848-43-5299";
+    assert!(has(log, UsSsn, "848-43-5299"), "{:?}", found(log));
+    let t = "order 1: paid with 4111 1111 1111 1111";
+    assert!(has(t, CardNumber, "4111 1111 1111 1111"), "{:?}", found(t));
+    // "Not a TIN" denies the keyword.
+    assert!(none_of("Not a TIN 123456789", UsSsn));
+    assert!(none_of(
+        "Not a TIN: 242995371 is my customer number.",
+        UsSsn
+    ));
+}
+
+#[test]
+fn labelled_cards_of_unknown_issuers_are_reported_lower() {
+    use PiiType::*;
+    for (text, value) in [
+        ("the card number is 2200379451886248", "2200379451886248"),
+        ("card number is 9792372890257971", "9792372890257971"),
+        ("card=3511-2837-2018-4678", "3511-2837-2018-4678"),
+    ] {
+        assert!(has(text, CardNumber, value), "{text}: {:?}", found(text));
+    }
+    // Unlabelled, the issuer table still decides.
+    assert!(none_of("ref 2200379451886248", CardNumber));
+    assert!(none_of("2200379451886248", CardNumber));
+}
+
+#[test]
+fn several_cards_on_one_line() {
+    use PiiType::*;
+    let t = "cards 4111 1111 1111 1111 5555 5555 5555 4444 and 378282246310005";
+    let cards: Vec<String> = found(t)
+        .into_iter()
+        .filter(|(ty, _)| *ty == CardNumber)
+        .map(|(_, v)| v)
+        .collect();
+    assert_eq!(
+        cards,
+        [
+            "4111 1111 1111 1111",
+            "5555 5555 5555 4444",
+            "378282246310005"
+        ],
+        "{t}"
+    );
+    let t = "4111111111111111 5555555555554444";
+    assert!(has(t, CardNumber, "4111111111111111") && has(t, CardNumber, "5555555555554444"));
+    let t = "visa 4111111111111111, mc 5555555555554444";
+    assert!(has(t, CardNumber, "4111111111111111") && has(t, CardNumber, "5555555555554444"));
+}
+
+#[test]
+fn smaller_forms() {
+    use PiiType::*;
+    let cases: &[(&str, PiiType, &str)] = &[
+        (
+            "iban NL32-OFUS-1248-4131-83 ok",
+            Iban,
+            "NL32-OFUS-1248-4131-83",
+        ),
+        ("my ssn is 453.56.6814", UsSsn, "453.56.6814"),
+        ("Phone: 446-781-9149x937", Phone, "446-781-9149x937"),
+        ("call (783)554-0482x81311 now", Phone, "(783)554-0482x81311"),
+        ("tel 415-555-0134 ext. 12", Phone, "415-555-0134 ext. 12"),
+        ("Tel. (+41) 44 668 18 00", Phone, "(+41) 44 668 18 00"),
+        ("from ::1 port 22", IpAddress, "::1"),
+        ("link-local fe80::1 up", IpAddress, "fe80::1"),
+        ("Date of birth: 28-jun-1975", DateOfBirth, "28-jun-1975"),
+        ("7/24/1967 is my birthday", DateOfBirth, "7/24/1967"),
+        ("17 May 1938 is my birthday", DateOfBirth, "17 May 1938"),
+    ];
+    for (text, ty, value) in cases {
+        assert!(has(text, *ty, value), "{text}: {:?}", found(text));
+    }
+    assert!(none_of("slice a[1::2] here", IpAddress));
+}
