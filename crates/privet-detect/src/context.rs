@@ -161,6 +161,112 @@ const KEYWORDS: &[(&str, Cue)] = {
         ("nacida", P(DateOfBirth)),
         ("nacimiento", P(DateOfBirth)),
         ("naissance", P(DateOfBirth)),
+        // The same cues in German, French, Spanish, Italian, Dutch,
+        // Portuguese and Polish (and a few more met in European tickets).
+        // Prefixes stand for their inflections only where the next byte is
+        // not an ASCII lower-case letter ("urodzi" in "urodziłem").
+        ("telefon", P(Phone)),
+        ("telefonnummer", P(Phone)),
+        ("rufnummer", P(Phone)),
+        ("handy", P(Phone)),
+        ("handynummer", P(Phone)),
+        ("mobil", P(Phone)),
+        ("mobilnummer", P(Phone)),
+        ("erreichen", P(Phone)),
+        ("t\u{e9}l\u{e9}phone", P(Phone)),
+        ("t\u{e9}l", P(Phone)),
+        ("portable", P(Phone)),
+        ("appeler", P(Phone)),
+        ("joindre", P(Phone)),
+        ("tel\u{e9}fono", P(Phone)),
+        ("telefono", P(Phone)),
+        ("m\u{f3}vil", P(Phone)),
+        ("movil", P(Phone)),
+        ("celular", P(Phone)),
+        ("ll\u{e1}meme", P(Phone)),
+        ("llame", P(Phone)),
+        ("llamar", P(Phone)),
+        ("cellulare", P(Phone)),
+        ("chiamare", P(Phone)),
+        ("telefoon", P(Phone)),
+        ("telefoonnummer", P(Phone)),
+        ("mobiel", P(Phone)),
+        ("bellen", P(Phone)),
+        ("telefone", P(Phone)),
+        ("telem\u{f3}vel", P(Phone)),
+        ("ligar", P(Phone)),
+        ("telefonu", P(Phone)),
+        ("kom\u{f3}rka", P(Phone)),
+        ("komorka", P(Phone)),
+        ("dzwoni\u{107}", P(Phone)),
+        ("puhelin", P(Phone)),
+        ("karte", P(CardNumber)),
+        ("kreditkarte", P(CardNumber)),
+        ("kartennummer", P(CardNumber)),
+        ("kreditkartennummer", P(CardNumber)),
+        ("carte", P(CardNumber)),
+        ("tarjeta", P(CardNumber)),
+        ("carta", P(CardNumber)),
+        ("kaart", P(CardNumber)),
+        ("kaartnummer", P(CardNumber)),
+        ("creditcard", P(CardNumber)),
+        ("cart\u{e3}o", P(CardNumber)),
+        ("cartao", P(CardNumber)),
+        ("karta", P(CardNumber)),
+        ("karty", P(CardNumber)),
+        ("kart", P(CardNumber)),
+        ("kortin", P(CardNumber)),
+        ("k\u{e1}rtya", P(CardNumber)),
+        ("k\u{e1}rtyasz\u{e1}m", P(CardNumber)),
+        ("konto", P(Iban)),
+        ("kontonummer", P(Iban)),
+        ("bankverbindung", P(Iban)),
+        ("\u{fc}berweisen", P(Iban)),
+        ("compte", P(Iban)),
+        ("rib", P(Iban)),
+        ("virement", P(Iban)),
+        ("cuenta", P(Iban)),
+        ("transferencia", P(Iban)),
+        ("conto", P(Iban)),
+        ("bonifico", P(Iban)),
+        ("rekening", P(Iban)),
+        ("rekeningnummer", P(Iban)),
+        ("conta", P(Iban)),
+        ("rachunek", P(Iban)),
+        ("konta", P(Iban)),
+        ("przelew", P(Iban)),
+        ("tilinumero", P(Iban)),
+        ("hesap", P(Iban)),
+        ("courriel", P(Email)),
+        ("correo", P(Email)),
+        ("e-posta", P(Email)),
+        ("s\u{e4}hk\u{f6}posti", P(Email)),
+        ("geburtsdatum", P(DateOfBirth)),
+        ("geburtstag", P(DateOfBirth)),
+        ("n\u{e9}e le", P(DateOfBirth)),
+        ("anniversaire", P(DateOfBirth)),
+        ("nac\u{ed}", P(DateOfBirth)),
+        ("cumplea\u{f1}os", P(DateOfBirth)),
+        ("nascita", P(DateOfBirth)),
+        ("nato", P(DateOfBirth)),
+        ("nata", P(DateOfBirth)),
+        ("compleanno", P(DateOfBirth)),
+        ("geboortedatum", P(DateOfBirth)),
+        ("verjaardag", P(DateOfBirth)),
+        ("nascimento", P(DateOfBirth)),
+        ("nasci", P(DateOfBirth)),
+        ("nascido", P(DateOfBirth)),
+        ("nascida", P(DateOfBirth)),
+        ("anivers\u{e1}rio", P(DateOfBirth)),
+        ("urodzenia", P(DateOfBirth)),
+        ("urodzony", P(DateOfBirth)),
+        ("urodzona", P(DateOfBirth)),
+        ("urodzi", P(DateOfBirth)),
+        ("urodziny", P(DateOfBirth)),
+        ("do\u{11f}um", P(DateOfBirth)),
+        ("sz\u{fc}let\u{e9}si", P(DateOfBirth)),
+        ("narozen\u{ed}", P(DateOfBirth)),
+        ("syntym\u{e4}aika", P(DateOfBirth)),
         ("order", I),
         ("invoice", I),
         ("tracking", I),
@@ -289,21 +395,31 @@ fn denies(window: &[u8], neg_end: usize, start: usize) -> bool {
 
 impl ContextScanner {
     /// Whether a keyword for `ty` follows the candidate ending at `end` within
-    /// `max` bytes on the same line, with no other number in between
-    /// ("1/23/1986 is my birthday", "22.11.1972 (Geburtsdatum)").
+    /// `max` bytes in the same clause and says what it is ("1/23/1986 is my
+    /// birthday", "22.11.1972 (Geburtsdatum)"): no number or sentence
+    /// punctuation in between, and the keyword labels nothing after it
+    /// ("... 2025. Date of birth: 1990-01-02" is the next value's label).
     pub(crate) fn follows(&self, hay: &[u8], end: usize, ty: PiiType, max: usize) -> bool {
-        let hi = hay.len().min(end + max);
-        let hi = memchr::memchr(b'\n', &hay[end..hi]).map_or(hi, |p| end + p);
-        let window = &hay[end..hi];
+        let line_end = memchr::memchr(b'\n', &hay[end..]).map_or(hay.len(), |p| end + p);
+        let rest = &hay[end..line_end];
+        let window = &rest[..rest.len().min(max)];
         self.ac.find_iter(window).any(|hit| {
             let (s, e) = (hit.start(), hit.end());
             let bounded = (s == 0 || !window[s - 1].is_ascii_alphanumeric())
                 && !window
                     .get(e)
                     .is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
+            let clause = !window[..s]
+                .iter()
+                .any(|b| b.is_ascii_digit() || matches!(b, b'.' | b';' | b'!' | b'?' | b':'));
+            let after = &rest[e..rest.len().min(e + 16)];
+            let labels_next = after
+                .iter()
+                .any(|b| b.is_ascii_digit() || matches!(b, b':' | b'='));
             bounded
+                && clause
+                && !labels_next
                 && self.cues[hit.pattern().as_usize()] == Cue::Positive(ty)
-                && !window[..s].iter().any(u8::is_ascii_digit)
         })
     }
 }
@@ -367,6 +483,52 @@ mod tests {
     }
 
     #[test]
+    fn cues_in_eight_languages() {
+        use PiiType::*;
+        let cases: &[(&str, PiiType)] = &[
+            // German
+            ("Telefon: ", Phone),
+            ("Kreditkartennummer: ", CardNumber),
+            ("Kontonummer (IBAN): ", Iban),
+            ("Geburtsdatum: ", DateOfBirth),
+            // French
+            ("Vous pouvez m'appeler au ", Phone),
+            ("Num\u{e9}ro de carte : ", CardNumber),
+            ("Virement sur le compte ", Iban),
+            ("Date de naissance : ", DateOfBirth),
+            ("Courriel : ", Email),
+            // Spanish
+            ("Tel\u{e9}fono: ", Phone),
+            ("N\u{fa}mero de tarjeta: ", CardNumber),
+            ("Mi cuenta es ", Iban),
+            ("Nac\u{ed} el ", DateOfBirth),
+            // Italian
+            ("Mi pu\u{f2} chiamare al ", Phone),
+            ("Numero della carta: ", CardNumber),
+            ("Bonifico sul conto ", Iban),
+            ("Data di nascita: ", DateOfBirth),
+            // Dutch
+            ("U kunt mij bellen op ", Phone),
+            ("Kaartnummer: ", CardNumber),
+            ("Mijn rekeningnummer is ", Iban),
+            ("Geboortedatum: ", DateOfBirth),
+            // Portuguese
+            ("Pode me ligar no ", Phone),
+            ("N\u{fa}mero do cart\u{e3}o: ", CardNumber),
+            ("Data de nascimento: ", DateOfBirth),
+            // Polish
+            ("Prosz\u{119} dzwoni\u{107} pod numer ", Phone),
+            ("Numer karty: ", CardNumber),
+            ("Numer konta: ", Iban),
+            ("Urodzi\u{142}em si\u{119} ", DateOfBirth),
+            ("Data urodzenia: ", DateOfBirth),
+        ];
+        for (text, ty) in cases {
+            assert!(ctx(text).supports(*ty, WINDOW), "{text} {ty}");
+        }
+    }
+
+    #[test]
     fn keywords_after_the_value() {
         let s = ContextScanner::new().expect("keywords build");
         let t = b"1/23/1986 is my birthday";
@@ -375,6 +537,12 @@ mod tests {
         assert!(!s.follows(t, 9, PiiType::DateOfBirth, 40));
         let t = b"1/23/1986\nmy birthday";
         assert!(!s.follows(t, 9, PiiType::DateOfBirth, 24));
+        let t = b"7/21/2025... D.O.B.: Mar 27, 1946";
+        assert!(!s.follows(t, 9, PiiType::DateOfBirth, 32));
+        let t = b"Dec 7, 2025 I was born on 03.02.1946";
+        assert!(!s.follows(t, 11, PiiType::DateOfBirth, 32));
+        let t = b"3/6/1977 (date of birth)";
+        assert!(s.follows(t, 8, PiiType::DateOfBirth, 32));
     }
 
     #[test]

@@ -11,7 +11,9 @@ use crate::context::{Context, ContextScanner, WINDOW};
 use crate::names::NameFinder;
 use crate::patterns::{self, Kind};
 use crate::validate::phone::Plan;
-use crate::validate::{card, date, email, iban, ip, phone, phone_form, secret, ssn, url};
+use crate::validate::{
+    card, date, email, iban, ip, phone, phone_form, phone_region, secret, ssn, url,
+};
 use crate::{DetectError, DetectorConfig};
 
 /// DOB keywords must sit this close before the date ("born on", "DOB:").
@@ -457,7 +459,8 @@ impl Detector {
                     return None;
                 }
                 // Fewer than 7 digits is never a number (nor is any prefix).
-                if span.iter().filter(|b| b.is_ascii_digit()).count() < 7 {
+                let digits = span.iter().filter(|b| b.is_ascii_digit()).count();
+                if digits < 7 {
                     return None;
                 }
                 let ctx = self.context(hay, start, hint);
@@ -467,7 +470,11 @@ impl Detector {
                 if hint.is_none() && phone_ceiling(span, &ctx) < self.min_confidence {
                     return None;
                 }
-                let (found, end) = phone_with_form(span, start)?;
+                let labelled = ctx.supports(ty, WINDOW);
+                let (found, end) = match phone_with_form(span, start) {
+                    Some(f) if f.0.plan == Plan::Valid || !labelled => f,
+                    other => phone_region::after_cue(hay, start, span).or(other)?,
+                };
                 if continues_run(hay, start, end) {
                     return None;
                 }
@@ -478,10 +485,14 @@ impl Detector {
                     (Plan::Possible, true, _) => 0.45,
                     (Plan::Possible, false, _) => 0.3,
                 };
-                if ctx.supports(ty, WINDOW) {
+                if labelled {
                     conf += 0.3;
                 } else if ctx.identifier_for(ty) {
                     conf -= 0.4;
+                } else if !found.international && digits <= 8 {
+                    // Short national numbers share their shape with postcodes
+                    // (`03177-532`) and local ids; unlabelled, they stay low.
+                    conf -= 0.35;
                 }
                 at(start, end, conf.min(0.99))
             }

@@ -11,6 +11,7 @@ pub(crate) mod iban;
 pub(crate) mod ip;
 pub(crate) mod phone;
 pub(crate) mod phone_form;
+pub(crate) mod phone_region;
 pub(crate) mod secret;
 pub(crate) mod ssn;
 pub(crate) mod url;
