@@ -12,7 +12,7 @@ use crate::names::NameFinder;
 use crate::patterns::{self, Kind};
 use crate::validate::phone::Plan;
 use crate::validate::{
-    card, date, email, iban, ip, phone, phone_form, phone_region, secret, ssn, url,
+    card, date, email, iban, ip, phone, phone_form, phone_region, provider, secret, ssn, url,
 };
 use crate::{DetectError, DetectorConfig};
 
@@ -236,11 +236,11 @@ impl Detector {
                 }
                 last
             }
-            Kind::SecretPair | Kind::PasswordPair => {
-                let (s, _) = secret::pair_value(&hay[start..end])?;
+            Kind::Assignment => {
+                let (_, s, _) = secret::assignment(hay, start, end)?;
                 let m = regex.search(&Input::new(hay).range(start + s..end))?;
                 let inner = self.kinds[m.pattern().as_usize()];
-                if matches!(inner, Kind::SecretPair | Kind::PasswordPair) {
+                if inner == Kind::Assignment || m.start() != start + s {
                     return None;
                 }
                 self.judge(inner, hay, m.start(), m.end(), hint)
@@ -290,25 +290,11 @@ impl Detector {
                 }
                 self.judge(by_length, hay, start, end, hint)
             }
-            Kind::PemBlock => at(start, end, 0.99),
-            Kind::AwsKey if span.len() == 20 => at(start, end, 0.95),
-            Kind::GithubToken if span.len() >= 40 => at(start, end, 0.97),
-            Kind::StripeKey if span.len() >= 24 => at(start, end, 0.97),
-            Kind::SlackToken if span.len() >= 15 => at(start, end, 0.93),
-            Kind::GoogleKey if span.len() == 39 => at(start, end, 0.93),
-            Kind::AwsKey
-            | Kind::GithubToken
-            | Kind::StripeKey
-            | Kind::SlackToken
-            | Kind::GoogleKey => None,
-            Kind::OpenAiKey if span.len() < 23 || span.len() > 210 => None,
-            Kind::OpenAiKey => {
-                let body = &span[3..];
-                if secret::random_looking(body) {
-                    at(start, end, 0.85)
-                } else {
-                    None
-                }
+            Kind::PemBlock if secret::pem_body_follows(&hay[end..]) => at(start, end, 0.99),
+            Kind::PemBlock => None,
+            Kind::ProviderToken => {
+                let token = provider::check(span)?;
+                at(start, start + token.len, token.confidence)
             }
             Kind::Jwt => {
                 if secret::jwt(span) {
@@ -317,20 +303,27 @@ impl Detector {
                     None
                 }
             }
-            Kind::SecretPair => {
-                let (s, e) = secret::pair_value(span)?;
-                if secret::random_looking(&span[s..e]) {
-                    at(start + s, start + e, 0.8)
-                } else {
-                    None
-                }
+            Kind::AuthHeader => {
+                let lead = span
+                    .iter()
+                    .take_while(|b| matches!(b, b' ' | b'\t'))
+                    .count();
+                let (s, e) = secret::header_credential(&span[lead..])?;
+                at(start + lead + s, start + lead + e, 0.9)
             }
-            Kind::PasswordPair => {
-                let (s, e) = secret::pair_value(span)?;
-                if secret::password_value(&span[s..e]) {
-                    at(start + s, start + e, 0.85)
-                } else {
-                    None
+            Kind::Webhook if secret::webhook(span) => at(start, end, 0.95),
+            Kind::Webhook => None,
+            Kind::Assignment => {
+                let (key_end, s, e) = secret::assignment(hay, start, end)?;
+                let value = &span[s..e];
+                match secret::key_kind(hay, start, start + key_end)? {
+                    secret::KeyKind::Password if secret::password_value(value) => {
+                        at(start + s, start + e, 0.85)
+                    }
+                    secret::KeyKind::Token if secret::random_looking(value) => {
+                        at(start + s, start + e, 0.85)
+                    }
+                    _ => None,
                 }
             }
             Kind::UrlCredential => {

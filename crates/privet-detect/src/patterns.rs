@@ -32,15 +32,15 @@ pub(crate) fn compile(sources: &[String]) -> Result<Regex, DetectError> {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Kind {
     PemBlock,
-    AwsKey,
-    GithubToken,
-    SlackToken,
-    StripeKey,
-    GoogleKey,
-    OpenAiKey,
+    /// A token with a provider's prefix (`ghp_`, `AKIA`, `glpat-`...).
+    ProviderToken,
     Jwt,
-    SecretPair,
-    PasswordPair,
+    /// `Authorization: Bearer ...` / `Basic ...`, `curl -u user:pass`.
+    AuthHeader,
+    /// A Slack, Discord or Teams webhook URL.
+    Webhook,
+    /// `key = value` in any common syntax, the key naming a credential.
+    Assignment,
     /// A password in a URL's userinfo: `postgres://user:PASSWORD@host`.
     UrlCredential,
     Url,
@@ -75,15 +75,11 @@ impl Kind {
     pub(crate) fn ty(self) -> PiiType {
         match self {
             Kind::PemBlock
-            | Kind::AwsKey
-            | Kind::GithubToken
-            | Kind::SlackToken
-            | Kind::StripeKey
-            | Kind::GoogleKey
-            | Kind::OpenAiKey
+            | Kind::ProviderToken
             | Kind::Jwt
-            | Kind::SecretPair
-            | Kind::PasswordPair
+            | Kind::AuthHeader
+            | Kind::Webhook
+            | Kind::Assignment
             | Kind::UrlCredential => PiiType::Secret,
             Kind::Url => PiiType::Url,
             Kind::Email => PiiType::Email,
@@ -113,27 +109,32 @@ pub(crate) fn all() -> Vec<(Kind, String)> {
     let sep = r"[ .\-]";
     vec![
         (Kind::PemBlock, r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----".into()),
-        (Kind::AwsKey, r"\b(?:AKIA|ASIA)[0-9A-Z]+\b".into()),
         (
-            Kind::GithubToken,
-            r"\b(?:gh[pousr]_[A-Za-z0-9]+|github_pat_[A-Za-z0-9_]+)\b".into(),
+            Kind::ProviderToken,
+            r"\b(?:AKIA|ASIA|gh[pousr]_|github_pat_|npm_|xox[bpars]-|xoxe\.xoxp-|xapp-|[rs]k_live_|whsec_|AIza|sk-|pypi-|gl(?:pat|dt|rt|ptt)-|shp(?:at|ca|pa|ss)_|SG\.|hv[sb]\.|do[opr]_v1_|lin_api_|dp\.pt\.|sq0(?:atp|csp)-|PMAK-|ATATT3|glc_|glsa_|sntrys_|hf_|dckr_pat_|figd_|sbp_|pscale_tkn_|NRAK-|dt0c01\.|AGE-SECRET-KEY-1|key-[0-9a-f]|dapi[0-9a-f]|SK[0-9a-f])[A-Za-z0-9_\-.]*".into(),
         ),
-        (Kind::SlackToken, r"\bxox[baprs]-[A-Za-z0-9\-]+".into()),
-        (Kind::StripeKey, r"\b[sr]k_live_[A-Za-z0-9]+\b".into()),
-        (Kind::GoogleKey, r"\bAIza[0-9A-Za-z_\-]+".into()),
-        (Kind::OpenAiKey, r"\bsk-[A-Za-z0-9_\-]+".into()),
         (
             Kind::Jwt,
             r"\beyJ[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]+".into(),
         ),
         (
-            Kind::PasswordPair,
-            r#"\b(?:[A-Za-z0-9]+[_\-])*(?i:password|passwd|passphrase|pwd|pass)(?:[_\-][A-Za-z0-9]+)*["']?[ \t]*[:=][ \t]*["']?[^ \t\r\n"',;]+"#
-                .into(),
+            Kind::AuthHeader,
+            r"\b(?i:bearer|basic)[ \t]+[A-Za-z0-9_\-.~+/=]+".into(),
         ),
         (
-            Kind::SecretPair,
-            r#"\b(?:[A-Za-z0-9]+[_\-])*(?i:api[_\-]?key|api[_\-]?token|api[_\-]?secret|access[_\-]?token|access[_\-]?key|auth[_\-]?token|secret[_\-]?key|client[_\-]?secret|private[_\-]?key|secret|token)(?:[_\-][A-Za-z0-9]+)*["']?[ \t]*[:=][ \t]*["']?[A-Za-z0-9_\-+/=.~]+"#
+            Kind::AuthHeader,
+            r#"(?:(?m:^)|[ \t])--?u(?:ser)?[ \t]+["']?[^ \t\r\n:"']+:[^ \t\r\n"']+"#.into(),
+        ),
+        (
+            Kind::Webhook,
+            r"\bhttps://(?:hooks\.slack\.com/(?:services|workflows|triggers)/|(?:ptb\.|canary\.)?discord(?:app)?\.com/api/webhooks/|[A-Za-z0-9\-]+\.webhook\.office\.com/)[A-Za-z0-9_/\-@.]+".into(),
+        ),
+        (
+            // The keyword of a credential's key (in any case, inside camelCase
+            // or dotted keys), optional closing quotes, one of the assignment
+            // operators of common languages, an optional quote, the value.
+            Kind::Assignment,
+            r#"(?i:password|passwd|passphrase|passwort|pwd|pass|secret|token|api[_\-.]?key|access[_\-.]?key|private[_\-.]?key|signing[_\-.]?key|credentials?)[A-Za-z0-9_.\-]*["'\]]*[ \t]*(?::=|=>|[=:,>])[ \t]*["']?[^ \t\r\n"'<>;]+"#
                 .into(),
         ),
         (
