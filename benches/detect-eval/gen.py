@@ -334,9 +334,10 @@ def itin(rng):
 
 def aba(rng):
     while True:
-        d = [rng.randint(0, 3)] + [rng.randint(0, 9) for _ in range(7)]
-        if d[0] == 0 and d[1] == 0:
-            continue
+        # The first two digits are a Federal Reserve routing symbol: 00-12,
+        # 21-32, 61-72 or 80.
+        lead = rng.choice(list(range(1, 13)) + list(range(21, 33)) + list(range(61, 73)) + [80])
+        d = [lead // 10, lead % 10] + [rng.randint(0, 9) for _ in range(6)]
         for last in range(10):
             dd = d + [last]
             if (3 * (dd[0] + dd[3] + dd[6]) + 7 * (dd[1] + dd[4] + dd[7]) + (dd[2] + dd[5] + dd[8])) % 10 == 0:
@@ -1177,6 +1178,9 @@ NEGATIVES = {
     "in_pan": lambda s, r: s[:3] + r.choice("DEIKMNOQRSUVWXYZ") + s[4:],
     # Middle digits outside the IRS ranges.
     "us_itin": lambda s, r: s[:4] + r.choice(["93", "00", "12", "45", "89"]) + s[6:],
+    # The check digit is the ninth: changing a later one could leave the
+    # transliterated sum as it was (A and J both count 1).
+    "vin": lambda s, r: s[:8] + ("X" if s[8] != "X" and r.random() < 0.1 else str((int(s[8]) + r.randint(1, 9)) % 10) if s[8] != "X" else str(r.randint(0, 9))) + s[9:],
     # The check digit is the ninth; the tenth (issue number) is not checked.
     "au_medicare": lambda s, r: s[:9] + str((int(s[9]) + r.randint(1, 9)) % 10) + s[10:],
 }

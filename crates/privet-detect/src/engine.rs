@@ -12,7 +12,7 @@ use crate::names::NameFinder;
 use crate::patterns::{self, Kind};
 use crate::validate::phone::Plan;
 use crate::validate::{
-    card, date, email, iban, ip, phone, phone_form, phone_region, provider, secret, ssn, url,
+    card, date, email, iban, ids, ip, phone, phone_form, phone_region, provider, secret, ssn, url,
 };
 use crate::{DetectError, DetectorConfig};
 
@@ -23,14 +23,14 @@ const VERSION_DISTANCE: usize = 3;
 
 /// A set of enabled types as a bit mask over [`PiiType::index`].
 #[derive(Clone, Copy, Debug)]
-struct TypeSet(u32);
+struct TypeSet(u64);
 
 impl TypeSet {
     fn of(types: &[PiiType]) -> TypeSet {
-        TypeSet(types.iter().fold(0, |acc, t| acc | 1 << t.index()))
+        TypeSet(types.iter().fold(0, |acc, t| acc | 1u64 << t.index()))
     }
     fn has(self, ty: PiiType) -> bool {
-        self.0 & (1 << ty.index()) != 0
+        self.0 & (1u64 << ty.index()) != 0
     }
 }
 
@@ -277,6 +277,13 @@ impl Detector {
                 confidence: confidence.clamp(0.0, 1.0),
             })
         };
+        if matches!(
+            kind,
+            Kind::DigitRun | Kind::Ssn | Kind::CardGrouped | Kind::PhoneNational | Kind::PhoneIntl
+        ) && let Some(decided) = self.cued_number(hay, start, end, hint)
+        {
+            return decided;
+        }
         match kind {
             Kind::DigitRun => {
                 let by_length = match span.len() {
@@ -367,7 +374,20 @@ impl Detector {
                 at(start, end, conf)
             }
             Kind::Ssn | Kind::Bare9 => {
-                let form = ssn::check(span)?;
+                let Some(form) = ssn::check(span) else {
+                    // Area 9xx is never an SSN; with an ITIN's middle digits,
+                    // written dashed, it is an ITIN.
+                    let dashed = span.contains(&b'-');
+                    return (dashed
+                        && self.enabled.has(PiiType::UsItin)
+                        && ids::check(PiiType::UsItin, span))
+                    .then_some(Match {
+                        ty: PiiType::UsItin,
+                        start,
+                        end,
+                        confidence: 0.85,
+                    });
+                };
                 if continues_run(hay, start, end) {
                     return None;
                 }
@@ -447,6 +467,32 @@ impl Detector {
                 };
                 at(start, end, conf)
             }
+            Kind::Id(id) => {
+                if !self.enabled.has(id) || !ids::check(id, span) {
+                    return None;
+                }
+                let ctx = self.context(hay, start, hint);
+                if ctx.supports(id, WINDOW) {
+                    return at(start, end, 0.97);
+                }
+                if ids::needs_cue(id) {
+                    return None;
+                }
+                let conf = ids::unlabelled_confidence(id, span);
+                let conf = if ctx.identifier_for(id) {
+                    conf - 0.4
+                } else {
+                    conf
+                };
+                at(start, end, conf)
+            }
+            Kind::Cued(id) => {
+                let value = ids::cued_value(id, span)?;
+                if !self.enabled.has(id) || !ids::check(id, &span[value..]) {
+                    return None;
+                }
+                at(start + value, end, 0.9)
+            }
             Kind::PhoneIntl | Kind::PhoneNational | Kind::Bare10 => {
                 if kind == Kind::PhoneIntl && start > 0 && hay[start - 1].is_ascii_alphanumeric() {
                     return None;
@@ -490,6 +536,54 @@ impl Detector {
                 at(start, end, conf.min(0.99))
             }
         }
+    }
+
+    /// A numeric candidate after the label of an identifier type ("NHS
+    /// number: 943 476 5919", "SIN 046 454 286") is that type when it passes
+    /// the type's validator, and nothing when it fails (a mistyped NHS
+    /// number is no phone number). `None` when no identifier label stands
+    /// nearer than a phone, SSN, card or account label.
+    fn cued_number(
+        &self,
+        hay: &[u8],
+        start: usize,
+        end: usize,
+        hint: Option<FieldHint>,
+    ) -> Option<Option<Match>> {
+        let ctx = self.context(hay, start, hint);
+        let span = &hay[start..end];
+        let nearest_id = ids::NUMERIC
+            .into_iter()
+            .filter(|&ty| self.enabled.has(ty) && ctx.supports(ty, WINDOW))
+            .filter_map(|ty| Some((ctx.distance(ty)?, ty)))
+            .min_by_key(|&(d, _)| d);
+        let (id_distance, _) = nearest_id?;
+        let passed = ids::NUMERIC
+            .into_iter()
+            .filter(|&ty| self.enabled.has(ty) && ctx.supports(ty, WINDOW))
+            .filter_map(|ty| Some((ctx.distance(ty)?, ty)))
+            .filter(|&(_, ty)| ids::check(ty, span))
+            .min_by_key(|&(d, _)| d);
+        if let Some((_, ty)) = passed {
+            return Some(Some(Match {
+                ty,
+                start,
+                end,
+                confidence: 0.95,
+            }));
+        }
+        // Failing its label's check, the value is nothing only when that
+        // label is nearer than any label of the candidate's own types.
+        let own = [
+            PiiType::Phone,
+            PiiType::UsSsn,
+            PiiType::CardNumber,
+            PiiType::Iban,
+        ]
+        .into_iter()
+        .filter_map(|ty| ctx.distance(ty))
+        .min();
+        own.is_none_or(|d| d > id_distance).then_some(None)
     }
 
     /// In a structured field, a header with evidence makes the whole value
@@ -559,6 +653,7 @@ impl Detector {
             Some(PiiType::Secret) if secret::password_value(v) => {
                 push(out, PiiType::Secret, 0.9);
             }
+            Some(id) if ids::check(id, v) => push(out, id, 0.95),
             Some(_) => {}
             None if !hint.negative && !hint.attribute => {
                 if self.enabled.has(PiiType::PersonName)

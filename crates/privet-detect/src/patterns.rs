@@ -55,6 +55,10 @@ pub(crate) enum Kind {
     Date,
     Ipv4,
     Ipv6,
+    /// A shape of one identifier type, confirmed by its validator.
+    Id(PiiType),
+    /// A label of a type found only after it (passport, CVV...), then its value.
+    Cued(PiiType),
     PhoneIntl,
     PhoneNational,
     Bare10,
@@ -89,6 +93,7 @@ impl Kind {
             Kind::Date => PiiType::DateOfBirth,
             Kind::Ipv4 | Kind::Ipv6 => PiiType::IpAddress,
             Kind::PhoneIntl | Kind::PhoneNational | Kind::Bare10 => PiiType::Phone,
+            Kind::Id(ty) | Kind::Cued(ty) => ty,
         }
     }
 }
@@ -97,6 +102,11 @@ const MONTHS: &str = "(?i:january|february|march|april|may|june|july|august|sept
 
 /// A phone extension glued to or after the number: `x623`, ` ext. 12`.
 const EXTENSION: &str = r"(?:[ ]?(?i:x|ext\.?|extension)[ ]?\d{1,6})";
+
+/// After an identifier's label: an optional "no."/"number", a separator,
+/// an optional "is", the value.
+const ID_LABEL_TAIL: &str =
+    r"(?i:[ _\-]?(?:no|nr|number|num|nummer|#))?\.?[ \t]*[:#=]?[ \t]*(?i:is[ \t]+)?";
 
 /// URL characters allowed by RFC 3986 (unreserved, reserved and `%`).
 const URL_CHARS: &str = r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]";
@@ -166,6 +176,17 @@ pub(crate) fn all() -> Vec<(Kind, String)> {
                 r"\b(?:(?:19|20)\d\d[\-/.]\d\d?[\-/.]\d\d?|\d\d?[\-/.]\d\d?[\-/.](?:19|20)\d\d|{MONTHS}\.?[ \t]+\d\d?(?i:st|nd|rd|th)?,?[ \t]+(?:19|20)\d\d|\d\d?(?i:st|nd|rd|th)?[ \t]+(?:of[ \t]+)?{MONTHS}\.?,?[ \t]+(?:19|20)\d\d|\d\d?[\-/]{MONTHS}[\-/](?:19|20)\d\d)\b"
             ),
         ),
+        (Kind::Id(PiiType::BrCpf), r"\b\d{3}\.\d{3}\.\d{3}-\d\d\b".into()),
+        (Kind::Id(PiiType::BrCnpj), r"\b\d\d\.\d{3}\.\d{3}/\d{4}-\d\d\b".into()),
+        (
+            Kind::Id(PiiType::FrNir),
+            r"\b[1-478] \d\d \d\d (?:\d\d|2[AB]) \d{3} \d{3} \d\d\b".into(),
+        ),
+        (Kind::Id(PiiType::Imei), r"\b\d\d-\d{6}-\d{6}-\d\b".into()),
+        (
+            Kind::Id(PiiType::MacAddress),
+            r"\b[0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2}){5}\b|\b[0-9A-Fa-f]{2}(?:-[0-9A-Fa-f]{2}){5}\b|\b[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\b".into(),
+        ),
         (Kind::Ipv4, r"\b\d+\.\d+\.\d+\.\d+\b".into()),
         (
             Kind::Ipv6,
@@ -182,5 +203,47 @@ pub(crate) fn all() -> Vec<(Kind, String)> {
             ),
         ),
         (Kind::DigitRun, r"\b\d{9,}\b".into()),
+        (
+            Kind::Id(PiiType::UkNino),
+            r"\b[A-Z]{2} ?\d\d ?\d\d ?\d\d ?[A-D]\b".into(),
+        ),
+        (
+            Kind::Id(PiiType::EsDni),
+            r"\b(?:\d{8}|[XYZ]-?\d{7})-?[A-Z]\b".into(),
+        ),
+        (
+            Kind::Id(PiiType::ItFiscalCode),
+            r"\b[A-Z]{6}[0-9LMNPQRSTUV]{2}[A-EHLMPRST][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z]\b".into(),
+        ),
+        (
+            Kind::Id(PiiType::InPan),
+            r"\b[A-Z]{3}[PCHFATBLJG][A-Z]\d{4}[A-Z]\b".into(),
+        ),
+        (Kind::Id(PiiType::SgNric), r"\b[STFGM]\d{7}[A-Z]\b".into()),
+        (
+            Kind::Id(PiiType::CryptoWallet),
+            r"\b[13LM][1-9A-HJ-NP-Za-km-z]{25,34}\b|\b(?:bc|tb|ltc|BC|TB|LTC)1[02-9ac-hj-np-zAC-HJ-NP-Z]{8,87}\b".into(),
+        ),
+        (Kind::Id(PiiType::Vin), r"\b[A-HJ-NPR-Z0-9]{17}\b".into()),
+        (
+            Kind::Cued(PiiType::Passport),
+            format!(r"\b(?i:passport|reisepass|passeport|pasaporte|passaporto|paspoort|passaporte|paszport){ID_LABEL_TAIL}[A-Z0-9]{{6,9}}\b"),
+        ),
+        (
+            Kind::Cued(PiiType::DriversLicense),
+            format!(r"\b(?i:driver'?s?[ _\-]?licen[cs]e|driving[ _\-]licen[cs]e|licen[cs]e[ _\-]?(?:no|number|#)|DL|f\xc3\xbchrerschein|permis de conduire|carnet de conducir|patente di guida|rijbewijs|prawo jazdy)(?:\b|_){ID_LABEL_TAIL}[A-Z0-9][A-Z0-9\-]{{4,15}}\b"),
+        ),
+        (
+            Kind::Cued(PiiType::MedicalRecord),
+            format!(r"\b(?i:mrn|medical[ _\-]record|patient[ _\-](?:id|no|number|#))(?:\b|_){ID_LABEL_TAIL}[A-Z0-9][A-Z0-9\-]{{4,11}}\b"),
+        ),
+        (
+            Kind::Cued(PiiType::CardSecurityCode),
+            r#"\b(?i:cvv2?|cvc2?|cid|csc|security[ _\-]?code|card[ _\-]?verification(?:[ _\-]?(?:value|code))?|pr\xc3\xbcfnummer|cryptogramme)["']?[ \t]*[:=#]?[ \t]*(?:is[ \t]+)?["']?\d{3,4}\b"#.into(),
+        ),
+        (
+            Kind::Cued(PiiType::CardExpiry),
+            r#"\b(?i:exp(?:iry|iration|ires|\.)?(?:[ _\-]?date)?|valid[ \t]+(?:thru|through|until)|g\xc3\xbcltig[ \t]+bis|vence)["']?[ \t]*[:=]?[ \t]*(?:on[ \t]+)?["']?(?:0[1-9]|1[0-2])[ \t]?[/\-][ \t]?(?:20)?\d\d\b"#.into(),
+        ),
     ]
 }

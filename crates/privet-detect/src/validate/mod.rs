@@ -8,6 +8,7 @@ pub(crate) mod card;
 pub(crate) mod date;
 pub(crate) mod email;
 pub(crate) mod iban;
+pub(crate) mod ids;
 pub(crate) mod ip;
 pub(crate) mod phone;
 pub(crate) mod phone_form;
