@@ -555,3 +555,60 @@ fn smaller_forms() {
     }
     assert!(none_of("slice a[1::2] here", IpAddress));
 }
+
+#[test]
+fn card_verification_codes_and_expiry_dates_after_their_label() {
+    use PiiType::*;
+    let t = "{\"card\": \"4111111111111111\", \"cvv\": \"123\", \"exp\": \"11/27\"}";
+    assert!(has(t, CardSecurityCode, "123"), "{:?}", found(t));
+    assert!(has(t, CardExpiry, "11/27"), "{:?}", found(t));
+    let t = "card 4111 1111 1111 1111 exp 11/27 cvc 4321";
+    assert!(
+        has(t, CardExpiry, "11/27") && has(t, CardSecurityCode, "4321"),
+        "{:?}",
+        found(t)
+    );
+    assert!(none_of("we shipped 123 items on 11/27", CardSecurityCode));
+    assert!(none_of("we shipped 123 items on 11/27", CardExpiry));
+}
+
+#[test]
+fn identifiers_in_text() {
+    use PiiType::*;
+    let cases: &[(&str, PiiType, &str)] = &[
+        ("NHS number: 943 476 5919", UkNhs, "943 476 5919"),
+        ("SIN 046 454 286", CaSin, "046 454 286"),
+        ("Steuer-ID: 86095742719", DeTaxId, "86095742719"),
+        ("BSN 111222333", NlBsn, "111222333"),
+        ("Aadhaar 2345 6789 0124", InAadhaar, "2345 6789 0124"),
+        ("TFN: 123 456 782", AuTfn, "123 456 782"),
+        ("CPF 529.982.247-25", BrCpf, "529.982.247-25"),
+        ("NI number AB 12 34 56 C", UkNino, "AB 12 34 56 C"),
+        (
+            "codice fiscale RSSMRA85T10A562S",
+            ItFiscalCode,
+            "RSSMRA85T10A562S",
+        ),
+        ("ITIN 912-70-1234", UsItin, "912-70-1234"),
+        ("routing 021000021", AbaRouting, "021000021"),
+        ("IMEI 490154203237518", Imei, "490154203237518"),
+        ("hwaddr 00:1A:2B:3C:4D:5E", MacAddress, "00:1A:2B:3C:4D:5E"),
+        (
+            "send to 1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa",
+            CryptoWallet,
+            "1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa",
+        ),
+        ("Passport number: X1234567", Passport, "X1234567"),
+        ("MRN: 00123456", MedicalRecord, "00123456"),
+    ];
+    for (text, ty, value) in cases {
+        assert!(has(text, *ty, value), "{text}: {:?}", found(text));
+    }
+    // Same shapes failing their checks.
+    assert!(none_of("NHS number: 943 476 5918", UkNhs));
+    assert!(none_of("NHS number: 943 476 5918", Phone));
+    assert!(none_of("BSN 111222334", NlBsn));
+    assert!(none_of("codice fiscale RSSMRA85T10A562T", ItFiscalCode));
+    // Weak checks need their label.
+    assert!(none_of("call 111222333 now", NlBsn));
+}
