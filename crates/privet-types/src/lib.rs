@@ -14,6 +14,7 @@
 #![forbid(unsafe_code)]
 
 mod category;
+pub mod checks;
 mod clock;
 mod finding;
 mod mask;
