@@ -8,6 +8,7 @@
 //! - [`report`]: k-anonymity, l-diversity and risk of the output, and suppression to k.
 
 mod apply;
+mod card_mark;
 pub mod cell;
 mod dates;
 pub mod engine;

@@ -48,7 +48,11 @@ pub enum Op {
         domain: Option<String>,
     },
     /// Format-preserving encryption (FF1), tweaked by the column or type name; reversible.
-    Fpe,
+    Fpe {
+        /// Card numbers come out passing Luhn, for test systems that validate them; by default
+        /// they fail it, so nothing downstream takes them for real cards.
+        luhn_valid: bool,
+    },
     /// A vault token from a running `privet serve`.
     Token {
         /// The token kind the vault is asked for (`card_number` or a data category).
@@ -91,7 +95,7 @@ impl Op {
             Op::Mask { .. } => "mask",
             Op::Drop => "drop",
             Op::Hash { .. } => "hash",
-            Op::Fpe => "fpe",
+            Op::Fpe { .. } => "fpe",
             Op::Token { .. } => "token",
             Op::Generalize(_) => "generalize",
             Op::DateShift { .. } => "date_shift",
@@ -104,7 +108,7 @@ impl Op {
     pub fn needs_key(&self) -> bool {
         matches!(
             self,
-            Op::Hash { .. } | Op::Fpe | Op::DateShift { .. } | Op::Fake { .. }
+            Op::Hash { .. } | Op::Fpe { .. } | Op::DateShift { .. } | Op::Fake { .. }
         )
     }
 }
@@ -278,6 +282,7 @@ fn params_of(op: &str) -> &'static [&'static str] {
         "generalize" => &["to", "band", "keep"],
         "date_shift" => &["max_days", "subject"],
         "fake" => &["kind"],
+        "fpe" => &["luhn_valid"],
         _ => &[],
     }
 }
@@ -441,6 +446,17 @@ impl Parser<'_> {
         }
     }
 
+    fn bool_param(&mut self, table: &DeTable<'_>, name: &str) -> Option<bool> {
+        let value = Self::param(table, name)?;
+        match value.get_ref() {
+            DeValue::Boolean(b) => Some(*b),
+            _ => {
+                self.error(value.span(), format!("`{name}` must be true or false"));
+                None
+            }
+        }
+    }
+
     fn int_param(&mut self, table: &DeTable<'_>, name: &str, min: u64, max: u64) -> Option<u64> {
         let value = Self::param(table, name)?;
         let parsed = match value.get_ref() {
@@ -513,7 +529,20 @@ impl Parser<'_> {
                     .map_or(DEFAULT_HASH_LEN, |n| n as usize),
                 domain: self.string_param(params, "domain"),
             },
-            "fpe" => Op::Fpe,
+            "fpe" => {
+                let luhn_valid = self.bool_param(params, "luhn_valid").unwrap_or(false);
+                if luhn_valid
+                    && let Target::Type(ty) = target
+                    && *ty != PiiType::CardNumber
+                {
+                    let at = Self::param(params, "luhn_valid").map_or(span.clone(), |v| v.span());
+                    self.error(
+                        at,
+                        format!("`luhn_valid` is for card numbers; {ty} has no Luhn check digit"),
+                    );
+                }
+                Op::Fpe { luhn_valid }
+            }
             "token" => Op::Token {
                 kind: self.string_param(params, "kind"),
             },
@@ -685,7 +714,10 @@ k = 5
                 domain: None
             }
         );
-        assert_eq!(p.for_type(PiiType::CardNumber), &Op::Fpe);
+        assert_eq!(
+            p.for_type(PiiType::CardNumber),
+            &Op::Fpe { luhn_valid: false }
+        );
         assert_eq!(
             p.for_type(PiiType::Phone),
             &Op::Mask {
