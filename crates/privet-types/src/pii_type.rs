@@ -81,10 +81,12 @@ pub enum PiiType {
     /// A cryptocurrency address (Base58Check or Bech32 checksum).
     CryptoWallet,
     /// A passport number, reported only after a cue or under a passport column.
+    #[serde(rename = "passport_number")]
     Passport,
     /// A driver's licence number, reported only after a cue or under a licence column.
     DriversLicense,
     /// A medical record number, reported only after a cue or under an MRN column.
+    #[serde(rename = "medical_record_number")]
     MedicalRecord,
 }
 
