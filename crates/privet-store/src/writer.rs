@@ -934,21 +934,27 @@ async fn apply_op(conn: &mut AnyConnection, op: &Op) -> Result<u64> {
             .await
         }
         Op::PurgeRows { subject, limit } => {
+            // The queue was read before this commit; if the id has been reused since, the
+            // re-creation cleared the queue and its rows are live: the purge must touch none.
             let fields = run(
                 conn,
-                query("DELETE FROM fields WHERE subject_id = $1 AND name IN (SELECT name FROM fields WHERE subject_id = $2 LIMIT $3)")
+                query("DELETE FROM fields WHERE subject_id = $1 AND name IN (SELECT name FROM fields WHERE subject_id = $2 LIMIT $3) \
+                       AND EXISTS (SELECT 1 FROM purge_queue WHERE subject_id = $4)")
                     .bind(subject.clone())
                     .bind(subject.clone())
-                    .bind(*limit),
+                    .bind(*limit)
+                    .bind(subject.clone()),
                 "purging fields",
                 "field",
             )
             .await?;
             let tokens = run(
                 conn,
-                query("DELETE FROM tokens WHERE token IN (SELECT token FROM tokens WHERE subject_id = $1 LIMIT $2)")
+                query("DELETE FROM tokens WHERE token IN (SELECT token FROM tokens WHERE subject_id = $1 LIMIT $2) \
+                       AND EXISTS (SELECT 1 FROM purge_queue WHERE subject_id = $3)")
                     .bind(subject.clone())
-                    .bind(*limit),
+                    .bind(*limit)
+                    .bind(subject.clone()),
                 "purging tokens",
                 "token",
             )

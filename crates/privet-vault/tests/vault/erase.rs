@@ -150,3 +150,50 @@ async fn erasing_a_large_subject_is_one_commit() {
         assert_eq!(v.verify_audit().await.unwrap(), Ok(audit));
     }
 }
+
+/// The purge reads its queue before it commits. An id erased, queued, then reused in between must
+/// keep its new rows: the purge's commit sees the queue entry gone and deletes nothing.
+#[tokio::test]
+async fn a_purge_step_spares_an_id_reused_after_its_queue_was_read() {
+    for b in backends().await {
+        let v = &b.vault;
+        v.put_subject(
+            &admin(),
+            "cus_again",
+            &[field("name", "identity.name", "Ann")],
+        )
+        .await
+        .unwrap();
+        v.erase_subject(&admin(), "cus_again").await.unwrap();
+        let queue = b.store().purge_queue(10).await.unwrap();
+        assert_eq!(queue, vec!["cus_again".to_owned()]);
+        // The id comes back before the purge step commits.
+        v.put_subject(
+            &admin(),
+            "cus_again",
+            &[field("name", "identity.name", "Bo")],
+        )
+        .await
+        .unwrap();
+        for subject in queue {
+            let outcome = b
+                .store()
+                .commit(privet_store::WriteUnit {
+                    ops: vec![privet_store::Op::PurgeRows {
+                        subject,
+                        limit: 500,
+                    }],
+                    audit: Vec::new(),
+                })
+                .await
+                .unwrap();
+            assert_eq!(outcome.rows, 0, "{}", b.name);
+        }
+        let view = v
+            .read_subject(&admin(), "cus_again", "support")
+            .await
+            .unwrap();
+        assert_eq!(view.fields.len(), 1, "{}", b.name);
+        assert_eq!(b.rows_of("fields", "cus_again").await, 1, "{}", b.name);
+    }
+}
