@@ -1,7 +1,7 @@
 //! The detection engine: one regex pass for candidates, validators, context
 //! scoring, then overlap resolution.
 
-use privet_types::{Match, PiiType};
+use privet_types::{Clock, Match, PiiType};
 use regex_automata::meta::Regex;
 use regex_automata::{Anchored, Input, PatternID};
 
@@ -68,8 +68,14 @@ impl std::fmt::Debug for Detector {
 }
 
 impl Detector {
-    /// Compiles the candidate patterns of the enabled types.
+    /// Compiles the candidate patterns of the enabled types; the plausible birth years end at
+    /// this year by the system clock.
     pub fn new(config: DetectorConfig) -> Result<Detector, DetectError> {
+        Detector::with_clock(config, &privet_types::SystemClock)
+    }
+
+    /// As [`Detector::new`], with "this year" read from `clock` (once, when built).
+    pub fn with_clock(config: DetectorConfig, clock: &dyn Clock) -> Result<Detector, DetectError> {
         if !(0.0..=1.0).contains(&config.min_confidence) {
             return Err(DetectError::Confidence(config.min_confidence));
         }
@@ -108,7 +114,7 @@ impl Detector {
             address: AddressFinder::new(),
             enabled,
             min_confidence: config.min_confidence,
-            current_year: date::current_year(),
+            current_year: date::utc_year(clock.now()),
         })
     }
 

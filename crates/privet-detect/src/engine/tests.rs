@@ -612,3 +612,20 @@ fn identifiers_in_text() {
     // Weak checks need their label.
     assert!(none_of("call 111222333 now", NlBsn));
 }
+
+#[test]
+fn the_last_plausible_birth_year_comes_from_the_clock() {
+    let clock = |t: &str| privet_types::ManualClock::new(t.parse().unwrap());
+    let in_1990 = Detector::with_clock(DetectorConfig::default(), &clock("1990-07-01T00:00:00Z"))
+        .expect("builds");
+    let in_2026 = Detector::with_clock(DetectorConfig::default(), &clock("2026-07-01T00:00:00Z"))
+        .expect("builds");
+    let text = "DOB: 1995-03-04";
+    let dobs = |d: &Detector| {
+        let mut out = Vec::new();
+        d.detect(text.as_bytes(), &mut out);
+        out.iter().filter(|m| m.ty == PiiType::DateOfBirth).count()
+    };
+    assert_eq!(dobs(&in_1990), 0, "born after today is no birth date");
+    assert_eq!(dobs(&in_2026), 1);
+}
