@@ -13,6 +13,7 @@ pub mod cell;
 mod dates;
 pub mod engine;
 pub mod files;
+pub mod fuzz;
 pub mod keys;
 mod output;
 pub mod parquet;
