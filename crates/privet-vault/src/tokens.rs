@@ -10,7 +10,7 @@ use futures_util::future::join_all;
 use privet_crypto::{SecretKey, mac, open, random_bytes, random_u64_below, seal};
 use privet_store::{Op, StoreError, WriteUnit};
 use privet_types::policy::Operation;
-use privet_types::{AccessRequest, ConsentState, Decision, MaskStyle, mask_value};
+use privet_types::{AccessRequest, ConsentState, Decision, MaskStyle, checks, mask_value};
 
 use crate::access::{Reach, count_misses};
 use crate::apikeys::Actor;
@@ -39,34 +39,18 @@ impl Default for TokenSettings {
     }
 }
 
-/// The Luhn check.
-pub fn luhn_valid(digits: &[u8]) -> bool {
-    let mut sum = 0u32;
-    for (i, d) in digits.iter().rev().enumerate() {
-        let mut v = u32::from(*d);
-        if i % 2 == 1 {
-            v *= 2;
-            if v > 9 {
-                v -= 9;
-            }
-        }
-        sum += v;
-    }
-    sum.is_multiple_of(10)
-}
-
-/// Digits of a card number with spaces and dashes removed, if it is a plausible card (12-19
-/// digits passing Luhn).
+/// The ASCII digits of a card number with spaces and dashes removed, if it is a plausible card
+/// (12-19 digits passing Luhn).
 pub fn card_digits(value: &str) -> Option<Vec<u8>> {
     let mut out = Vec::with_capacity(19);
     for c in value.chars() {
         match c {
-            '0'..='9' => out.push(c as u8 - b'0'),
+            '0'..='9' => out.push(c as u8),
             ' ' | '-' => {}
             _ => return None,
         }
     }
-    ((12..=19).contains(&out.len()) && luhn_valid(&out)).then_some(out)
+    ((12..=19).contains(&out.len()) && checks::luhn_valid(&out)).then_some(out)
 }
 
 /// How many leading and trailing digits a card token of `len` digits keeps: never so many that
@@ -89,14 +73,14 @@ fn card_token(
     let (first, last) = card_token_shape(card.len(), settings);
     let mut token = card.to_vec();
     for d in token.iter_mut().take(card.len() - last).skip(first) {
-        *d = next_digit()?;
+        *d = b'0' + next_digit()?;
     }
-    if luhn_valid(&token) {
+    if checks::luhn_valid(&token) {
         // Changing one digit always changes the Luhn sum modulo 10, so the token fails the check.
         let i = card.len() - last - 1;
-        token[i] = (token[i] + 1) % 10;
+        token[i] = b'0' + (token[i] - b'0' + 1) % 10;
     }
-    Ok(token.iter().map(|d| char::from(b'0' + d)).collect())
+    Ok(token.iter().copied().map(char::from).collect())
 }
 
 fn category_of(kind: &str) -> String {
@@ -191,7 +175,7 @@ impl Vault {
             None => seal_key = &self.secrets.token,
         }
         let normalized: String = match &card {
-            Some(d) => d.iter().map(|x| char::from(b'0' + x)).collect(),
+            Some(d) => d.iter().copied().map(char::from).collect(),
             None => input.value.clone(),
         };
         let digest_input = [
@@ -495,14 +479,14 @@ mod tests {
     use proptest::prelude::*;
 
     fn digits(s: &str) -> Vec<u8> {
-        s.bytes().map(|b| b - b'0').collect()
+        s.bytes().collect()
     }
 
     #[test]
     fn luhn_known_values() {
-        assert!(luhn_valid(&digits("4111111111111111")));
-        assert!(luhn_valid(&digits("79927398713")));
-        assert!(!luhn_valid(&digits("4111111111111112")));
+        assert!(checks::luhn_valid(&digits("4111111111111111")));
+        assert!(checks::luhn_valid(&digits("79927398713")));
+        assert!(!checks::luhn_valid(&digits("4111111111111112")));
         assert!(card_digits("4111 1111-1111 1111").is_some());
         assert!(card_digits("4111111111111112").is_none());
         assert!(card_digits("41111111111a1111").is_none());
@@ -524,15 +508,15 @@ mod tests {
 
     proptest! {
         #[test]
-        fn card_tokens_keep_shape_and_never_pass_luhn(mut body in proptest::collection::vec(0u8..10, 11..19), seed in any::<u64>()) {
+        fn card_tokens_keep_shape_and_never_pass_luhn(mut body in proptest::collection::vec(b'0'..=b'9', 11..19), seed in any::<u64>()) {
             // Make the input a valid card by choosing its check digit.
-            body.push(0);
-            for c in 0..10u8 {
+            body.push(b'0');
+            for c in b'0'..=b'9' {
                 let last = body.len() - 1;
                 body[last] = c;
-                if luhn_valid(&body) { break; }
+                if checks::luhn_valid(&body) { break; }
             }
-            prop_assert!(luhn_valid(&body));
+            prop_assert!(checks::luhn_valid(&body));
             let s = TokenSettings::default();
             let mut state = seed;
             let token = card_token(&body, &s, || {
@@ -541,7 +525,7 @@ mod tests {
             }).unwrap();
             let t = digits(&token);
             prop_assert_eq!(t.len(), body.len());
-            prop_assert!(!luhn_valid(&t));
+            prop_assert!(!checks::luhn_valid(&t));
             let (first, last) = card_token_shape(body.len(), &s);
             prop_assert_eq!(&t[..first], &body[..first]);
             prop_assert_eq!(&t[t.len() - last..], &body[body.len() - last..]);
