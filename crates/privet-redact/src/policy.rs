@@ -13,6 +13,7 @@ use privet_deid::fake::FakeKind;
 use privet_deid::ops::{DatePrecision, HASH_LEN_MAX, HASH_LEN_MIN};
 use privet_detect::ColumnContext;
 use privet_types::PiiType;
+use privet_types::toml_doc::{self, LineIndex};
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
@@ -180,17 +181,7 @@ impl Policy {
 
     /// Parses deid.toml text. Unset types keep the default `redact`.
     pub fn parse(text: &str) -> Result<Policy, PolicyErrors> {
-        let lines = LineIndex::new(text);
-        let (root, syntax) = DeTable::parse_recoverable(text);
-        if let Some(first) = syntax
-            .iter()
-            .min_by_key(|e| e.span().map_or(0, |s| s.start))
-        {
-            let span = first.span().unwrap_or(0..0);
-            return Err(PolicyErrors(vec![
-                lines.error(span, format!("invalid TOML: {}", first.message())),
-            ]));
-        }
+        let (root, lines) = toml_doc::parse(text).map_err(|e| PolicyErrors(vec![e]))?;
         let mut parser = Parser {
             lines,
             errors: Vec::new(),
@@ -207,16 +198,8 @@ impl Policy {
     }
 }
 
-/// One problem in deid.toml, at the line of the key or value at fault.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PolicyError {
-    /// 1-based line.
-    pub line: usize,
-    /// 1-based column, in characters.
-    pub column: usize,
-    /// What is wrong.
-    pub message: String,
-}
+/// One problem in deid.toml, at the line and column of the key or value at fault.
+pub use privet_types::toml_doc::TomlError as PolicyError;
 
 /// Every problem found in a deid.toml.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -231,36 +214,6 @@ impl fmt::Display for PolicyErrors {
             write!(f, "line {}, column {}: {}", e.line, e.column, e.message)?;
         }
         Ok(())
-    }
-}
-
-struct LineIndex<'s> {
-    text: &'s str,
-    starts: Vec<usize>,
-}
-
-impl<'s> LineIndex<'s> {
-    fn new(text: &'s str) -> Self {
-        let starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
-        LineIndex { text, starts }
-    }
-
-    fn error(&self, span: Range<usize>, message: String) -> PolicyError {
-        let offset = span.start.min(self.text.len());
-        let line = self.starts.partition_point(|&s| s <= offset);
-        let start = self.starts[line - 1];
-        let column = self
-            .text
-            .get(start..offset)
-            .map_or(offset - start, |s| s.chars().count())
-            + 1;
-        PolicyError {
-            line,
-            column,
-            message,
-        }
     }
 }
 
@@ -328,13 +281,9 @@ impl Parser<'_> {
     }
 
     fn table<'a, 'i>(&mut self, value: &'a Value<'i>, place: &str) -> Option<&'a DeTable<'i>> {
-        match value.get_ref() {
-            DeValue::Table(t) => Some(t),
-            _ => {
-                self.error(value.span(), format!("{place} must be a table"));
-                None
-            }
-        }
+        toml_doc::expect_table(value, place)
+            .map_err(|(span, message)| self.error(span, message))
+            .ok()
     }
 
     fn defaults(&mut self, value: &Value<'_>, policy: &mut Policy) {

@@ -20,6 +20,7 @@ mod finding;
 mod mask;
 mod pii_type;
 pub mod policy;
+pub mod toml_doc;
 
 pub use category::{
     BUILTIN_CATEGORIES, Category, CategoryName, InvalidCategoryName, Sensitivity,
