@@ -7,7 +7,7 @@
 //! token is ever taken for a card number.
 
 use futures_util::future::join_all;
-use privet_crypto::{SecretKey, mac, open, random_bytes, random_u64_below, seal};
+use privet_crypto::{KeyedStream, mac, open, random_bytes, random_u64_below, seal};
 use privet_store::{Op, StoreError, WriteUnit};
 use privet_types::policy::Operation;
 use privet_types::{AccessRequest, ConsentState, Decision, MaskStyle, checks, mask_value};
@@ -250,8 +250,9 @@ impl Vault {
                 })
             }
             (Some(digits), true) => {
-                let mut stream = DigitStream::new(&self.secrets.token, digest_input, attempt);
-                card_token(digits, &self.tokens, || Ok(stream.next()))
+                let seed = [&attempt.to_be_bytes(), digest_input].concat();
+                let mut stream = KeyedStream::new(&self.secrets.token, b"token-digits", &seed);
+                card_token(digits, &self.tokens, || Ok(stream.digit()))
             }
             (None, false) => Ok(generic_token(&random_bytes::<16>()?)),
             (None, true) => {
@@ -432,44 +433,6 @@ impl Vault {
             ));
         }
         Ok(())
-    }
-}
-
-/// Decimal digits drawn from HMAC output, without modulo bias.
-struct DigitStream<'a> {
-    key: &'a SecretKey,
-    seed: Vec<u8>,
-    block: [u8; 32],
-    pos: usize,
-    counter: u32,
-}
-
-impl<'a> DigitStream<'a> {
-    fn new(key: &'a SecretKey, input: &[u8], attempt: u32) -> Self {
-        let seed = [&attempt.to_be_bytes(), input].concat();
-        DigitStream {
-            key,
-            seed,
-            block: [0; 32],
-            pos: 32,
-            counter: 0,
-        }
-    }
-
-    fn next(&mut self) -> u8 {
-        loop {
-            if self.pos == 32 {
-                let data = [&self.counter.to_be_bytes(), self.seed.as_slice()].concat();
-                self.block = mac(self.key, b"token-digits", &data);
-                self.counter += 1;
-                self.pos = 0;
-            }
-            let b = self.block[self.pos];
-            self.pos += 1;
-            if b < 250 {
-                return b % 10;
-            }
-        }
     }
 }
 
