@@ -17,6 +17,7 @@ mod category;
 pub mod checks;
 mod clock;
 mod finding;
+mod ids;
 mod mask;
 mod pii_type;
 pub mod policy;
@@ -28,6 +29,7 @@ pub use category::{
 };
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use finding::{Finding, Location, Match, rounded_confidence};
+pub use ids::{FieldName, InvalidId, SubjectId};
 pub use mask::{MaskStyle, UnknownMaskStyle, mask_value};
 pub use pii_type::{PiiType, UnknownPiiType};
 pub use policy::{

@@ -10,7 +10,9 @@ use futures_util::future::join_all;
 use privet_crypto::{KeyedStream, mac, open, random_bytes, random_u64_below, seal};
 use privet_store::{Op, StoreError, WriteUnit};
 use privet_types::policy::Operation;
-use privet_types::{AccessRequest, ConsentState, Decision, MaskStyle, checks, mask_value};
+use privet_types::{
+    AccessRequest, ConsentState, Decision, MaskStyle, SubjectId, checks, mask_value,
+};
 
 use crate::access::{Reach, count_misses};
 use crate::apikeys::Actor;
@@ -128,10 +130,12 @@ pub struct TokenizeInput {
 }
 
 impl Vault {
-    fn validate_token_input(&self, input: &TokenizeInput) -> Result<Option<Vec<u8>>> {
-        if let Some(s) = &input.subject {
-            ids::subject_id(s)?;
-        }
+    /// The card digits (for card tokens) and the subject, both checked.
+    fn validate_token_input(
+        &self,
+        input: &TokenizeInput,
+    ) -> Result<(Option<Vec<u8>>, Option<SubjectId>)> {
+        let subject = input.subject.as_deref().map(SubjectId::parse).transpose()?;
         if input.value.is_empty() || input.value.len() > ids::MAX_VALUE {
             return Err(VaultError::BadRequest(format!(
                 "value: must be 1 to {} bytes",
@@ -139,11 +143,12 @@ impl Vault {
             )));
         }
         if input.kind == "card_number" {
-            return card_digits(&input.value).map(Some).ok_or_else(|| {
+            let digits = card_digits(&input.value).ok_or_else(|| {
                 VaultError::BadRequest(
                     "value: not a card number (12-19 digits passing the Luhn check)".into(),
                 )
-            });
+            })?;
+            return Ok((Some(digits), subject));
         }
         if self.policy().category(&input.kind).is_none() {
             return Err(VaultError::BadRequest(format!(
@@ -151,18 +156,18 @@ impl Vault {
                 ids::shown(&input.kind)
             )));
         }
-        Ok(None)
+        Ok((None, subject))
     }
 
     /// Turns a value into a token. Durable when this returns.
     pub async fn tokenize(&self, actor: &Actor, input: &TokenizeInput) -> Result<String> {
         self.require(actor, Operation::Tokenize, input.subject.as_deref())
             .await?;
-        let card = self.validate_token_input(input)?;
+        let (card, subject_id) = self.validate_token_input(input)?;
         let deterministic = self.tokens.deterministic.contains(&input.kind);
-        let subject = input.subject.as_deref().unwrap_or("");
+        let subject = subject_id.as_ref().map_or("", SubjectId::as_str);
         let (seal_key, owned_key);
-        match &input.subject {
+        match &subject_id {
             Some(s) => {
                 let row = self
                     .store
@@ -208,7 +213,7 @@ impl Vault {
                 ops: vec![Op::InsertToken {
                     token: token.clone(),
                     kind: input.kind.clone(),
-                    subject: input.subject.clone(),
+                    subject: subject_id.clone(),
                     sealed,
                     value_digest: digest.clone(),
                     at: draft.at,
@@ -368,7 +373,7 @@ impl Vault {
         });
         let mut draft = self.draft(actor, "token.detokenize");
         draft.purpose = Some(purpose.to_owned());
-        draft.subject = row.subject_id.clone();
+        draft.subject = row.subject_id.as_ref().map(SubjectId::to_string);
         draft.categories = vec![category.clone()];
         let outcome = match decision {
             Decision::Deny(reason) => {

@@ -3,6 +3,8 @@
 
 use sqlx::AnyConnection;
 
+use privet_types::{FieldName, SubjectId};
+
 use crate::error::{Result, StoreError};
 
 /// One change to the stored state.
@@ -11,14 +13,14 @@ pub enum Op {
     /// Creates or touches a subject.
     UpsertSubject {
         /// Subject id.
-        subject: String,
+        subject: SubjectId,
         /// Time (ms).
         at: i64,
     },
     /// Stores a new subject's data key; fails with a conflict if it already has one.
     InsertDek {
         /// Subject id.
-        subject: String,
+        subject: SubjectId,
         /// Wrapping master-key version.
         kek_version: u32,
         /// Wrapped key.
@@ -29,9 +31,9 @@ pub enum Op {
     /// Writes (inserts or replaces) a field.
     PutField {
         /// Subject id.
-        subject: String,
+        subject: SubjectId,
         /// Field name.
-        name: String,
+        name: FieldName,
         /// Category.
         category: String,
         /// Random record id bound in the AAD.
@@ -50,9 +52,9 @@ pub enum Op {
     /// Removes one field.
     DeleteField {
         /// Subject id.
-        subject: String,
+        subject: SubjectId,
         /// Field name.
-        name: String,
+        name: FieldName,
     },
     /// Stores a token; conflicts if the token (or, for deterministic ones, the value) exists.
     InsertToken {
@@ -61,7 +63,7 @@ pub enum Op {
         /// Its kind.
         kind: String,
         /// Owning subject.
-        subject: Option<String>,
+        subject: Option<SubjectId>,
         /// Sealed value.
         sealed: Vec<u8>,
         /// Keyed digest of the value, for deterministic tokens.
@@ -73,14 +75,14 @@ pub enum Op {
     /// its remaining rows for purge. Constant work whatever the subject holds.
     EraseSubject {
         /// Subject id.
-        subject: String,
+        subject: SubjectId,
         /// Time (ms).
         at: i64,
     },
     /// Records the current consent of a subject for a purpose.
     SetConsent {
         /// Subject id.
-        subject: String,
+        subject: SubjectId,
         /// Purpose.
         purpose: String,
         /// Granted or withdrawn.
@@ -124,7 +126,7 @@ pub enum Op {
     /// Re-wraps a data key if it is still under `from`.
     RewrapDek {
         /// Subject id.
-        subject: String,
+        subject: SubjectId,
         /// Old version.
         from: u32,
         /// New version.
@@ -146,7 +148,7 @@ pub enum Op {
     /// Deletes up to `limit` leftover rows of an erased subject; drops it from the queue when none remain.
     PurgeRows {
         /// Subject id.
-        subject: String,
+        subject: SubjectId,
         /// Rows per table per step.
         limit: i64,
     },
@@ -167,8 +169,8 @@ enum Arg {
 /// Rows gathered from a batch's units, written with multi-row statements.
 #[derive(Default)]
 pub(super) struct Gathered {
-    subjects: Vec<(String, i64)>,
-    fields: Vec<((String, String), Vec<Arg>)>,
+    subjects: Vec<(SubjectId, i64)>,
+    fields: Vec<((SubjectId, FieldName), Vec<Arg>)>,
     tokens: Vec<Vec<Arg>>,
 }
 
@@ -209,9 +211,9 @@ const TOKEN_INSERT: RowStatement = RowStatement {
     what: "token",
 };
 
-fn subject_row(subject: &str, at: i64) -> Vec<Arg> {
+fn subject_row(subject: &SubjectId, at: i64) -> Vec<Arg> {
     vec![
-        Arg::Text(Some(subject.to_owned())),
+        Arg::Text(Some(subject.as_str().to_owned())),
         Arg::Int(Some(at)),
         Arg::Int(Some(at)),
     ]
@@ -231,8 +233,8 @@ fn op_row(op: &Op) -> Option<Vec<Arg>> {
             source,
             at,
         } => vec![
-            Arg::Text(Some(subject.clone())),
-            Arg::Text(Some(name.clone())),
+            Arg::Text(Some(subject.as_str().to_owned())),
+            Arg::Text(Some(name.as_str().to_owned())),
             Arg::Text(Some(category.clone())),
             Arg::Bytes(Some(record_id.clone())),
             Arg::Bytes(Some(sealed.clone())),
@@ -251,7 +253,7 @@ fn op_row(op: &Op) -> Option<Vec<Arg>> {
         } => vec![
             Arg::Text(Some(token.clone())),
             Arg::Text(Some(kind.clone())),
-            Arg::Text(subject.clone()),
+            Arg::Text(subject.as_ref().map(|s| s.as_str().to_owned())),
             Arg::Bytes(Some(sealed.clone())),
             Arg::Bytes(value_digest.clone()),
             Arg::Int(Some(*at)),
@@ -377,19 +379,19 @@ pub(super) async fn apply_op(conn: &mut AnyConnection, op: &Op) -> Result<u64> {
             // A subject id reused after an erasure must not inherit rows still waiting for purge.
             let queued = run(
                 conn,
-                query("DELETE FROM purge_queue WHERE subject_id = $1").bind(subject.clone()),
+                query("DELETE FROM purge_queue WHERE subject_id = $1").bind(subject.as_str().to_owned()),
                 "clearing the purge queue",
                 "purge entry",
             )
             .await?;
             if queued > 0 {
-                run(conn, query("DELETE FROM fields WHERE subject_id = $1").bind(subject.clone()), "purging fields", "field").await?;
-                run(conn, query("DELETE FROM tokens WHERE subject_id = $1").bind(subject.clone()), "purging tokens", "token").await?;
+                run(conn, query("DELETE FROM fields WHERE subject_id = $1").bind(subject.as_str().to_owned()), "purging fields", "field").await?;
+                run(conn, query("DELETE FROM tokens WHERE subject_id = $1").bind(subject.as_str().to_owned()), "purging tokens", "token").await?;
             }
             run(
                 conn,
                 query("INSERT INTO keystore_deks (subject_id, kek_version, wrapped, created_at) VALUES ($1, $2, $3, $4)")
-                    .bind(subject.clone())
+                    .bind(subject.as_str().to_owned())
                     .bind(i64::from(*kek_version))
                     .bind(wrapped.clone())
                     .bind(*at),
@@ -406,26 +408,26 @@ pub(super) async fn apply_op(conn: &mut AnyConnection, op: &Op) -> Result<u64> {
         Op::DeleteField { subject, name } => {
             run(
                 conn,
-                query("DELETE FROM fields WHERE subject_id = $1 AND name = $2").bind(subject.clone()).bind(name.clone()),
+                query("DELETE FROM fields WHERE subject_id = $1 AND name = $2").bind(subject.as_str().to_owned()).bind(name.as_str().to_owned()),
                 "deleting a field",
                 "field",
             )
             .await
         }
         Op::EraseSubject { subject, at } => {
-            let rows = run(conn, query("DELETE FROM subjects WHERE id = $1").bind(subject.clone()), "erasing a subject", "subject").await?;
+            let rows = run(conn, query("DELETE FROM subjects WHERE id = $1").bind(subject.as_str().to_owned()), "erasing a subject", "subject").await?;
             if rows == 0 {
                 return Err(StoreError::NotFound("subject"));
             }
-            run(conn, query("DELETE FROM keystore_deks WHERE subject_id = $1").bind(subject.clone()), "destroying a data key", "data key").await?;
-            run(conn, query("DELETE FROM consent_state WHERE subject_id = $1").bind(subject.clone()), "erasing consents", "consent").await?;
+            run(conn, query("DELETE FROM keystore_deks WHERE subject_id = $1").bind(subject.as_str().to_owned()), "destroying a data key", "data key").await?;
+            run(conn, query("DELETE FROM consent_state WHERE subject_id = $1").bind(subject.as_str().to_owned()), "erasing consents", "consent").await?;
             run(
                 conn,
                 query(
                     "INSERT INTO keystore_erasures (subject_id, erased_at) VALUES ($1, $2) \
                      ON CONFLICT (subject_id) DO UPDATE SET erased_at = excluded.erased_at",
                 )
-                .bind(subject.clone())
+                .bind(subject.as_str().to_owned())
                 .bind(*at),
                 "writing the erasure ledger",
                 "erasure",
@@ -434,7 +436,7 @@ pub(super) async fn apply_op(conn: &mut AnyConnection, op: &Op) -> Result<u64> {
             run(
                 conn,
                 query("INSERT INTO purge_queue (subject_id, queued_at) VALUES ($1, $2) ON CONFLICT (subject_id) DO NOTHING")
-                    .bind(subject.clone())
+                    .bind(subject.as_str().to_owned())
                     .bind(*at),
                 "queueing a purge",
                 "purge entry",
@@ -451,7 +453,7 @@ pub(super) async fn apply_op(conn: &mut AnyConnection, op: &Op) -> Result<u64> {
                      granted = excluded.granted, at = excluded.at, source = excluded.source, \
                      notice_version = excluded.notice_version",
                 )
-                .bind(subject.clone())
+                .bind(subject.as_str().to_owned())
                 .bind(purpose.clone())
                 .bind(i64::from(*granted))
                 .bind(*at)
@@ -493,7 +495,7 @@ pub(super) async fn apply_op(conn: &mut AnyConnection, op: &Op) -> Result<u64> {
             run(
                 conn,
                 query("INSERT INTO keystore_secrets (name, kek_version, wrapped) VALUES ($1, $2, $3)")
-                    .bind(name.clone())
+                    .bind(name.as_str().to_owned())
                     .bind(i64::from(*kek_version))
                     .bind(wrapped.clone()),
                 "storing a secret",
@@ -507,7 +509,7 @@ pub(super) async fn apply_op(conn: &mut AnyConnection, op: &Op) -> Result<u64> {
                 query("UPDATE keystore_deks SET kek_version = $1, wrapped = $2 WHERE subject_id = $3 AND kek_version = $4")
                     .bind(i64::from(*to))
                     .bind(wrapped.clone())
-                    .bind(subject.clone())
+                    .bind(subject.as_str().to_owned())
                     .bind(i64::from(*from)),
                 "re-wrapping a data key",
                 "data key",
@@ -520,7 +522,7 @@ pub(super) async fn apply_op(conn: &mut AnyConnection, op: &Op) -> Result<u64> {
                 query("UPDATE keystore_secrets SET kek_version = $1, wrapped = $2 WHERE name = $3 AND kek_version = $4")
                     .bind(i64::from(*to))
                     .bind(wrapped.clone())
-                    .bind(name.clone())
+                    .bind(name.as_str().to_owned())
                     .bind(i64::from(*from)),
                 "re-wrapping a secret",
                 "secret",
@@ -534,10 +536,10 @@ pub(super) async fn apply_op(conn: &mut AnyConnection, op: &Op) -> Result<u64> {
                 conn,
                 query("DELETE FROM fields WHERE subject_id = $1 AND name IN (SELECT name FROM fields WHERE subject_id = $2 LIMIT $3) \
                        AND EXISTS (SELECT 1 FROM purge_queue WHERE subject_id = $4)")
-                    .bind(subject.clone())
-                    .bind(subject.clone())
+                    .bind(subject.as_str().to_owned())
+                    .bind(subject.as_str().to_owned())
                     .bind(*limit)
-                    .bind(subject.clone()),
+                    .bind(subject.as_str().to_owned()),
                 "purging fields",
                 "field",
             )
@@ -546,9 +548,9 @@ pub(super) async fn apply_op(conn: &mut AnyConnection, op: &Op) -> Result<u64> {
                 conn,
                 query("DELETE FROM tokens WHERE token IN (SELECT token FROM tokens WHERE subject_id = $1 LIMIT $2) \
                        AND EXISTS (SELECT 1 FROM purge_queue WHERE subject_id = $3)")
-                    .bind(subject.clone())
+                    .bind(subject.as_str().to_owned())
                     .bind(*limit)
-                    .bind(subject.clone()),
+                    .bind(subject.as_str().to_owned()),
                 "purging tokens",
                 "token",
             )
@@ -556,7 +558,7 @@ pub(super) async fn apply_op(conn: &mut AnyConnection, op: &Op) -> Result<u64> {
             // A step that deleted fewer rows than it could has reached the end of both tables.
             let limit = u64::try_from(*limit).unwrap_or(0);
             if fields < limit && tokens < limit {
-                run(conn, query("DELETE FROM purge_queue WHERE subject_id = $1").bind(subject.clone()), "clearing the purge queue", "purge entry").await?;
+                run(conn, query("DELETE FROM purge_queue WHERE subject_id = $1").bind(subject.as_str().to_owned()), "clearing the purge queue", "purge entry").await?;
             }
             Ok(fields + tokens)
         }

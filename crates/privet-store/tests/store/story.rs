@@ -4,6 +4,7 @@
 use privet_crypto::SecretKey;
 use privet_store::{AuditDraft, Location, Op, Store, StoreError, WriteUnit};
 use privet_testkit::postgres::{TempDatabase, postgres_base};
+use privet_types::{FieldName, SubjectId};
 
 /// Each backend with what keeps it alive (a temporary directory, a temporary database).
 async fn backends() -> Vec<(&'static str, Store, Box<dyn std::any::Any>)> {
@@ -24,6 +25,10 @@ async fn backends() -> Vec<(&'static str, Store, Box<dyn std::any::Any>)> {
     out
 }
 
+fn cus() -> SubjectId {
+    SubjectId::parse("cus_1").unwrap()
+}
+
 fn draft(action: &str, subject: &str) -> AuditDraft {
     AuditDraft {
         at: 1_700_000_000_000,
@@ -39,8 +44,8 @@ fn draft(action: &str, subject: &str) -> AuditDraft {
 
 fn field(name: &str, sealed: &[u8]) -> Op {
     Op::PutField {
-        subject: "cus_1".into(),
-        name: name.into(),
+        subject: cus(),
+        name: FieldName::parse(name).unwrap(),
         category: "contact.email".into(),
         record_id: vec![7; 16],
         sealed: sealed.to_vec(),
@@ -76,11 +81,11 @@ async fn a_customer_from_first_write_to_purge() {
             .commit(unit(
                 vec![
                     Op::UpsertSubject {
-                        subject: "cus_1".into(),
+                        subject: cus(),
                         at: 1,
                     },
                     Op::InsertDek {
-                        subject: "cus_1".into(),
+                        subject: cus(),
                         kek_version: 1,
                         wrapped: vec![3; 40],
                         at: 1,
@@ -108,14 +113,14 @@ async fn a_customer_from_first_write_to_purge() {
         store
             .commit(unit(
                 vec![Op::DeleteField {
-                    subject: "cus_1".into(),
-                    name: "phone".into(),
+                    subject: cus(),
+                    name: FieldName::parse("phone").unwrap(),
                 }],
                 "field.delete",
             ))
             .await
             .unwrap();
-        let record = store.subject("cus_1").await.unwrap().expect("subject");
+        let record = store.subject(&cus()).await.unwrap().expect("subject");
         let fields: Vec<_> = record
             .fields
             .iter()
@@ -135,7 +140,7 @@ async fn a_customer_from_first_write_to_purge() {
                 vec![Op::InsertToken {
                     token: "tok_1".into(),
                     kind: "contact.email".into(),
-                    subject: Some("cus_1".into()),
+                    subject: Some(cus()),
                     sealed: b"sealed-token".to_vec(),
                     value_digest: Some(vec![5; 32]),
                     at: 2,
@@ -151,7 +156,7 @@ async fn a_customer_from_first_write_to_purge() {
         store
             .commit(unit(
                 vec![Op::SetConsent {
-                    subject: "cus_1".into(),
+                    subject: cus(),
                     purpose: "marketing".into(),
                     granted: true,
                     at: 3,
@@ -163,7 +168,7 @@ async fn a_customer_from_first_write_to_purge() {
             .await
             .unwrap();
         let consent = store
-            .consent("cus_1", "marketing")
+            .consent(&cus(), "marketing")
             .await
             .unwrap()
             .expect("consent");
@@ -173,22 +178,22 @@ async fn a_customer_from_first_write_to_purge() {
         store
             .commit(unit(
                 vec![Op::EraseSubject {
-                    subject: "cus_1".into(),
+                    subject: cus(),
                     at: 4,
                 }],
                 "subject.erase",
             ))
             .await
             .unwrap();
-        assert!(store.subject("cus_1").await.unwrap().is_none(), "{name}");
-        assert!(store.dek("cus_1").await.unwrap().is_none(), "{name}");
-        assert!(store.consent("cus_1", "marketing").await.unwrap().is_none());
+        assert!(store.subject(&cus()).await.unwrap().is_none(), "{name}");
+        assert!(store.dek(&cus()).await.unwrap().is_none(), "{name}");
+        assert!(store.consent(&cus(), "marketing").await.unwrap().is_none());
         assert_eq!(store.purge_queue(10).await.unwrap(), ["cus_1"], "{name}");
-        assert_eq!(store.erasures().await.unwrap(), [("cus_1".to_owned(), 4)]);
+        assert_eq!(store.erasures().await.unwrap(), [(cus(), 4)]);
         let again = store
             .commit(unit(
                 vec![Op::EraseSubject {
-                    subject: "cus_1".into(),
+                    subject: cus(),
                     at: 5,
                 }],
                 "subject.erase",
@@ -203,7 +208,7 @@ async fn a_customer_from_first_write_to_purge() {
         let purged = store
             .commit(WriteUnit {
                 ops: vec![Op::PurgeRows {
-                    subject: "cus_1".into(),
+                    subject: cus(),
                     limit: 500,
                 }],
                 audit: Vec::new(),

@@ -270,3 +270,8 @@ pub fn assert_card_masked(masked: &str, card: &str) {
     }
     assert!(masked.chars().filter(char::is_ascii_digit).count() <= 10);
 }
+
+/// A subject id the tests know to be valid.
+pub fn sid(id: &str) -> privet_types::SubjectId {
+    privet_types::SubjectId::parse(id).expect("a valid test subject id")
+}
