@@ -6,6 +6,7 @@
 //! shows up as a head that points past the last entry.
 
 use privet_crypto::{SecretKey, ct_eq, mac};
+use privet_types::{AuditAction, AuditDecision};
 
 /// What an action records: who, why, about whom, which categories, and the decision. Never values.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -14,16 +15,16 @@ pub struct AuditDraft {
     pub at: i64,
     /// Who acted: an API key id, `cli`, `system`.
     pub actor: String,
-    /// What happened (`subject.read`, `token.create`, `key.rotate`...).
-    pub action: String,
+    /// What happened.
+    pub action: AuditAction,
     /// The purpose named by the request, if any.
     pub purpose: Option<String>,
     /// The subject concerned, if any.
     pub subject: Option<String>,
     /// Data categories touched.
     pub categories: Vec<String>,
-    /// `allow`, `mask`, `deny`, `ok`, `error`.
-    pub decision: String,
+    /// What was decided.
+    pub decision: AuditDecision,
     /// Why (a deny reason code, an error kind), if any.
     pub reason: Option<String>,
 }
@@ -65,14 +66,14 @@ pub fn encode(seq: i64, draft: &AuditDraft) -> Vec<u8> {
     out.extend_from_slice(&seq.to_be_bytes());
     out.extend_from_slice(&draft.at.to_be_bytes());
     put(&mut out, draft.actor.as_bytes());
-    put(&mut out, draft.action.as_bytes());
+    put(&mut out, draft.action.as_str().as_bytes());
     put_opt(&mut out, draft.purpose.as_deref());
     put_opt(&mut out, draft.subject.as_deref());
     out.extend_from_slice(&(draft.categories.len() as u64).to_be_bytes());
     for c in &draft.categories {
         put(&mut out, c.as_bytes());
     }
-    put(&mut out, draft.decision.as_bytes());
+    put(&mut out, draft.decision.as_str().as_bytes());
     put_opt(&mut out, draft.reason.as_deref());
     out
 }
@@ -338,11 +339,11 @@ mod tests {
         AuditDraft {
             at: 1_700_000_000_000 + n,
             actor: "k1".into(),
-            action: "subject.read".into(),
+            action: AuditAction::SubjectRead,
             purpose: Some("support".into()),
             subject: Some(format!("s{n}")),
             categories: vec!["contact.email".into()],
-            decision: "allow".into(),
+            decision: AuditDecision::Allow,
             reason: None,
         }
     }
@@ -383,7 +384,7 @@ mod tests {
         assert_eq!(verify(&key, &entries, (5, &last)), Ok(5));
 
         let mut edited = entries.clone();
-        edited[2].draft.decision = "deny".into();
+        edited[2].draft.decision = AuditDecision::Deny;
         assert_eq!(
             verify(&key, &edited, (5, &last)),
             Err(ChainBreak::Altered { seq: 3 })
@@ -497,9 +498,9 @@ mod tests {
         let mut a = draft(1);
         let mut b = draft(1);
         a.actor = "ab".into();
-        a.action = "c".into();
+        a.purpose = Some("c".into());
         b.actor = "a".into();
-        b.action = "bc".into();
+        b.purpose = Some("bc".into());
         assert_ne!(encode(1, &a), encode(1, &b));
     }
 }

@@ -194,8 +194,13 @@ impl Store {
                 break;
             }
             for row in &rows {
-                let entry = read::audit_from_row(row)
-                    .map_err(StoreError::db("decoding the audit log", "audit entry"))?;
+                let entry = match read::audit_from_row(row) {
+                    Ok(entry) => entry,
+                    Err(read::AuditRowError::Altered { seq }) => {
+                        return Ok(Err(ChainBreak::Altered { seq }));
+                    }
+                    Err(e) => return Err(e.into_store_error()),
+                };
                 after = entry.seq;
                 if let Err(b) = verifier.entry(&entry) {
                     return Ok(Err(b));

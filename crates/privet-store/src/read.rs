@@ -1,6 +1,6 @@
 //! Read queries. They run on the pool, outside the writer, and return sealed rows only.
 
-use privet_types::{FieldName, SubjectId};
+use privet_types::{AuditAction, AuditDecision, FieldName, SubjectId};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
@@ -23,17 +23,50 @@ fn dek_from(version_col: Option<i64>, wrapped: Option<Vec<u8>>) -> Option<DekRow
     }
 }
 
-pub(crate) fn audit_from_row(row: &AnyRow) -> std::result::Result<AuditEntry, sqlx::Error> {
+/// Why a stored audit row could not be read back.
+pub(crate) enum AuditRowError {
+    /// The database could not hand the row over.
+    Sql(sqlx::Error),
+    /// The row holds an action or decision name privet never writes: it was altered.
+    Altered {
+        /// The row's sequence number.
+        seq: i64,
+    },
+}
+
+impl From<sqlx::Error> for AuditRowError {
+    fn from(e: sqlx::Error) -> Self {
+        AuditRowError::Sql(e)
+    }
+}
+
+impl AuditRowError {
+    /// As a store error, for readers that do not verify the chain.
+    pub(crate) fn into_store_error(self) -> StoreError {
+        match self {
+            AuditRowError::Sql(e) => StoreError::db("decoding the audit log", "audit entry")(e),
+            AuditRowError::Altered { seq } => {
+                StoreError::AuditBroken(crate::ChainBreak::Altered { seq })
+            }
+        }
+    }
+}
+
+pub(crate) fn audit_from_row(row: &AnyRow) -> std::result::Result<AuditEntry, AuditRowError> {
+    let seq: i64 = row.try_get("seq")?;
+    let altered = || AuditRowError::Altered { seq };
+    let action: String = row.try_get("action")?;
+    let decision: String = row.try_get("decision")?;
     Ok(AuditEntry {
-        seq: row.try_get("seq")?,
+        seq,
         draft: AuditDraft {
             at: row.try_get("at")?,
             actor: row.try_get("actor")?,
-            action: row.try_get("action")?,
+            action: AuditAction::from_name(&action).ok_or_else(altered)?,
             purpose: row.try_get("purpose")?,
             subject: row.try_get("subject_id")?,
             categories: split_categories(&row.try_get::<String, _>("categories")?),
-            decision: row.try_get("decision")?,
+            decision: AuditDecision::from_name(&decision).ok_or_else(altered)?,
             reason: row.try_get("reason")?,
         },
         prev: row.try_get("prev")?,
@@ -320,7 +353,7 @@ impl Store {
         rows.iter()
             .map(audit_from_row)
             .collect::<std::result::Result<_, _>>()
-            .map_err(StoreError::db("decoding the audit log", "audit entry"))
+            .map_err(AuditRowError::into_store_error)
     }
 
     /// Erased subjects still holding rows to purge (at most `limit`).

@@ -13,6 +13,7 @@
 
 #![forbid(unsafe_code)]
 
+mod audit;
 mod category;
 pub mod checks;
 mod clock;
@@ -23,6 +24,7 @@ mod pii_type;
 pub mod policy;
 pub mod toml_doc;
 
+pub use audit::{AuditAction, AuditDecision};
 pub use category::{
     BUILTIN_CATEGORIES, Category, CategoryName, InvalidCategoryName, Sensitivity,
     UnknownSensitivity, builtin_category, category_for,

@@ -8,6 +8,7 @@ use privet_types::policy::Operation;
 use crate::Vault;
 use crate::apikeys::Actor;
 use crate::error::{Result, VaultError};
+use privet_types::AuditAction;
 
 impl Vault {
     /// Grants or withdraws a subject's consent to a purpose.
@@ -34,9 +35,9 @@ impl Vault {
         let mut draft = self.draft(
             actor,
             if granted {
-                "consent.grant"
+                AuditAction::ConsentGrant
             } else {
-                "consent.withdraw"
+                AuditAction::ConsentWithdraw
             },
         );
         draft.purpose = Some(purpose.to_owned());

@@ -23,6 +23,7 @@ use privet_crypto::KeyProvider;
 use privet_store::{AuditDraft, Store, WriteUnit};
 use privet_types::Clock;
 use privet_types::policy::{Operation, Policy};
+use privet_types::{AuditAction, AuditDecision};
 
 pub use apikeys::{Actor, api_key_id};
 pub use backup::{BackupReport, RestoreReport};
@@ -129,9 +130,9 @@ impl Vault {
         if self.policy().permits(&actor.role, op) {
             return Ok(());
         }
-        let mut draft = self.draft(actor, op.name());
+        let mut draft = self.draft(actor, AuditAction::Refused(op));
         draft.subject = subject.map(str::to_owned);
-        draft.decision = "deny".into();
+        draft.decision = AuditDecision::Deny;
         draft.reason = Some("operation_not_permitted".into());
         self.record(draft).await?;
         Err(VaultError::Forbidden {
@@ -155,15 +156,15 @@ impl Vault {
         Ok(())
     }
 
-    pub(crate) fn draft(&self, actor: &Actor, action: &str) -> AuditDraft {
+    pub(crate) fn draft(&self, actor: &Actor, action: AuditAction) -> AuditDraft {
         AuditDraft {
             at: self.now_ms(),
             actor: actor.id.clone(),
-            action: action.to_owned(),
+            action,
             purpose: None,
             subject: None,
             categories: Vec::new(),
-            decision: "ok".to_owned(),
+            decision: AuditDecision::Ok,
             reason: None,
         }
     }

@@ -13,6 +13,7 @@ use crate::apikeys::Actor;
 use crate::error::{Result, VaultError};
 use crate::keys::dek_context;
 use crate::{Vault, ids};
+use privet_types::{AuditAction, AuditDecision};
 
 /// A field to store.
 #[derive(Debug, Clone)]
@@ -257,7 +258,7 @@ impl Vault {
                     at,
                 });
             }
-            let mut draft = self.draft(actor, "subject.write");
+            let mut draft = self.draft(actor, AuditAction::SubjectWrite);
             draft.subject = Some(subject.to_string());
             draft.categories = categories(fields.iter().map(|f| f.category.as_str()));
             match self
@@ -310,7 +311,7 @@ impl Vault {
         let policy = self
             .may_read(
                 actor,
-                "subject.read",
+                AuditAction::SubjectRead,
                 purpose,
                 Reach::Any,
                 Some(subject.as_str()),
@@ -320,7 +321,7 @@ impl Vault {
         if let Err(VaultError::NotFound(_)) = &result {
             self.audit_misses(
                 actor,
-                "subject.read",
+                AuditAction::SubjectRead,
                 Some(purpose),
                 Some(subject.as_str()),
                 1,
@@ -340,7 +341,7 @@ impl Vault {
     ) -> Result<Vec<Result<SubjectView>>> {
         self.check_batch(subjects.len())?;
         let policy = self
-            .may_read(actor, "subject.read", purpose, Reach::Any, None)
+            .may_read(actor, AuditAction::SubjectRead, purpose, Reach::Any, None)
             .await?;
         // A few at a time, and no more once the answer has reached `max_read_bytes`: a batch of
         // large subjects must not hold its whole answer, and more, in memory at once.
@@ -373,7 +374,7 @@ impl Vault {
         }
         self.audit_misses(
             actor,
-            "subject.read",
+            AuditAction::SubjectRead,
             Some(purpose),
             None,
             count_misses(&results),
@@ -444,17 +445,16 @@ impl Vault {
                 outcome,
             });
         }
-        let mut draft = self.draft(actor, "subject.read");
+        let mut draft = self.draft(actor, AuditAction::SubjectRead);
         draft.purpose = Some(purpose.to_owned());
         draft.subject = Some(subject.to_string());
         draft.categories = categories(record.fields.iter().map(|f| f.category.as_str()));
         draft.decision = match (shown.is_empty(), denied.is_empty()) {
-            (false, true) => "allow",
-            (false, false) => "partial",
-            (true, false) => "deny",
-            (true, true) => "ok",
-        }
-        .to_owned();
+            (false, true) => AuditDecision::Allow,
+            (false, false) => AuditDecision::Partial,
+            (true, false) => AuditDecision::Deny,
+            (true, true) => AuditDecision::Ok,
+        };
         denied.sort_unstable();
         denied.dedup();
         let mut reason: Vec<String> = denied.iter().map(|c| (*c).to_owned()).collect();
@@ -510,7 +510,13 @@ impl Vault {
         };
         // The same pre-check as every read: refused, and audited, before anything is looked up.
         let policy = self
-            .may_read(actor, "subject.lookup", purpose, Reach::One(category), None)
+            .may_read(
+                actor,
+                AuditAction::SubjectLookup,
+                purpose,
+                Reach::One(category),
+                None,
+            )
             .await?;
         let matches = self
             .store
@@ -532,10 +538,14 @@ impl Vault {
                 found.push(subject);
             }
         }
-        let mut draft = self.draft(actor, "subject.lookup");
+        let mut draft = self.draft(actor, AuditAction::SubjectLookup);
         draft.purpose = Some(purpose.to_owned());
         draft.categories = vec![category.to_owned()];
-        draft.decision = if found.is_empty() { "miss" } else { "allow" }.into();
+        draft.decision = if found.is_empty() {
+            AuditDecision::Miss
+        } else {
+            AuditDecision::Allow
+        };
         draft.reason = Some(format!("matches={}", found.len()));
         self.record(draft).await?;
         Ok(found)
@@ -547,7 +557,7 @@ impl Vault {
     pub async fn erase_subject(&self, actor: &Actor, subject: &SubjectId) -> Result<EraseReceipt> {
         self.require(actor, Operation::Erase, Some(subject.as_str()))
             .await?;
-        let mut draft = self.draft(actor, "subject.erase");
+        let mut draft = self.draft(actor, AuditAction::SubjectErase);
         draft.subject = Some(subject.to_string());
         let at = draft.at;
         let outcome = self

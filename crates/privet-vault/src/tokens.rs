@@ -19,6 +19,7 @@ use crate::apikeys::Actor;
 use crate::error::{Result, VaultError};
 use crate::records::FieldOutcome;
 use crate::{Vault, ids};
+use privet_types::{AuditAction, AuditDecision};
 
 /// How tokens are made.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -196,8 +197,14 @@ impl Vault {
         if let Some(d) = &digest
             && let Some(existing) = self.store.token_by_digest(d).await?
         {
-            self.audit_token(actor, "token.create", input, "ok", Some("existing"))
-                .await?;
+            self.audit_token(
+                actor,
+                AuditAction::TokenCreate,
+                input,
+                AuditDecision::Ok,
+                Some("existing"),
+            )
+            .await?;
             return Ok(existing);
         }
         for attempt in 0u32..8 {
@@ -207,8 +214,8 @@ impl Vault {
                 &token_aad(&token, &input.kind),
                 normalized.as_bytes(),
             )?;
-            let mut draft = self.token_draft(actor, "token.create", input);
-            draft.decision = "ok".into();
+            let mut draft = self.token_draft(actor, AuditAction::TokenCreate, input);
+            draft.decision = AuditDecision::Ok;
             let unit = WriteUnit {
                 ops: vec![Op::InsertToken {
                     token: token.clone(),
@@ -272,7 +279,7 @@ impl Vault {
     fn token_draft(
         &self,
         actor: &Actor,
-        action: &str,
+        action: AuditAction,
         input: &TokenizeInput,
     ) -> privet_store::AuditDraft {
         let mut draft = self.draft(actor, action);
@@ -284,13 +291,13 @@ impl Vault {
     async fn audit_token(
         &self,
         actor: &Actor,
-        action: &str,
+        action: AuditAction,
         input: &TokenizeInput,
-        decision: &str,
+        decision: AuditDecision,
         reason: Option<&str>,
     ) -> Result<()> {
         let mut draft = self.token_draft(actor, action, input);
-        draft.decision = decision.into();
+        draft.decision = decision;
         draft.reason = reason.map(str::to_owned);
         self.record(draft).await?;
         Ok(())
@@ -316,7 +323,7 @@ impl Vault {
     ) -> Result<FieldOutcome> {
         let result = self.detokenize_one(actor, token, purpose).await;
         if let Err(VaultError::NotFound(_)) = &result {
-            self.audit_misses(actor, "token.detokenize", Some(purpose), None, 1)
+            self.audit_misses(actor, AuditAction::TokenDetokenize, Some(purpose), None, 1)
                 .await?;
         }
         result
@@ -342,7 +349,7 @@ impl Vault {
             Reach::Any
         };
         let policy = self
-            .may_read(actor, "token.detokenize", purpose, reach, None)
+            .may_read(actor, AuditAction::TokenDetokenize, purpose, reach, None)
             .await?;
         let row = self
             .store
@@ -371,13 +378,13 @@ impl Vault {
             consent,
             training: actor.training,
         });
-        let mut draft = self.draft(actor, "token.detokenize");
+        let mut draft = self.draft(actor, AuditAction::TokenDetokenize);
         draft.purpose = Some(purpose.to_owned());
         draft.subject = row.subject_id.as_ref().map(SubjectId::to_string);
         draft.categories = vec![category.clone()];
         let outcome = match decision {
             Decision::Deny(reason) => {
-                draft.decision = "deny".into();
+                draft.decision = AuditDecision::Deny;
                 draft.reason = Some(reason.code().into());
                 self.record(draft).await?;
                 return Err(VaultError::Forbidden {
@@ -389,10 +396,10 @@ impl Vault {
                 let plain = open(key, &token_aad(token, &row.kind), &row.sealed)?;
                 let text = String::from_utf8_lossy(&plain).into_owned();
                 if d == Decision::Allow {
-                    draft.decision = "allow".into();
+                    draft.decision = AuditDecision::Allow;
                     FieldOutcome::Value(text)
                 } else {
-                    draft.decision = "mask".into();
+                    draft.decision = AuditDecision::Mask;
                     let style = policy
                         .category(&category)
                         .map_or(MaskStyle::Generic, |c| c.masking());
@@ -417,7 +424,7 @@ impl Vault {
         let purpose = first.filter(|f| items.iter().all(|(_, p)| p == f));
         self.audit_misses(
             actor,
-            "token.detokenize",
+            AuditAction::TokenDetokenize,
             purpose,
             None,
             count_misses(&results),

@@ -90,11 +90,11 @@ pub async fn audit(
                 seq: e.seq,
                 at: rfc3339(e.draft.at),
                 actor: e.draft.actor,
-                action: e.draft.action,
+                action: e.draft.action.to_string(),
                 purpose: e.draft.purpose,
                 subject: e.draft.subject,
                 categories: e.draft.categories,
-                decision: e.draft.decision,
+                decision: e.draft.decision.to_string(),
                 reason: e.draft.reason,
                 hash: hex(&e.hash),
             })

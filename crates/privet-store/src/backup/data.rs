@@ -76,7 +76,7 @@ impl Store {
             let mut drafts = Vec::with_capacity(rows.len());
             for row in &rows {
                 let entry = read::audit_from_row(row)
-                    .map_err(StoreError::db("decoding the audit log", "audit entry"))?;
+                    .map_err(crate::read::AuditRowError::into_store_error)?;
                 drafts.push(entry.draft);
             }
             Some(drafts)

@@ -32,11 +32,11 @@ pub(crate) async fn insert_audit_rows(
             .bind(*seq)
             .bind(draft.at)
             .bind(draft.actor.clone())
-            .bind(draft.action.clone())
+            .bind(draft.action.as_str())
             .bind(draft.purpose.clone())
             .bind(draft.subject.clone())
             .bind(join_categories(&draft.categories))
-            .bind(draft.decision.clone())
+            .bind(draft.decision.as_str())
             .bind(draft.reason.clone())
             .bind(prev.clone())
             .bind(hash.clone());

@@ -4,7 +4,7 @@
 use privet_crypto::SecretKey;
 use privet_store::{AuditDraft, Location, Op, Store, StoreError, WriteUnit};
 use privet_testkit::postgres::{TempDatabase, postgres_base};
-use privet_types::{FieldName, SubjectId};
+use privet_types::{AuditAction, AuditDecision, FieldName, SubjectId};
 
 /// Each backend with what keeps it alive (a temporary directory, a temporary database).
 async fn backends() -> Vec<(&'static str, Store, Box<dyn std::any::Any>)> {
@@ -29,15 +29,15 @@ fn cus() -> SubjectId {
     SubjectId::parse("cus_1").unwrap()
 }
 
-fn draft(action: &str, subject: &str) -> AuditDraft {
+fn draft(action: AuditAction, subject: &str) -> AuditDraft {
     AuditDraft {
         at: 1_700_000_000_000,
         actor: "story".into(),
-        action: action.into(),
+        action,
         purpose: None,
         subject: Some(subject.into()),
         categories: vec!["contact.email".into()],
-        decision: "ok".into(),
+        decision: AuditDecision::Ok,
         reason: None,
     }
 }
@@ -56,7 +56,7 @@ fn field(name: &str, sealed: &[u8]) -> Op {
     }
 }
 
-fn unit(ops: Vec<Op>, action: &str) -> WriteUnit {
+fn unit(ops: Vec<Op>, action: AuditAction) -> WriteUnit {
     WriteUnit {
         ops,
         audit: vec![draft(action, "cus_1")],
@@ -93,7 +93,7 @@ async fn a_customer_from_first_write_to_purge() {
                     field("email", b"sealed-1"),
                     field("phone", b"sealed-2"),
                 ],
-                "subject.write",
+                AuditAction::SubjectWrite,
             ))
             .await
             .unwrap();
@@ -107,7 +107,10 @@ async fn a_customer_from_first_write_to_purge() {
 
         // A field of the same name is replaced, not added; a deleted one is gone.
         store
-            .commit(unit(vec![field("email", b"sealed-3")], "subject.write"))
+            .commit(unit(
+                vec![field("email", b"sealed-3")],
+                AuditAction::SubjectWrite,
+            ))
             .await
             .unwrap();
         store
@@ -116,7 +119,7 @@ async fn a_customer_from_first_write_to_purge() {
                     subject: cus(),
                     name: FieldName::parse("phone").unwrap(),
                 }],
-                "field.delete",
+                AuditAction::SubjectWrite,
             ))
             .await
             .unwrap();
@@ -145,7 +148,7 @@ async fn a_customer_from_first_write_to_purge() {
                     value_digest: Some(vec![5; 32]),
                     at: 2,
                 }],
-                "token.create",
+                AuditAction::TokenCreate,
             ))
             .await
             .unwrap();
@@ -163,7 +166,7 @@ async fn a_customer_from_first_write_to_purge() {
                     source: "api".into(),
                     notice_version: Some("v1".into()),
                 }],
-                "consent.set",
+                AuditAction::ConsentGrant,
             ))
             .await
             .unwrap();
@@ -181,7 +184,7 @@ async fn a_customer_from_first_write_to_purge() {
                     subject: cus(),
                     at: 4,
                 }],
-                "subject.erase",
+                AuditAction::SubjectErase,
             ))
             .await
             .unwrap();
@@ -196,7 +199,7 @@ async fn a_customer_from_first_write_to_purge() {
                     subject: cus(),
                     at: 5,
                 }],
-                "subject.erase",
+                AuditAction::SubjectErase,
             ))
             .await;
         assert!(
@@ -221,7 +224,7 @@ async fn a_customer_from_first_write_to_purge() {
         assert_eq!((counts.fields, counts.tokens), (0, 0), "{name}");
 
         // Every acknowledged unit left one entry, in order, and the chain verifies.
-        let actions: Vec<String> = store
+        let actions: Vec<AuditAction> = store
             .audit_page(0, 100)
             .await
             .unwrap()
@@ -231,12 +234,12 @@ async fn a_customer_from_first_write_to_purge() {
         assert_eq!(
             actions,
             [
-                "subject.write",
-                "subject.write",
-                "field.delete",
-                "token.create",
-                "consent.set",
-                "subject.erase"
+                AuditAction::SubjectWrite,
+                AuditAction::SubjectWrite,
+                AuditAction::SubjectWrite,
+                AuditAction::TokenCreate,
+                AuditAction::ConsentGrant,
+                AuditAction::SubjectErase
             ],
             "{name}"
         );

@@ -1,5 +1,6 @@
 //! Operations besides reading need `can` on the role; refusals are audited.
 
+use privet_types::AuditDecision;
 use privet_vault::{TokenizeInput, VaultError};
 
 use super::harness::sid;
@@ -54,7 +55,7 @@ async fn roles_without_the_grant_are_refused_and_audited() {
         assert_eq!(after.subjects, 1, "{}: nothing was written", b.name);
         let page = v.audit_page(before, 10).await.unwrap();
         assert!(
-            page.iter().all(|e| e.draft.decision == "deny"),
+            page.iter().all(|e| e.draft.decision == AuditDecision::Deny),
             "{}",
             b.name
         );
