@@ -5,14 +5,15 @@
 //! head row (last sequence number and hash) carries its own MAC, so cutting entries off the end
 //! shows up as a head that points past the last entry.
 
+use jiff::Timestamp;
 use privet_crypto::{SecretKey, ct_eq, mac};
 use privet_types::{AuditAction, AuditDecision};
 
 /// What an action records: who, why, about whom, which categories, and the decision. Never values.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuditDraft {
-    /// Time (ms since the epoch).
-    pub at: i64,
+    /// When it happened (stored, and hashed, as milliseconds since the epoch).
+    pub at: Timestamp,
     /// Who acted: an API key id, `cli`, `system`.
     pub actor: String,
     /// What happened.
@@ -64,7 +65,7 @@ fn put_opt(out: &mut Vec<u8>, value: Option<&str>) {
 pub fn encode(seq: i64, draft: &AuditDraft) -> Vec<u8> {
     let mut out = Vec::with_capacity(128);
     out.extend_from_slice(&seq.to_be_bytes());
-    out.extend_from_slice(&draft.at.to_be_bytes());
+    out.extend_from_slice(&draft.at.as_millisecond().to_be_bytes());
     put(&mut out, draft.actor.as_bytes());
     put(&mut out, draft.action.as_str().as_bytes());
     put_opt(&mut out, draft.purpose.as_deref());
@@ -337,7 +338,7 @@ mod tests {
 
     fn draft(n: i64) -> AuditDraft {
         AuditDraft {
-            at: 1_700_000_000_000 + n,
+            at: Timestamp::from_millisecond(1_700_000_000_000 + n).unwrap(),
             actor: "k1".into(),
             action: AuditAction::SubjectRead,
             purpose: Some("support".into()),

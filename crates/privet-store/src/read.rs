@@ -60,7 +60,7 @@ pub(crate) fn audit_from_row(row: &AnyRow) -> std::result::Result<AuditEntry, Au
     Ok(AuditEntry {
         seq,
         draft: AuditDraft {
-            at: row.try_get("at")?,
+            at: jiff::Timestamp::from_millisecond(row.try_get("at")?).map_err(|_| altered())?,
             actor: row.try_get("actor")?,
             action: AuditAction::from_name(&action).ok_or_else(altered)?,
             purpose: row.try_get("purpose")?,

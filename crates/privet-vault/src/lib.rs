@@ -158,7 +158,7 @@ impl Vault {
 
     pub(crate) fn draft(&self, actor: &Actor, action: AuditAction) -> AuditDraft {
         AuditDraft {
-            at: self.now_ms(),
+            at: self.clock.now(),
             actor: actor.id.clone(),
             action,
             purpose: None,

@@ -24,8 +24,8 @@ pub struct FieldInput {
     pub category: String,
     /// The value.
     pub value: String,
-    /// When the business collected it (ms since the epoch).
-    pub collected_at: Option<i64>,
+    /// When the business collected it.
+    pub collected_at: Option<jiff::Timestamp>,
     /// Where it came from.
     pub source: Option<String>,
 }
@@ -71,8 +71,8 @@ pub struct SubjectView {
 pub struct EraseReceipt {
     /// The erased subject.
     pub subject: SubjectId,
-    /// When (ms since the epoch).
-    pub erased_at: i64,
+    /// When.
+    pub erased_at: jiff::Timestamp,
     /// Sequence number of the audit entry recording it.
     pub audit_seq: i64,
 }
@@ -224,7 +224,7 @@ impl Vault {
                     (k, Some(wrapped))
                 }
             };
-            let at = self.now_ms();
+            let at = self.clock.now();
             let mut ops = vec![Op::UpsertSubject {
                 subject: subject.clone(),
                 at,

@@ -125,17 +125,14 @@ pub(crate) fn require_purpose(p: Option<String>) -> Result<String, ApiError> {
     }
 }
 
-fn parse_time(field: usize, s: &Option<String>) -> Result<Option<i64>, ApiError> {
+fn parse_time(field: usize, s: &Option<String>) -> Result<Option<jiff::Timestamp>, ApiError> {
     match s {
         None => Ok(None),
-        Some(t) => t
-            .parse::<jiff::Timestamp>()
-            .map(|ts| Some(ts.as_millisecond()))
-            .map_err(|_| {
-                ApiError::bad_request(format!(
-                    "fields[{field}].collected_at: not an RFC 3339 timestamp"
-                ))
-            }),
+        Some(t) => t.parse::<jiff::Timestamp>().map(Some).map_err(|_| {
+            ApiError::bad_request(format!(
+                "fields[{field}].collected_at: not an RFC 3339 timestamp"
+            ))
+        }),
     }
 }
 
@@ -307,14 +304,10 @@ pub async fn erase_subject(
     let r = state.vault.erase_subject(&actor, &id).await?;
     Ok(ApiJson(EraseAnswer {
         subject: r.subject.into(),
-        erased_at: rfc3339(r.erased_at),
+        erased_at: r.erased_at.to_string(),
         key_destroyed: true,
         audit_seq: r.audit_seq,
     }))
-}
-
-pub(crate) fn rfc3339(ms: i64) -> String {
-    jiff::Timestamp::from_millisecond(ms).map_or_else(|_| ms.to_string(), |t| t.to_string())
 }
 
 /// One subject in a batch write.

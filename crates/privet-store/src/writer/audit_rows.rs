@@ -30,7 +30,7 @@ pub(crate) async fn insert_audit_rows(
     for (seq, draft, prev, hash) in rows {
         q = q
             .bind(*seq)
-            .bind(draft.at)
+            .bind(draft.at.as_millisecond())
             .bind(draft.actor.clone())
             .bind(draft.action.as_str())
             .bind(draft.purpose.clone())

@@ -3,6 +3,7 @@
 
 use sqlx::AnyConnection;
 
+use jiff::Timestamp;
 use privet_types::{FieldName, SubjectId};
 
 use crate::error::{Result, StoreError};
@@ -15,7 +16,7 @@ pub enum Op {
         /// Subject id.
         subject: SubjectId,
         /// Time (ms).
-        at: i64,
+        at: Timestamp,
     },
     /// Stores a new subject's data key; fails with a conflict if it already has one.
     InsertDek {
@@ -26,7 +27,7 @@ pub enum Op {
         /// Wrapped key.
         wrapped: Vec<u8>,
         /// Time (ms).
-        at: i64,
+        at: Timestamp,
     },
     /// Writes (inserts or replaces) a field.
     PutField {
@@ -43,11 +44,11 @@ pub enum Op {
         /// Blind index, for looked-up categories.
         lookup: Option<Vec<u8>>,
         /// Collection time (ms).
-        collected_at: Option<i64>,
+        collected_at: Option<Timestamp>,
         /// Source.
         source: Option<String>,
         /// Time (ms).
-        at: i64,
+        at: Timestamp,
     },
     /// Removes one field.
     DeleteField {
@@ -69,7 +70,7 @@ pub enum Op {
         /// Keyed digest of the value, for deterministic tokens.
         value_digest: Option<Vec<u8>>,
         /// Time (ms).
-        at: i64,
+        at: Timestamp,
     },
     /// Erases a subject: drops its row and data key, records the erasure in the ledger and queues
     /// its remaining rows for purge. Constant work whatever the subject holds.
@@ -77,7 +78,7 @@ pub enum Op {
         /// Subject id.
         subject: SubjectId,
         /// Time (ms).
-        at: i64,
+        at: Timestamp,
     },
     /// Records the current consent of a subject for a purpose.
     SetConsent {
@@ -88,7 +89,7 @@ pub enum Op {
         /// Granted or withdrawn.
         granted: bool,
         /// Time (ms).
-        at: i64,
+        at: Timestamp,
         /// Capture channel.
         source: String,
         /// Notice version.
@@ -105,14 +106,14 @@ pub enum Op {
         /// Label.
         label: Option<String>,
         /// Time (ms).
-        at: i64,
+        at: Timestamp,
     },
     /// Revokes an API key.
     RevokeApiKey {
         /// Public id.
         id: String,
         /// Time (ms).
-        at: i64,
+        at: Timestamp,
     },
     /// Stores a long-lived secret; conflicts if it exists.
     InsertSecret {
@@ -169,7 +170,7 @@ enum Arg {
 /// Rows gathered from a batch's units, written with multi-row statements.
 #[derive(Default)]
 pub(super) struct Gathered {
-    subjects: Vec<(SubjectId, i64)>,
+    subjects: Vec<(SubjectId, Timestamp)>,
     fields: Vec<((SubjectId, FieldName), Vec<Arg>)>,
     tokens: Vec<Vec<Arg>>,
 }
@@ -211,11 +212,11 @@ const TOKEN_INSERT: RowStatement = RowStatement {
     what: "token",
 };
 
-fn subject_row(subject: &SubjectId, at: i64) -> Vec<Arg> {
+fn subject_row(subject: &SubjectId, at: Timestamp) -> Vec<Arg> {
     vec![
         Arg::Text(Some(subject.as_str().to_owned())),
-        Arg::Int(Some(at)),
-        Arg::Int(Some(at)),
+        Arg::Int(Some(at.as_millisecond())),
+        Arg::Int(Some(at.as_millisecond())),
     ]
 }
 
@@ -239,9 +240,9 @@ fn op_row(op: &Op) -> Option<Vec<Arg>> {
             Arg::Bytes(Some(record_id.clone())),
             Arg::Bytes(Some(sealed.clone())),
             Arg::Bytes(lookup.clone()),
-            Arg::Int(*collected_at),
+            Arg::Int(collected_at.map(|t| t.as_millisecond())),
             Arg::Text(source.clone()),
-            Arg::Int(Some(*at)),
+            Arg::Int(Some(at.as_millisecond())),
         ],
         Op::InsertToken {
             token,
@@ -256,7 +257,7 @@ fn op_row(op: &Op) -> Option<Vec<Arg>> {
             Arg::Text(subject.as_ref().map(|s| s.as_str().to_owned())),
             Arg::Bytes(Some(sealed.clone())),
             Arg::Bytes(value_digest.clone()),
-            Arg::Int(Some(*at)),
+            Arg::Int(Some(at.as_millisecond())),
         ],
         _ => return None,
     })
@@ -394,7 +395,7 @@ pub(super) async fn apply_op(conn: &mut AnyConnection, op: &Op) -> Result<u64> {
                     .bind(subject.as_str().to_owned())
                     .bind(i64::from(*kek_version))
                     .bind(wrapped.clone())
-                    .bind(*at),
+                    .bind(at.as_millisecond()),
                 "storing a data key",
                 "data key",
             )
@@ -428,7 +429,7 @@ pub(super) async fn apply_op(conn: &mut AnyConnection, op: &Op) -> Result<u64> {
                      ON CONFLICT (subject_id) DO UPDATE SET erased_at = excluded.erased_at",
                 )
                 .bind(subject.as_str().to_owned())
-                .bind(*at),
+                .bind(at.as_millisecond()),
                 "writing the erasure ledger",
                 "erasure",
             )
@@ -437,7 +438,7 @@ pub(super) async fn apply_op(conn: &mut AnyConnection, op: &Op) -> Result<u64> {
                 conn,
                 query("INSERT INTO purge_queue (subject_id, queued_at) VALUES ($1, $2) ON CONFLICT (subject_id) DO NOTHING")
                     .bind(subject.as_str().to_owned())
-                    .bind(*at),
+                    .bind(at.as_millisecond()),
                 "queueing a purge",
                 "purge entry",
             )
@@ -456,7 +457,7 @@ pub(super) async fn apply_op(conn: &mut AnyConnection, op: &Op) -> Result<u64> {
                 .bind(subject.as_str().to_owned())
                 .bind(purpose.clone())
                 .bind(i64::from(*granted))
-                .bind(*at)
+                .bind(at.as_millisecond())
                 .bind(source.clone())
                 .bind(notice_version.clone()),
                 "recording consent",
@@ -472,7 +473,7 @@ pub(super) async fn apply_op(conn: &mut AnyConnection, op: &Op) -> Result<u64> {
                     .bind(hash.clone())
                     .bind(role.clone())
                     .bind(label.clone())
-                    .bind(*at),
+                    .bind(at.as_millisecond()),
                 "storing an API key",
                 "API key",
             )
@@ -481,7 +482,7 @@ pub(super) async fn apply_op(conn: &mut AnyConnection, op: &Op) -> Result<u64> {
         Op::RevokeApiKey { id, at } => {
             let rows = run(
                 conn,
-                query("UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL").bind(*at).bind(id.clone()),
+                query("UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL").bind(at.as_millisecond()).bind(id.clone()),
                 "revoking an API key",
                 "API key",
             )

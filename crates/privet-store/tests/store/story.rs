@@ -25,13 +25,18 @@ async fn backends() -> Vec<(&'static str, Store, Box<dyn std::any::Any>)> {
     out
 }
 
+/// The instant `n` milliseconds after the epoch.
+fn ms(n: i64) -> jiff::Timestamp {
+    jiff::Timestamp::from_millisecond(n).unwrap()
+}
+
 fn cus() -> SubjectId {
     SubjectId::parse("cus_1").unwrap()
 }
 
 fn draft(action: AuditAction, subject: &str) -> AuditDraft {
     AuditDraft {
-        at: 1_700_000_000_000,
+        at: ms(1_700_000_000_000),
         actor: "story".into(),
         action,
         purpose: None,
@@ -50,9 +55,9 @@ fn field(name: &str, sealed: &[u8]) -> Op {
         record_id: vec![7; 16],
         sealed: sealed.to_vec(),
         lookup: Some(vec![1; 32]),
-        collected_at: Some(1_600_000_000_000),
+        collected_at: Some(ms(1_600_000_000_000)),
         source: Some("web".into()),
-        at: 1_700_000_000_000,
+        at: ms(1_700_000_000_000),
     }
 }
 
@@ -82,13 +87,13 @@ async fn a_customer_from_first_write_to_purge() {
                 vec![
                     Op::UpsertSubject {
                         subject: cus(),
-                        at: 1,
+                        at: ms(1),
                     },
                     Op::InsertDek {
                         subject: cus(),
                         kek_version: 1,
                         wrapped: vec![3; 40],
-                        at: 1,
+                        at: ms(1),
                     },
                     field("email", b"sealed-1"),
                     field("phone", b"sealed-2"),
@@ -146,7 +151,7 @@ async fn a_customer_from_first_write_to_purge() {
                     subject: Some(cus()),
                     sealed: b"sealed-token".to_vec(),
                     value_digest: Some(vec![5; 32]),
-                    at: 2,
+                    at: ms(2),
                 }],
                 AuditAction::TokenCreate,
             ))
@@ -162,7 +167,7 @@ async fn a_customer_from_first_write_to_purge() {
                     subject: cus(),
                     purpose: "marketing".into(),
                     granted: true,
-                    at: 3,
+                    at: ms(3),
                     source: "api".into(),
                     notice_version: Some("v1".into()),
                 }],
@@ -182,7 +187,7 @@ async fn a_customer_from_first_write_to_purge() {
             .commit(unit(
                 vec![Op::EraseSubject {
                     subject: cus(),
-                    at: 4,
+                    at: ms(4),
                 }],
                 AuditAction::SubjectErase,
             ))
@@ -197,7 +202,7 @@ async fn a_customer_from_first_write_to_purge() {
             .commit(unit(
                 vec![Op::EraseSubject {
                     subject: cus(),
-                    at: 5,
+                    at: ms(5),
                 }],
                 AuditAction::SubjectErase,
             ))
