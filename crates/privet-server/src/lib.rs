@@ -4,6 +4,7 @@
 pub mod api;
 pub mod auth;
 pub mod fuzz;
+mod html;
 pub mod idle;
 pub mod limit;
 pub mod metrics;
@@ -48,7 +49,9 @@ pub struct AppState {
         api::subjects::erase_subject,
         api::subjects::put_batch,
         api::subjects::read_batch,
-        api::subjects::put_consent,
+        api::consents::put_consent,
+        api::consents::post_consent,
+        api::consents::get_consents,
         api::tokens::tokenize,
         api::tokens::tokenize_batch,
         api::tokens::detokenize,
@@ -94,8 +97,12 @@ pub fn router(state: AppState) -> Router {
                 .delete(api::subjects::erase_subject),
         )
         .route(
+            "/v1/subjects/{id}/consents",
+            post(api::consents::post_consent).get(api::consents::get_consents),
+        )
+        .route(
             "/v1/subjects/{id}/consents/{purpose}",
-            put(api::subjects::put_consent),
+            put(api::consents::put_consent),
         )
         .route("/v1/tokens", post(api::tokens::tokenize))
         .route("/v1/tokens/batch", post(api::tokens::tokenize_batch))

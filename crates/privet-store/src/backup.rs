@@ -5,6 +5,8 @@
 //! Stream format (inside the encrypted container of privet-crypto): for each table, `T` + name,
 //! then `R` + one value per column for every row, then `E`; the stream ends with `Z`. A value is a
 //! tag (0 null, 1 integer, 2 text, 3 bytes) followed by 8 big-endian bytes or a u32 length and bytes.
+//! Sections added in later versions come after the erasure ledger ([`LATER_DATA_SECTIONS`]), so a
+//! backup written before them still restores: its stream ends where they would begin.
 
 mod data;
 mod keys;
@@ -170,6 +172,24 @@ const DATA_SECTIONS: &[Table] = &[
     ERASURES,
 ];
 
+/// Data sections newer than the first backup format, each optional on restore, in this order.
+const LATER_DATA_SECTIONS: &[Table] = &[Table {
+    section: "consent_ledger",
+    sql: "consent_ledger",
+    columns: &[
+        ("subject_id", Text),
+        ("n", Int),
+        ("purpose", Text),
+        ("granted", Int),
+        ("at", Int),
+        ("source", Text),
+        ("notice_version", Text),
+        ("recorded_by", Text),
+    ],
+    key: "subject_id, n",
+    on_conflict: None,
+}];
+
 /// Live key material is never overwritten by a key-store backup: only missing rows come back.
 const KEY_SECTIONS: &[Table] = &[
     Table {
@@ -201,6 +221,7 @@ pub const DATA_TABLES: &[&str] = &[
     "fields",
     "tokens",
     "consent_state",
+    "consent_ledger",
     "audit",
     "audit_head",
     "api_keys",

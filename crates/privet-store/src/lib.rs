@@ -27,7 +27,9 @@ pub use audit::{
 };
 pub use backup::{BackupSummary, DATA_TABLES, KEY_TABLES};
 pub use error::{Result, StoreError};
-pub use model::{ApiKeyRow, ConsentRow, DekRow, FieldRow, SecretRow, SubjectRecord, TokenRow};
+pub use model::{
+    ApiKeyRow, ConsentEntry, ConsentRow, DekRow, FieldRow, SecretRow, SubjectRecord, TokenRow,
+};
 pub use open::{DB_FILE, Dialect, Location, redact_url};
 pub use read::Counts;
 pub use writer::{Op, UnitOutcome, WriteUnit};

@@ -1,6 +1,7 @@
 //! Rows as the store hands them out. Values are sealed bytes; nothing here is plaintext.
 
-use privet_types::SubjectId;
+use jiff::Timestamp;
+use privet_types::{ConsentSource, SubjectId};
 
 /// A data key as kept in the key store: wrapped by a master-key version.
 #[derive(Clone)]
@@ -99,6 +100,25 @@ impl std::fmt::Debug for SecretRow {
             .field("kek_version", &self.kek_version)
             .finish_non_exhaustive()
     }
+}
+
+/// One entry of the consent ledger: a grant or a withdrawal, as it was recorded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConsentEntry {
+    /// Its place in the subject's ledger, from 1.
+    pub n: i64,
+    /// Purpose.
+    pub purpose: String,
+    /// Granted (true) or withdrawn (false).
+    pub granted: bool,
+    /// When the customer gave or withdrew it.
+    pub at: Timestamp,
+    /// The channel that captured it.
+    pub source: ConsentSource,
+    /// Version of the notice the customer saw.
+    pub notice_version: Option<String>,
+    /// Who recorded it: an API key id, a staff id, or `cli`.
+    pub recorded_by: String,
 }
 
 /// Consent state of a subject for a purpose.

@@ -1,5 +1,6 @@
 //! Read queries. They run on the pool, outside the writer, and return sealed rows only.
 
+use jiff::Timestamp;
 use privet_types::{AuditAction, AuditDecision, FieldName, SubjectId};
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -7,7 +8,9 @@ use sqlx::any::AnyRow;
 use crate::Store;
 use crate::audit::{AuditDraft, AuditEntry, split_categories};
 use crate::error::{Result, StoreError};
-use crate::model::{ApiKeyRow, ConsentRow, DekRow, FieldRow, SecretRow, SubjectRecord, TokenRow};
+use crate::model::{
+    ApiKeyRow, ConsentEntry, ConsentRow, DekRow, FieldRow, SecretRow, SubjectRecord, TokenRow,
+};
 
 fn version(v: i64) -> u32 {
     u32::try_from(v).unwrap_or(u32::MAX)
@@ -236,6 +239,38 @@ impl Store {
             source,
             notice_version,
         }))
+    }
+
+    /// A subject's consent ledger, oldest first. It outlives an erasure of the subject.
+    pub async fn consent_history(&self, subject: &SubjectId) -> Result<Vec<ConsentEntry>> {
+        type Tuple = (i64, String, i64, i64, String, Option<String>, String);
+        let rows: Vec<Tuple> = sqlx::query_as(
+            "SELECT n, purpose, granted, at, source, notice_version, recorded_by FROM consent_ledger \
+             WHERE subject_id = $1 ORDER BY n",
+        )
+        .bind(subject.as_str().to_owned())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(StoreError::db("reading the consent ledger", "consent"))?;
+        rows.into_iter()
+            .map(
+                |(n, purpose, granted, at, source, notice_version, recorded_by)| {
+                    let bad = |what: &str| {
+                        StoreError::Corrupt(format!("consent ledger entry {n}: {what}"))
+                    };
+                    Ok(ConsentEntry {
+                        n,
+                        purpose,
+                        granted: granted != 0,
+                        at: Timestamp::from_millisecond(at)
+                            .map_err(|_| bad("time out of range"))?,
+                        source: source.parse().map_err(|_| bad("unknown source"))?,
+                        notice_version,
+                        recorded_by,
+                    })
+                },
+            )
+            .collect()
     }
 
     /// An API key by its public id.

@@ -17,6 +17,7 @@ mod audit;
 mod category;
 pub mod checks;
 mod clock;
+mod consent;
 mod finding;
 mod ids;
 mod mask;
@@ -30,6 +31,7 @@ pub use category::{
     UnknownSensitivity, builtin_category, category_for,
 };
 pub use clock::{Clock, ManualClock, SystemClock};
+pub use consent::{ConsentSource, UnknownConsentSource};
 pub use finding::{Finding, Location, Match, rounded_confidence};
 pub use ids::{FieldName, InvalidId, SubjectId};
 pub use mask::{MaskStyle, UnknownMaskStyle, mask_value};

@@ -27,8 +27,10 @@ use privet_types::{AuditAction, AuditDecision};
 
 pub use apikeys::{Actor, api_key_id};
 pub use backup::{BackupReport, RestoreReport};
+pub use consent::{ConsentChange, ConsentReport};
 pub use error::{Result, Unavailability, VaultError};
 pub use keys::{Keys, SECRET_NAMES, Secrets};
+pub use privet_store::ConsentEntry;
 pub use records::{EraseReceipt, FieldInput, FieldOutcome, FieldView, SubjectView};
 pub use rotation::RotationReport;
 pub use tokens::{TokenSettings, TokenizeInput, card_digits, card_token_shape};
@@ -92,6 +94,11 @@ impl Vault {
             Ok(mut p) => *p = Arc::new(policy),
             Err(p) => *p.into_inner() = Arc::new(policy),
         }
+    }
+
+    /// Now, from the vault's clock.
+    pub fn now(&self) -> jiff::Timestamp {
+        self.clock.now()
     }
 
     /// Now, in milliseconds since the epoch.

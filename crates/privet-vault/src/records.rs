@@ -288,7 +288,7 @@ impl Vault {
         let needs = self
             .policy()
             .purpose(purpose)
-            .is_some_and(|p| p.consent_required());
+            .is_some_and(|p| p.consent_matters());
         if !needs {
             return Ok(ConsentState::Unknown);
         }
@@ -566,6 +566,7 @@ impl Vault {
                 ops: vec![Op::EraseSubject {
                     subject: subject.clone(),
                     at,
+                    by: actor.id.clone(),
                 }],
                 audit: vec![draft],
             })

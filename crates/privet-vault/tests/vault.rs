@@ -7,6 +7,7 @@ mod vault {
     mod audit;
     mod backup;
     mod commit;
+    mod consent;
     mod disk;
     mod erase;
     mod harness;

@@ -28,6 +28,7 @@ pub(crate) mod harness;
 pub(crate) mod http;
 
 mod config;
+mod consents;
 mod contract;
 mod crash;
 mod errors;

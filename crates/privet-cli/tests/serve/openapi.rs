@@ -281,6 +281,24 @@ fn requests_and_answers_match_the_document(env: &Env) {
         "PUT",
         "/v1/subjects/{id}/consents/{purpose}",
         &format!("/v1/subjects/{SUBJECT}/consents/marketing"),
+        Some(&json!({"granted": true, "source": "privacy_center", "notice_version": "v1"})),
+    );
+    c.exchange(
+        "POST",
+        "/v1/subjects/{id}/consents",
+        &format!("/v1/subjects/{SUBJECT}/consents"),
+        Some(&json!({"purpose": "marketing", "granted": false, "source": "api"})),
+    );
+    c.exchange(
+        "GET",
+        "/v1/subjects/{id}/consents",
+        &format!("/v1/subjects/{SUBJECT}/consents"),
+        None,
+    );
+    c.exchange(
+        "PUT",
+        "/v1/subjects/{id}/consents/{purpose}",
+        &format!("/v1/subjects/{SUBJECT}/consents/marketing"),
         Some(&json!({"granted": true, "source": "web"})),
     );
     c.exchange("GET", "/v1/audit", "/v1/audit?after=0&limit=5", None);

@@ -1,6 +1,7 @@
 //! `/v1` handlers, grouped by resource.
 
 pub mod audit;
+pub mod consents;
 pub mod ops;
 pub mod subjects;
 pub mod tokens;

@@ -4,7 +4,7 @@
 use sqlx::AnyConnection;
 
 use jiff::Timestamp;
-use privet_types::{FieldName, SubjectId};
+use privet_types::{ConsentSource, FieldName, SubjectId};
 
 use crate::error::{Result, StoreError};
 
@@ -79,6 +79,9 @@ pub enum Op {
         subject: SubjectId,
         /// Time (ms).
         at: Timestamp,
+        /// Who erased it (an actor's audit name): the recorder of the consent withdrawals that
+        /// close the subject's consent ledger.
+        by: String,
     },
     /// Records the current consent of a subject for a purpose.
     SetConsent {
@@ -91,9 +94,11 @@ pub enum Op {
         /// Time (ms).
         at: Timestamp,
         /// Capture channel.
-        source: String,
+        source: ConsentSource,
         /// Notice version.
         notice_version: Option<String>,
+        /// Who recorded it (an actor's audit name).
+        recorded_by: String,
     },
     /// Stores an API key's hash.
     InsertApiKey {
@@ -415,12 +420,32 @@ pub(super) async fn apply_op(conn: &mut AnyConnection, op: &Op) -> Result<u64> {
             )
             .await
         }
-        Op::EraseSubject { subject, at } => {
+        Op::EraseSubject { subject, at, by } => {
             let rows = run(conn, query("DELETE FROM subjects WHERE id = $1").bind(subject.as_str().to_owned()), "erasing a subject", "subject").await?;
             if rows == 0 {
                 return Err(StoreError::NotFound("subject"));
             }
             run(conn, query("DELETE FROM keystore_deks WHERE subject_id = $1").bind(subject.as_str().to_owned()), "destroying a data key", "data key").await?;
+            // The ledger outlives the erasure as proof (decision 0005); each purpose still
+            // granted is withdrawn in it, so the history ends in the state the erasure left.
+            run(
+                conn,
+                query(
+                    "INSERT INTO consent_ledger (subject_id, n, purpose, granted, at, source, notice_version, recorded_by) \
+                     SELECT s.subject_id, \
+                            (SELECT COALESCE(MAX(l.n), 0) FROM consent_ledger l WHERE l.subject_id = $1) \
+                              + ROW_NUMBER() OVER (ORDER BY s.purpose), \
+                            s.purpose, 0, $2, $3, s.notice_version, $4 \
+                     FROM consent_state s WHERE s.subject_id = $1 AND s.granted = 1",
+                )
+                .bind(subject.as_str().to_owned())
+                .bind(at.as_millisecond())
+                .bind(ConsentSource::Erasure.as_str())
+                .bind(by.clone()),
+                "closing the consent ledger",
+                "consent",
+            )
+            .await?;
             run(conn, query("DELETE FROM consent_state WHERE subject_id = $1").bind(subject.as_str().to_owned()), "erasing consents", "consent").await?;
             run(
                 conn,
@@ -445,7 +470,24 @@ pub(super) async fn apply_op(conn: &mut AnyConnection, op: &Op) -> Result<u64> {
             .await?;
             Ok(rows)
         }
-        Op::SetConsent { subject, purpose, granted, at, source, notice_version } => {
+        Op::SetConsent { subject, purpose, granted, at, source, notice_version, recorded_by } => {
+            run(
+                conn,
+                query(
+                    "INSERT INTO consent_ledger (subject_id, n, purpose, granted, at, source, notice_version, recorded_by) \
+                     SELECT $1, COALESCE(MAX(n), 0) + 1, $2, $3, $4, $5, $6, $7 FROM consent_ledger WHERE subject_id = $1",
+                )
+                .bind(subject.as_str().to_owned())
+                .bind(purpose.clone())
+                .bind(i64::from(*granted))
+                .bind(at.as_millisecond())
+                .bind(source.as_str())
+                .bind(notice_version.clone())
+                .bind(recorded_by.clone()),
+                "appending to the consent ledger",
+                "consent",
+            )
+            .await?;
             run(
                 conn,
                 query(
@@ -458,7 +500,7 @@ pub(super) async fn apply_op(conn: &mut AnyConnection, op: &Op) -> Result<u64> {
                 .bind(purpose.clone())
                 .bind(i64::from(*granted))
                 .bind(at.as_millisecond())
-                .bind(source.clone())
+                .bind(source.as_str())
                 .bind(notice_version.clone()),
                 "recording consent",
                 "consent",

@@ -4,7 +4,7 @@
 use privet_crypto::SecretKey;
 use privet_store::{AuditDraft, Location, Op, Store, StoreError, WriteUnit};
 use privet_testkit::postgres::{TempDatabase, postgres_base};
-use privet_types::{AuditAction, AuditDecision, FieldName, SubjectId};
+use privet_types::{AuditAction, AuditDecision, ConsentSource, FieldName, SubjectId};
 
 /// Each backend with what keeps it alive (a temporary directory, a temporary database).
 async fn backends() -> Vec<(&'static str, Store, Box<dyn std::any::Any>)> {
@@ -168,8 +168,9 @@ async fn a_customer_from_first_write_to_purge() {
                     purpose: "marketing".into(),
                     granted: true,
                     at: ms(3),
-                    source: "api".into(),
+                    source: ConsentSource::Api,
                     notice_version: Some("v1".into()),
+                    recorded_by: "key_1".into(),
                 }],
                 AuditAction::ConsentGrant,
             ))
@@ -181,6 +182,16 @@ async fn a_customer_from_first_write_to_purge() {
             .unwrap()
             .expect("consent");
         assert!(consent.granted && consent.notice_version.as_deref() == Some("v1"));
+        let ledger = store.consent_history(&cus()).await.unwrap();
+        assert_eq!(ledger.len(), 1, "{name}");
+        assert_eq!(
+            (
+                ledger[0].n,
+                ledger[0].source,
+                ledger[0].recorded_by.as_str()
+            ),
+            (1, ConsentSource::Api, "key_1")
+        );
 
         // Erasure: the subject, its key and its consents go at once; its rows wait for the purge.
         store
@@ -188,6 +199,7 @@ async fn a_customer_from_first_write_to_purge() {
                 vec![Op::EraseSubject {
                     subject: cus(),
                     at: ms(4),
+                    by: "key_2".into(),
                 }],
                 AuditAction::SubjectErase,
             ))
@@ -196,6 +208,16 @@ async fn a_customer_from_first_write_to_purge() {
         assert!(store.subject(&cus()).await.unwrap().is_none(), "{name}");
         assert!(store.dek(&cus()).await.unwrap().is_none(), "{name}");
         assert!(store.consent(&cus(), "marketing").await.unwrap().is_none());
+        // The ledger stays as proof, closed by a withdrawal the erasure wrote.
+        let ledger = store.consent_history(&cus()).await.unwrap();
+        assert_eq!(ledger.len(), 2, "{name}");
+        assert_eq!(
+            (ledger[1].n, ledger[1].granted, ledger[1].source),
+            (2, false, ConsentSource::Erasure),
+            "{name}"
+        );
+        assert_eq!(ledger[1].recorded_by, "key_2");
+        assert_eq!(ledger[1].at, ms(4));
         assert_eq!(store.purge_queue(10).await.unwrap(), ["cus_1"], "{name}");
         assert_eq!(store.erasures().await.unwrap(), [(cus(), 4)]);
         let again = store
@@ -203,6 +225,7 @@ async fn a_customer_from_first_write_to_purge() {
                 vec![Op::EraseSubject {
                     subject: cus(),
                     at: ms(5),
+                    by: "key_2".into(),
                 }],
                 AuditAction::SubjectErase,
             ))

@@ -145,7 +145,13 @@ impl Policy {
         let Some(category) = self.category(req.category) else {
             return Decision::Deny(DenyReason::UnknownCategory);
         };
-        if purpose.consent_required() && req.consent != ConsentState::Granted {
+        let consented = match req.consent {
+            ConsentState::Granted => true,
+            ConsentState::Withdrawn => false,
+            // An opt-out purpose runs until the customer opts out; a consent purpose needs a yes.
+            ConsentState::Unknown => !purpose.consent_required(),
+        };
+        if purpose.consent_matters() && !consented {
             return Decision::Deny(DenyReason::ConsentRequired);
         }
         if category.sensitivity() == Sensitivity::Special && !req.training.satisfied() {

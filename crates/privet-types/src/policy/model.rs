@@ -80,6 +80,7 @@ pub struct Purpose {
     pub(crate) description: String,
     pub(crate) legal_basis: LegalBasis,
     pub(crate) consent_required: bool,
+    pub(crate) sale_or_sharing: bool,
 }
 
 impl Purpose {
@@ -101,6 +102,18 @@ impl Purpose {
     /// Whether reads under this purpose need the subject's current consent.
     pub fn consent_required(&self) -> bool {
         self.consent_required
+    }
+
+    /// Whether the purpose sells or shares personal data (CCPA/CPRA): a customer may opt out of
+    /// it, a Global Privacy Control signal opts out of it, and once opted out reads under it are
+    /// refused even when its legal basis needs no consent.
+    pub fn sale_or_sharing(&self) -> bool {
+        self.sale_or_sharing
+    }
+
+    /// Whether a decision under this purpose depends on the subject's consent state.
+    pub fn consent_matters(&self) -> bool {
+        self.consent_required || self.sale_or_sharing
     }
 }
 

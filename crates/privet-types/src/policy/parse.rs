@@ -310,13 +310,28 @@ impl Parser<'_> {
                 description: String::new(),
                 legal_basis: LegalBasis::Consent,
                 consent_required: true,
+                sale_or_sharing: false,
             };
             if let Some(table) = table {
                 self.known_keys(
                     table,
-                    &["description", "legal_basis", "consent_required"],
+                    &[
+                        "description",
+                        "legal_basis",
+                        "consent_required",
+                        "sale_or_sharing",
+                    ],
                     &place,
                 );
+                if let Some(f) = self.typed(
+                    table,
+                    "sale_or_sharing",
+                    &place,
+                    "true or false",
+                    DeValue::as_bool,
+                ) {
+                    purpose.sale_or_sharing = f.value;
+                }
                 purpose.description = self.description(table, &place);
                 let basis = self
                     .required_string(table, &header, "legal_basis", &place)

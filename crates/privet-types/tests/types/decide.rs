@@ -25,6 +25,16 @@ legal_basis = "consent"
 legal_basis = "legitimate_interests"
 consent_required = true
 
+# Sold or shared: an opt-out purpose (runs until the customer opts out, by request or by a
+# Global Privacy Control signal), and one that also needs a yes first.
+[purposes.ad_sharing]
+legal_basis = "legitimate_interests"
+sale_or_sharing = true
+
+[purposes.partners]
+legal_basis = "consent"
+sale_or_sharing = true
+
 [roles.admin]
 [roles.agent]
 [roles.auditor]
@@ -81,6 +91,18 @@ decision = "mask"
 [[rules]]
 role = "admin"
 purpose = "marketing"
+categories = ["contact.email"]
+decision = "allow"
+
+[[rules]]
+role = "admin"
+purpose = "ad_sharing"
+categories = ["contact.email"]
+decision = "allow"
+
+[[rules]]
+role = "admin"
+purpose = "partners"
 categories = ["contact.email"]
 decision = "allow"
 
@@ -161,6 +183,15 @@ const TABLE: &[(&str, &str, &str, ConsentState, bool, Decision)] = &[
     ("auditor", "research",  "contact.email",          U, true,  Deny(ConsentRequired)),
     ("auditor", "research",  "contact.email",          G, false, Mask),
     ("admin",   "support",   "contact.email",          W, false, Allow),
+    // Sale or sharing: never asked runs until an opt-out; an opt-out (a withdrawal, a GPC signal
+    // is recorded as one) stops it; consent-based ones still need the yes.
+    ("admin",   "ad_sharing","contact.email",          U, false, Allow),
+    ("admin",   "ad_sharing","contact.email",          G, false, Allow),
+    ("admin",   "ad_sharing","contact.email",          W, false, Deny(ConsentRequired)),
+    ("admin",   "ad_sharing","identity.name",          W, false, Deny(ConsentRequired)),
+    ("admin",   "partners",  "contact.email",          U, false, Deny(ConsentRequired)),
+    ("admin",   "partners",  "contact.email",          G, false, Allow),
+    ("admin",   "partners",  "contact.email",          W, false, Deny(ConsentRequired)),
     // Special categories need training, whatever the rules say.
     ("agent",   "support",   "health.record",          U, true,  Allow),
     ("agent",   "support",   "health.record",          U, false, Deny(TrainingRequired)),

@@ -16,6 +16,13 @@ fn default_policy_declares_the_documented_purposes_and_roles() {
         purpose("fraud_prevention"),
         (LegalBasis::LegitimateInterests, false)
     );
+    assert_eq!(purpose("ad_partners"), (LegalBasis::Consent, true));
+    let sold: Vec<&str> = policy
+        .purposes()
+        .filter(|p| p.sale_or_sharing())
+        .map(|p| p.name())
+        .collect();
+    assert_eq!(sold, ["ad_partners"]);
     for role in ["admin", "support_agent", "service"] {
         assert!(policy.role(role).is_some(), "{role}");
     }

@@ -5,8 +5,8 @@ use privet_store::AuditEntry;
 use privet_types::AuditDecision;
 use privet_vault::{Vault, VaultError};
 
-use super::harness::sid;
 use super::harness::{VISA, actor, admin, backends, card, contact_and_card, field};
+use super::harness::{consent, sid};
 
 fn forbidden<T: std::fmt::Debug>(r: Result<T, VaultError>) -> String {
     match r {
@@ -134,7 +134,7 @@ async fn lookup_names_only_subjects_the_purpose_may_read() {
             .unwrap();
         assert!(found.is_empty(), "{}: {found:?}", b.name);
         forbidden(v.read_subject(&admin(), &sid("cus_1"), "marketing").await);
-        v.set_consent(&admin(), &sid("cus_1"), "marketing", true, "web", None)
+        v.set_consent(&admin(), &sid("cus_1"), consent("marketing", true))
             .await
             .unwrap();
         let found = v
@@ -142,7 +142,7 @@ async fn lookup_names_only_subjects_the_purpose_may_read() {
             .await
             .unwrap();
         assert_eq!(found, vec!["cus_1".to_owned()], "{}", b.name);
-        v.set_consent(&admin(), &sid("cus_1"), "marketing", false, "web", None)
+        v.set_consent(&admin(), &sid("cus_1"), consent("marketing", false))
             .await
             .unwrap();
         assert!(

@@ -3,8 +3,8 @@
 use privet_types::AuditDecision;
 use privet_vault::{TokenizeInput, VaultError};
 
-use super::harness::sid;
 use super::harness::{VISA, actor, admin, backends, contact_and_card};
+use super::harness::{consent, sid};
 
 fn refused(result: Result<impl std::fmt::Debug, VaultError>) {
     match result {
@@ -42,7 +42,7 @@ async fn roles_without_the_grant_are_refused_and_audited() {
         };
         refused(v.tokenize(&agent, &card).await);
         refused(
-            v.set_consent(&agent, &sid("cus_1"), "marketing", true, "test", None)
+            v.set_consent(&agent, &sid("cus_1"), consent("marketing", true))
                 .await,
         );
         let after = v.store().counts().await.unwrap();
