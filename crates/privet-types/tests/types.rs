@@ -1,6 +1,7 @@
 //! Integration tests of privet-types, in one binary to keep link time down.
 
 mod types {
+    mod deadlines;
     mod decide;
     mod default_policy;
     mod operations;

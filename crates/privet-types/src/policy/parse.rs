@@ -19,6 +19,7 @@ use crate::category::{Category, CategoryName, Sensitivity, builtin_category, is_
 use crate::mask::MaskStyle;
 use crate::toml_doc::{self, LineIndex};
 
+mod rights;
 mod settings;
 
 type Key<'i> = Spanned<Cow<'i, str>>;
@@ -72,6 +73,8 @@ impl Parser<'_> {
                 "limits",
                 "server",
                 "tokens",
+                "organization",
+                "regulations",
             ],
             "the top level",
         );
@@ -83,6 +86,7 @@ impl Parser<'_> {
         let limits = self.limits(lookup(root, "limits"));
         let server = self.server(lookup(root, "server"));
         let tokens = self.tokens(lookup(root, "tokens"), &categories);
+        let rights = self.rights(lookup(root, "organization"), lookup(root, "regulations"));
         Some(Policy {
             reviewed_on: reviewed_on?,
             categories,
@@ -92,6 +96,7 @@ impl Parser<'_> {
             limits,
             server,
             tokens,
+            rights,
         })
     }
 

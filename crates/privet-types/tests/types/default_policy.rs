@@ -61,7 +61,11 @@ fn commented_examples_are_valid_when_uncommented() {
         .collect();
     let policy = Policy::parse(&uncommented).unwrap_or_else(|e| panic!("{e:?}\n{uncommented}"));
     assert!(policy.category("custom.loyalty_id").is_some());
-    assert_eq!(policy.rules().len(), 6);
+    assert_eq!(policy.rules().len(), 7);
+    assert_eq!(
+        policy.rights().regulations["lgpd"].respond_within,
+        privet_types::deadline::Period::Days(15)
+    );
     let server = policy.server();
     assert_eq!(server.listen, Some("127.0.0.1:8700".parse().unwrap()));
     assert_eq!(server.data_dir, Some("privet-data".into()));

@@ -243,3 +243,50 @@ max_batch = 0
     let lines: Vec<usize> = errs.iter().map(|e| e.line).collect();
     assert_eq!(lines, [5, 6, 9, 12], "{errs:#?}");
 }
+
+#[test]
+fn organization_and_regulations_default_to_utc_gdpr_and_ccpa() {
+    use privet_types::deadline::{Period, RegulationRule};
+    let policy = parse("").unwrap();
+    let rights = policy.rights();
+    assert_eq!(rights.timezone_name, "UTC");
+    assert_eq!(rights.regulations["gdpr"], RegulationRule::gdpr());
+    assert_eq!(rights.regulations["ccpa"], RegulationRule::ccpa());
+
+    let policy = parse(
+        "[organization]\nname = \"Acme GmbH\"\ntimezone = \"Europe/Berlin\"\n\
+         [regulations.gdpr]\nrespond_within = \"30 days\"\n\
+         [regulations.lgpd]\nrespond_within = \"15 days\"\n\
+         [regulations.pipeda]\nrespond_within = \"30 days\"\nextension = \"30 days\"\nconfirm_receipt_within = \"5 business days\"\n",
+    )
+    .unwrap();
+    let rights = policy.rights();
+    assert_eq!(rights.organization, "Acme GmbH");
+    assert_eq!(rights.timezone_name, "Europe/Berlin");
+    // An override keeps what it does not name.
+    let gdpr = &rights.regulations["gdpr"];
+    assert_eq!(gdpr.respond_within, Period::Days(30));
+    assert_eq!(gdpr.extension, Some(Period::Months(2)));
+    let lgpd = &rights.regulations["lgpd"];
+    assert_eq!((lgpd.extension, lgpd.max_extensions), (None, 0));
+    let pipeda = &rights.regulations["pipeda"];
+    assert_eq!((pipeda.extension, pipeda.max_extensions), (Some(Period::Days(30)), 1));
+    assert_eq!(pipeda.confirm_receipt_within, Some(Period::BusinessDays(5)));
+}
+
+#[test]
+fn regulation_mistakes_point_at_their_line() {
+    let (line, _, msg) = only_error("[organization]\ntimezone = \"Mars/Olympus\"\n");
+    assert_eq!(line, 4);
+    assert!(msg.contains("unknown time zone"), "{msg}");
+    let (line, _, msg) = only_error("[regulations.lgpd]\nextension = \"15 days\"\n");
+    assert_eq!(line, 3);
+    assert!(msg.contains("missing `respond_within`"), "{msg}");
+    let (line, _, msg) = only_error("[regulations.gdpr]\nrespond_within = \"a fortnight\"\n");
+    assert_eq!(line, 4);
+    assert!(msg.contains("not a period"), "{msg}");
+    let (_, _, msg) = only_error("[regulations.gdpr]\nmax_extensions = 99\n");
+    assert!(msg.contains("between 0 and 10"), "{msg}");
+    let (_, _, msg) = only_error("[regulations.gdpr]\nwithin = \"1 month\"\n");
+    assert!(msg.contains("within"), "{msg}");
+}
