@@ -58,6 +58,8 @@ pub(crate) enum Command {
     Backup(crate::commands::BackupArgs),
     /// Restore a backup (--keys: a key-store backup within its retention), replaying the erasure ledger.
     Restore(crate::commands::RestoreArgs),
+    /// Customers' requests: the open queue by due date, overdue first.
+    Requests(crate::commands::RequestsArgs),
 }
 
 /// Arguments of `privet scan`.

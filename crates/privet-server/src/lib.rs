@@ -52,6 +52,10 @@ pub struct AppState {
         api::consents::put_consent,
         api::consents::post_consent,
         api::consents::get_consents,
+        api::requests::create,
+        api::requests::list,
+        api::requests::get_one,
+        api::requests::step,
         api::tokens::tokenize,
         api::tokens::tokenize_batch,
         api::tokens::detokenize,
@@ -104,6 +108,12 @@ pub fn router(state: AppState) -> Router {
             "/v1/subjects/{id}/consents/{purpose}",
             put(api::consents::put_consent),
         )
+        .route(
+            "/v1/requests",
+            post(api::requests::create).get(api::requests::list),
+        )
+        .route("/v1/requests/{id}", get(api::requests::get_one))
+        .route("/v1/requests/{id}/{step}", post(api::requests::step))
         .route("/v1/tokens", post(api::tokens::tokenize))
         .route("/v1/tokens/batch", post(api::tokens::tokenize_batch))
         .route("/v1/tokens/detokenize", post(api::tokens::detokenize))

@@ -88,6 +88,7 @@ impl From<VaultError> for ApiError {
                 "not-found",
                 format!("{what} not found"),
             ),
+            VaultError::WrongState(d) => ApiError::new(StatusCode::CONFLICT, "wrong-state", d),
             VaultError::KeyRetired(_) => {
                 ApiError::new(StatusCode::CONFLICT, "key-retired", e.to_string())
             }

@@ -173,22 +173,49 @@ const DATA_SECTIONS: &[Table] = &[
 ];
 
 /// Data sections newer than the first backup format, each optional on restore, in this order.
-const LATER_DATA_SECTIONS: &[Table] = &[Table {
-    section: "consent_ledger",
-    sql: "consent_ledger",
-    columns: &[
-        ("subject_id", Text),
-        ("n", Int),
-        ("purpose", Text),
-        ("granted", Int),
-        ("at", Int),
-        ("source", Text),
-        ("notice_version", Text),
-        ("recorded_by", Text),
-    ],
-    key: "subject_id, n",
-    on_conflict: None,
-}];
+const LATER_DATA_SECTIONS: &[Table] = &[
+    Table {
+        section: "consent_ledger",
+        sql: "consent_ledger",
+        columns: &[
+            ("subject_id", Text),
+            ("n", Int),
+            ("purpose", Text),
+            ("granted", Int),
+            ("at", Int),
+            ("source", Text),
+            ("notice_version", Text),
+            ("recorded_by", Text),
+        ],
+        key: "subject_id, n",
+        on_conflict: None,
+    },
+    Table {
+        section: "requests",
+        sql: "requests",
+        columns: &[
+            ("id", Text),
+            ("subject_id", Text),
+            ("kind", Text),
+            ("regulation", Text),
+            ("status", Text),
+            ("verified", Int),
+            ("verify_method", Text),
+            ("verified_by", Text),
+            ("received_at", Int),
+            ("due_on", Text),
+            ("due_at", Int),
+            ("extensions", Int),
+            ("reason", Text),
+            ("created_by", Text),
+            ("created_at", Int),
+            ("updated_at", Int),
+            ("closed_at", Int),
+        ],
+        key: "id",
+        on_conflict: None,
+    },
+];
 
 /// Live key material is never overwritten by a key-store backup: only missing rows come back.
 const KEY_SECTIONS: &[Table] = &[
@@ -222,6 +249,7 @@ pub const DATA_TABLES: &[&str] = &[
     "tokens",
     "consent_state",
     "consent_ledger",
+    "requests",
     "audit",
     "audit_head",
     "api_keys",

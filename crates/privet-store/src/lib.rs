@@ -28,10 +28,11 @@ pub use audit::{
 pub use backup::{BackupSummary, DATA_TABLES, KEY_TABLES};
 pub use error::{Result, StoreError};
 pub use model::{
-    ApiKeyRow, ConsentEntry, ConsentRow, DekRow, FieldRow, SecretRow, SubjectRecord, TokenRow,
+    ApiKeyRow, ConsentEntry, ConsentRow, DekRow, FieldRow, RequestRow, SecretRow, SubjectRecord,
+    TokenRow,
 };
 pub use open::{DB_FILE, Dialect, Location, redact_url};
-pub use read::Counts;
+pub use read::{Counts, RequestFilter};
 pub use writer::{Op, UnitOutcome, WriteUnit};
 
 /// A store: a pool for reads and, once started, the group-commit writer.

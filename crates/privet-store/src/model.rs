@@ -1,7 +1,8 @@
 //! Rows as the store hands them out. Values are sealed bytes; nothing here is plaintext.
 
 use jiff::Timestamp;
-use privet_types::{ConsentSource, SubjectId};
+use jiff::civil::Date;
+use privet_types::{ConsentSource, RequestKind, RequestStatus, SubjectId};
 
 /// A data key as kept in the key store: wrapped by a master-key version.
 #[derive(Clone)]
@@ -132,4 +133,43 @@ pub struct ConsentRow {
     pub source: String,
     /// Version of the notice shown.
     pub notice_version: Option<String>,
+}
+
+/// A customer's request, as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestRow {
+    /// Its id (`req_...`).
+    pub id: String,
+    /// The subject it is about (possibly one privet holds nothing for).
+    pub subject: SubjectId,
+    /// What is asked.
+    pub kind: RequestKind,
+    /// The regulation it is made under, whose rules set the deadline.
+    pub regulation: String,
+    /// Where it stands.
+    pub status: RequestStatus,
+    /// Whether the customer's identity was verified.
+    pub verified: bool,
+    /// How it was verified (`email_link`, `id_document`, ...).
+    pub verify_method: Option<String>,
+    /// Who recorded the verification.
+    pub verified_by: Option<String>,
+    /// When it was received (the deadline runs from it).
+    pub received_at: Timestamp,
+    /// Its last day, in the organisation's time zone.
+    pub due_on: Date,
+    /// The moment it becomes overdue (the end of `due_on` there).
+    pub due_at: Timestamp,
+    /// Extensions taken.
+    pub extensions: u32,
+    /// The reason of the last extension or of the refusal.
+    pub reason: Option<String>,
+    /// Who entered it.
+    pub created_by: String,
+    /// When it was entered.
+    pub created_at: Timestamp,
+    /// When it last changed.
+    pub updated_at: Timestamp,
+    /// When it was completed or rejected.
+    pub closed_at: Option<Timestamp>,
 }

@@ -184,6 +184,11 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0002_consent_ledger.sql"),
         postgres: include_str!("../migrations/postgres/0002_consent_ledger.sql"),
     },
+    Migration {
+        version: 3,
+        sqlite: include_str!("../migrations/sqlite/0003_requests.sql"),
+        postgres: include_str!("../migrations/postgres/0003_requests.sql"),
+    },
 ];
 
 async fn migrate(pool: &AnyPool, location: &Location) -> Result<()> {

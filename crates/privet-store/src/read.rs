@@ -9,7 +9,8 @@ use crate::Store;
 use crate::audit::{AuditDraft, AuditEntry, split_categories};
 use crate::error::{Result, StoreError};
 use crate::model::{
-    ApiKeyRow, ConsentEntry, ConsentRow, DekRow, FieldRow, SecretRow, SubjectRecord, TokenRow,
+    ApiKeyRow, ConsentEntry, ConsentRow, DekRow, FieldRow, RequestRow, SecretRow, SubjectRecord,
+    TokenRow,
 };
 
 fn version(v: i64) -> u32 {
@@ -273,6 +274,68 @@ impl Store {
             .collect()
     }
 
+    /// A customer's request by id.
+    pub async fn request(&self, id: &str) -> Result<Option<RequestRow>> {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {REQUEST_COLUMNS} FROM requests WHERE id = $1"
+        )))
+        .bind(id.to_owned())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(StoreError::db("reading a request", "request"))?;
+        row.as_ref().map(request_from_row).transpose()
+    }
+
+    /// Requests by due time then id, after a cursor, matching `filter`.
+    pub async fn requests(&self, filter: &RequestFilter) -> Result<Vec<RequestRow>> {
+        let mut sql = format!("SELECT {REQUEST_COLUMNS} FROM requests WHERE 1 = 1");
+        let mut n = 0;
+        let mut param = |sql: &mut String, clause: &str| {
+            n += 1;
+            sql.push_str(&clause.replace('?', &format!("${n}")));
+        };
+        if filter.open_only {
+            sql.push_str(" AND status NOT IN ('completed', 'rejected')");
+        }
+        if filter.status.is_some() {
+            param(&mut sql, " AND status = ?");
+        }
+        if filter.subject.is_some() {
+            param(&mut sql, " AND subject_id = ?");
+        }
+        if filter.due_before.is_some() {
+            param(&mut sql, " AND due_at < ?");
+        }
+        if filter.after.is_some() {
+            param(&mut sql, " AND (due_at > ?");
+            param(&mut sql, " OR (due_at = ?");
+            param(&mut sql, " AND id > ?))");
+        }
+        param(&mut sql, " ORDER BY due_at, id LIMIT ?");
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        if let Some(s) = filter.status {
+            q = q.bind(s.as_str());
+        }
+        if let Some(s) = &filter.subject {
+            q = q.bind(s.as_str().to_owned());
+        }
+        if let Some(t) = filter.due_before {
+            q = q.bind(t.as_millisecond());
+        }
+        if let Some((due, id)) = &filter.after {
+            q = q
+                .bind(due.as_millisecond())
+                .bind(due.as_millisecond())
+                .bind(id.clone());
+        }
+        let rows = q
+            .bind(filter.limit)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(StoreError::db("listing requests", "request"))?;
+        rows.iter().map(request_from_row).collect()
+    }
+
     /// An API key by its public id.
     pub async fn api_key(&self, id: &str) -> Result<Option<ApiKeyRow>> {
         let row: Option<ApiKeyTuple> = sqlx::query_as(
@@ -456,4 +519,68 @@ fn stored_id(id: String) -> Result<SubjectId> {
 
 fn stored_ids(ids: Vec<String>) -> Result<Vec<SubjectId>> {
     ids.into_iter().map(stored_id).collect()
+}
+
+/// Which requests a listing returns: all filters optional, `limit` rows at most.
+#[derive(Debug, Clone, Default)]
+pub struct RequestFilter {
+    /// Only requests not yet completed or rejected.
+    pub open_only: bool,
+    /// Only requests in this status.
+    pub status: Option<privet_types::RequestStatus>,
+    /// Only requests about this subject.
+    pub subject: Option<SubjectId>,
+    /// Only requests due before this moment.
+    pub due_before: Option<Timestamp>,
+    /// The cursor: the due time and id of the last request of the previous page.
+    pub after: Option<(Timestamp, String)>,
+    /// Most rows.
+    pub limit: i64,
+}
+
+const REQUEST_COLUMNS: &str = "id, subject_id, kind, regulation, status, verified, verify_method, \
+    verified_by, received_at, due_on, due_at, extensions, reason, created_by, created_at, updated_at, closed_at";
+
+fn request_from_row(row: &AnyRow) -> Result<RequestRow> {
+    let id: String = row.try_get("id").map_err(decode)?;
+    let bad = |what: &str| StoreError::Corrupt(format!("request {id}: {what}"));
+    let time = |col: &str| -> Result<Timestamp> {
+        let ms: i64 = row.try_get(col).map_err(decode)?;
+        Timestamp::from_millisecond(ms).map_err(|_| bad(col))
+    };
+    let closed: Option<i64> = row.try_get("closed_at").map_err(decode)?;
+    let subject: String = row.try_get("subject_id").map_err(decode)?;
+    let kind: String = row.try_get("kind").map_err(decode)?;
+    let status: String = row.try_get("status").map_err(decode)?;
+    let due_on: String = row.try_get("due_on").map_err(decode)?;
+    let extensions: i64 = row.try_get("extensions").map_err(decode)?;
+    let verified: i64 = row.try_get("verified").map_err(decode)?;
+    Ok(RequestRow {
+        subject: SubjectId::parse(&subject).map_err(|_| bad("subject id"))?,
+        kind: kind.parse().map_err(|_| bad("kind"))?,
+        regulation: row.try_get("regulation").map_err(decode)?,
+        status: status.parse().map_err(|_| bad("status"))?,
+        verified: verified != 0,
+        verify_method: row.try_get("verify_method").map_err(decode)?,
+        verified_by: row.try_get("verified_by").map_err(decode)?,
+        received_at: time("received_at")?,
+        due_on: due_on.parse().map_err(|_| bad("due date"))?,
+        due_at: time("due_at")?,
+        extensions: u32::try_from(extensions).map_err(|_| bad("extensions"))?,
+        reason: row.try_get("reason").map_err(decode)?,
+        created_by: row.try_get("created_by").map_err(decode)?,
+        created_at: time("created_at")?,
+        updated_at: time("updated_at")?,
+        closed_at: closed
+            .map(|ms| Timestamp::from_millisecond(ms).map_err(|_| bad("closed_at")))
+            .transpose()?,
+        id,
+    })
+}
+
+fn decode(e: sqlx::Error) -> StoreError {
+    StoreError::Database {
+        context: "reading a request",
+        source: e,
+    }
 }

@@ -42,12 +42,16 @@ pub enum AuditAction {
     ApiKeyCreate,
     /// An API key revoked.
     ApiKeyRevoke,
+    /// A customer's request entered.
+    RequestCreate,
+    /// A step in a customer's request (verified, started, extended, completed, rejected).
+    Request(crate::RequestStep),
     /// An operation the caller's role may not perform, refused before it began.
     Refused(Operation),
 }
 
 impl AuditAction {
-    const NAMED: [AuditAction; 17] = [
+    const NAMED: [AuditAction; 23] = [
         AuditAction::SubjectWrite,
         AuditAction::SubjectRead,
         AuditAction::SubjectErase,
@@ -65,6 +69,12 @@ impl AuditAction {
         AuditAction::BackupRestoreKeys,
         AuditAction::ApiKeyCreate,
         AuditAction::ApiKeyRevoke,
+        AuditAction::RequestCreate,
+        AuditAction::Request(crate::RequestStep::Verify),
+        AuditAction::Request(crate::RequestStep::Start),
+        AuditAction::Request(crate::RequestStep::Extend),
+        AuditAction::Request(crate::RequestStep::Complete),
+        AuditAction::Request(crate::RequestStep::Reject),
     ];
 
     /// The name stored in the log (`subject.read`; a refused operation by its policy name).
@@ -87,6 +97,14 @@ impl AuditAction {
             AuditAction::BackupRestoreKeys => "backup.restore_keys",
             AuditAction::ApiKeyCreate => "api_key.create",
             AuditAction::ApiKeyRevoke => "api_key.revoke",
+            AuditAction::RequestCreate => "request.create",
+            AuditAction::Request(step) => match step {
+                crate::RequestStep::Verify => "request.verify",
+                crate::RequestStep::Start => "request.start",
+                crate::RequestStep::Extend => "request.extend",
+                crate::RequestStep::Complete => "request.complete",
+                crate::RequestStep::Reject => "request.reject",
+            },
             AuditAction::Refused(op) => op.name(),
         }
     }

@@ -172,14 +172,14 @@ impl RegulationRule {
                 if self.max_extensions == 1 { "" } else { "s" }
             ));
         }
-        if let Some(limit) = self.announce_extension_within.and_then(|p| p.end_from(received)) {
-            if today > limit {
-                return Err(format!(
-                    "{} extensions must be announced by {limit}, within {} of receipt",
-                    self.name,
-                    self.announce_extension_within.map_or_else(String::new, |p| p.to_string())
-                ));
-            }
+        if let Some(within) = self.announce_extension_within
+            && let Some(limit) = within.end_from(received)
+            && today > limit
+        {
+            return Err(format!(
+                "{} extensions must be announced by {limit}, within {within} of receipt",
+                self.name
+            ));
         }
         Ok(())
     }
@@ -193,9 +193,7 @@ pub fn local_date(at: Timestamp, tz: &TimeZone) -> Date {
 /// The last second of `date` in `tz`: the moment a request due that day becomes overdue.
 pub fn end_of_day(date: Date, tz: &TimeZone) -> Option<Timestamp> {
     let next = date.tomorrow().ok()?.to_zoned_datetime(tz.clone()).ok()?;
-    next.timestamp()
-        .checked_sub(Span::new().seconds(1))
-        .ok()
+    next.timestamp().checked_sub(Span::new().seconds(1)).ok()
 }
 
 /// Whole days from `today` to `due` (negative when overdue), for queues.
@@ -220,7 +218,16 @@ mod tests {
             assert_eq!(text.parse::<Period>(), Ok(period), "{text}");
             assert_eq!(period.to_string().parse::<Period>(), Ok(period));
         }
-        for bad in ["", "month", "0 days", "-1 days", "1 week", "2 business", "1.5 months", "99999 days"] {
+        for bad in [
+            "",
+            "month",
+            "0 days",
+            "-1 days",
+            "1 week",
+            "2 business",
+            "1.5 months",
+            "99999 days",
+        ] {
             assert_eq!(bad.parse::<Period>(), Err(BadPeriod), "{bad:?}");
         }
     }

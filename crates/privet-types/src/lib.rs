@@ -24,6 +24,8 @@ mod ids;
 mod mask;
 mod pii_type;
 pub mod policy;
+mod request;
+mod text_table;
 pub mod toml_doc;
 
 pub use audit::{AuditAction, AuditDecision};
@@ -40,6 +42,11 @@ pub use pii_type::{PiiType, UnknownPiiType};
 pub use policy::{
     AccessRequest, ConsentState, Decision, DenyReason, Policy, PolicyError, Training,
 };
+pub use request::{
+    IllegalStep, RequestKind, RequestStatus, RequestStep, UnknownRequestKind, UnknownRequestStatus,
+    next_status,
+};
+pub use text_table::text_table;
 
 /// `n` with its noun in the right number: `1 error`, `2 errors`. Every count shown to people
 /// goes through it.

@@ -7,5 +7,6 @@ mod types {
     mod operations;
     mod parse_errors;
     mod parse_fuzz;
+    mod requests;
     mod settings;
 }

@@ -34,6 +34,9 @@ pub enum VaultError {
     /// succeed.
     #[error("{0} already exists; retry")]
     Conflict(&'static str),
+    /// The thing is not in a state that allows the step; the message names its state.
+    #[error("{0}")]
+    WrongState(String),
     /// A value is wrapped under a master-key version that has been retired.
     #[error("refused: the value's key is wrapped under retired master-key version {0}")]
     KeyRetired(u32),

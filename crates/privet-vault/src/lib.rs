@@ -14,6 +14,7 @@ mod keybackup;
 mod keys;
 mod purge;
 mod records;
+mod requests;
 mod rotation;
 mod tokens;
 
@@ -30,8 +31,9 @@ pub use backup::{BackupReport, RestoreReport};
 pub use consent::{ConsentChange, ConsentReport};
 pub use error::{Result, Unavailability, VaultError};
 pub use keys::{Keys, SECRET_NAMES, Secrets};
-pub use privet_store::ConsentEntry;
+pub use privet_store::{ConsentEntry, RequestFilter, RequestRow};
 pub use records::{EraseReceipt, FieldInput, FieldOutcome, FieldView, SubjectView};
+pub use requests::{NewRequest, StepNote};
 pub use rotation::RotationReport;
 pub use tokens::{TokenSettings, TokenizeInput, card_digits, card_token_shape};
 
@@ -96,9 +98,10 @@ impl Vault {
         }
     }
 
-    /// Now, from the vault's clock.
+    /// Now, from the vault's clock, to the millisecond the store keeps (so what a call answers
+    /// equals what a later read gives).
     pub fn now(&self) -> jiff::Timestamp {
-        self.clock.now()
+        store_precision(self.clock.now())
     }
 
     /// Now, in milliseconds since the epoch.
@@ -175,4 +178,9 @@ impl Vault {
             reason: None,
         }
     }
+}
+
+/// `t` to the millisecond, the precision of every stored time.
+pub(crate) fn store_precision(t: jiff::Timestamp) -> jiff::Timestamp {
+    jiff::Timestamp::from_millisecond(t.as_millisecond()).unwrap_or(t)
 }

@@ -104,8 +104,9 @@ fn token_aad(token: &str, kind: &str) -> Vec<u8> {
 
 const BASE32: &[u8; 32] = b"abcdefghijklmnopqrstuvwxyz234567";
 
-fn generic_token(bytes: &[u8]) -> String {
-    let mut s = String::from("tok_");
+/// `prefix` followed by `bytes` in lower-case base32: the form of token and request ids.
+pub(crate) fn base32_id(prefix: &str, bytes: &[u8]) -> String {
+    let mut s = String::from(prefix);
     let mut acc = 0u32;
     let mut bits = 0;
     for b in bytes {
@@ -266,10 +267,11 @@ impl Vault {
                 let mut stream = KeyedStream::new(&self.secrets.token, b"token-digits", &seed);
                 card_token(digits, &self.tokens, || Ok(stream.digit()))
             }
-            (None, false) => Ok(generic_token(&random_bytes::<16>()?)),
+            (None, false) => Ok(base32_id("tok_", &random_bytes::<16>()?)),
             (None, true) => {
                 let seed = [&attempt.to_be_bytes(), digest_input].concat();
-                Ok(generic_token(
+                Ok(base32_id(
+                    "tok_",
                     &mac(&self.secrets.token, b"token-generic", &seed)[..16],
                 ))
             }

@@ -15,6 +15,7 @@ mod vault {
     mod oracle;
     mod permissions;
     mod records;
+    mod requests;
     mod rotation;
     mod tokens;
 }

@@ -2,12 +2,14 @@
 
 mod admin;
 mod redact;
+mod requests;
 mod scan;
 mod serve;
 mod vault_args;
 
 pub(crate) use admin::{AuditCommand, BackupArgs, CheckArgs, InitArgs, KeysCommand, RestoreArgs};
 pub(crate) use redact::{RedactArgs, RevealArgs};
+pub(crate) use requests::RequestsArgs;
 pub(crate) use serve::ServeArgs;
 
 use crate::Status;
@@ -26,5 +28,6 @@ pub(crate) fn run(command: Command) -> anyhow::Result<Status> {
         Command::Audit { command } => admin::audit(command),
         Command::Backup(args) => admin::backup(args),
         Command::Restore(args) => admin::restore(args),
+        Command::Requests(args) => requests::run(args),
     }
 }

@@ -36,6 +36,7 @@ mod limits;
 mod openapi;
 mod plaintext;
 mod policy;
+mod requests;
 mod restore;
 mod rotation;
 mod tampering;

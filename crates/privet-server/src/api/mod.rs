@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod consents;
 pub mod ops;
+pub mod requests;
 pub mod subjects;
 pub mod tokens;
 

@@ -4,7 +4,9 @@
 use sqlx::AnyConnection;
 
 use jiff::Timestamp;
-use privet_types::{ConsentSource, FieldName, SubjectId};
+use privet_types::{ConsentSource, FieldName, RequestStatus, SubjectId};
+
+use crate::model::RequestRow;
 
 use crate::error::{Result, StoreError};
 
@@ -99,6 +101,16 @@ pub enum Op {
         notice_version: Option<String>,
         /// Who recorded it (an actor's audit name).
         recorded_by: String,
+    },
+    /// Enters a customer's request.
+    InsertRequest(RequestRow),
+    /// Moves a request on: written only if it is still in `expected` (two people working the same
+    /// request cannot both move it from the same state).
+    UpdateRequest {
+        /// The request as it is to be.
+        row: RequestRow,
+        /// The status it had when read.
+        expected: RequestStatus,
     },
     /// Stores an API key's hash.
     InsertApiKey {
@@ -506,6 +518,66 @@ pub(super) async fn apply_op(conn: &mut AnyConnection, op: &Op) -> Result<u64> {
                 "consent",
             )
             .await
+        }
+        Op::InsertRequest(r) => {
+            run(
+                conn,
+                query(
+                    "INSERT INTO requests (id, subject_id, kind, regulation, status, verified, verify_method, \
+                     verified_by, received_at, due_on, due_at, extensions, reason, created_by, created_at, \
+                     updated_at, closed_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
+                )
+                .bind(r.id.clone())
+                .bind(r.subject.as_str().to_owned())
+                .bind(r.kind.as_str())
+                .bind(r.regulation.clone())
+                .bind(r.status.as_str())
+                .bind(i64::from(r.verified))
+                .bind(r.verify_method.clone())
+                .bind(r.verified_by.clone())
+                .bind(r.received_at.as_millisecond())
+                .bind(r.due_on.to_string())
+                .bind(r.due_at.as_millisecond())
+                .bind(i64::from(r.extensions))
+                .bind(r.reason.clone())
+                .bind(r.created_by.clone())
+                .bind(r.created_at.as_millisecond())
+                .bind(r.updated_at.as_millisecond())
+                .bind(r.closed_at.map(|t| t.as_millisecond())),
+                "entering a request",
+                "request",
+            )
+            .await
+        }
+        Op::UpdateRequest { row: r, expected } => {
+            let rows = run(
+                conn,
+                query(
+                    "UPDATE requests SET status = $1, verified = $2, verify_method = $3, verified_by = $4, \
+                     due_on = $5, due_at = $6, extensions = $7, reason = $8, updated_at = $9, closed_at = $10 \
+                     WHERE id = $11 AND status = $12",
+                )
+                .bind(r.status.as_str())
+                .bind(i64::from(r.verified))
+                .bind(r.verify_method.clone())
+                .bind(r.verified_by.clone())
+                .bind(r.due_on.to_string())
+                .bind(r.due_at.as_millisecond())
+                .bind(i64::from(r.extensions))
+                .bind(r.reason.clone())
+                .bind(r.updated_at.as_millisecond())
+                .bind(r.closed_at.map(|t| t.as_millisecond()))
+                .bind(r.id.clone())
+                .bind(expected.as_str()),
+                "moving a request on",
+                "request",
+            )
+            .await?;
+            if rows == 0 {
+                return Err(StoreError::Conflict("request in that state"));
+            }
+            Ok(rows)
         }
         Op::InsertApiKey { id, hash, role, label, at } => {
             run(

@@ -373,16 +373,19 @@ pub enum Operation {
     Consent,
     /// Read the audit log.
     Audit,
+    /// Enter and work customers' requests (access, erasure, ...).
+    Requests,
 }
 
 impl Operation {
     /// Every operation.
-    pub const ALL: [Operation; 5] = [
+    pub const ALL: [Operation; 6] = [
         Operation::Write,
         Operation::Erase,
         Operation::Tokenize,
         Operation::Consent,
         Operation::Audit,
+        Operation::Requests,
     ];
 
     /// The name used in privet.toml.
@@ -393,6 +396,7 @@ impl Operation {
             Operation::Tokenize => "tokenize",
             Operation::Consent => "consent",
             Operation::Audit => "audit",
+            Operation::Requests => "requests",
         }
     }
 

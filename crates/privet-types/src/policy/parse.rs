@@ -428,7 +428,7 @@ impl Parser<'_> {
                 Some(None) => self.error(
                     item.span(),
                     format!(
-                        "unknown operation {:?} in `can` of {place}: use write, erase, tokenize, consent or audit",
+                        "unknown operation {:?} in `can` of {place}: use write, erase, tokenize, consent, audit or requests",
                         item.get_ref().as_str().unwrap_or_default()
                     ),
                 ),

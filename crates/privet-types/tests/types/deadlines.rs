@@ -9,12 +9,12 @@ fn rule(name: &str) -> RegulationRule {
     match name {
         "gdpr" => RegulationRule::gdpr(),
         "ccpa" => RegulationRule::ccpa(),
-        other => panic!("no rule {other}"),
+        other => unreachable!("no rule {other}"),
     }
 }
 
 fn day(s: &str) -> Date {
-    s.parse().unwrap()
+    s.parse().expect("a date in the table")
 }
 
 /// (regulation, received at, organisation time zone, extensions, last day)
@@ -116,9 +116,15 @@ const EXTEND: &[(&str, &str, u32, &str, bool)] = &[
 fn extensions_are_limited_in_number_and_time() {
     for &(reg, received, done, on, allowed) in EXTEND {
         let got = rule(reg).may_extend(day(received), done, day(on));
-        assert_eq!(got.is_ok(), allowed, "{reg} {received} ext {done} on {on}: {got:?}");
+        assert_eq!(
+            got.is_ok(),
+            allowed,
+            "{reg} {received} ext {done} on {on}: {got:?}"
+        );
     }
-    let err = rule("gdpr").may_extend(day("2026-01-31"), 0, day("2026-03-01")).unwrap_err();
+    let err = rule("gdpr")
+        .may_extend(day("2026-01-31"), 0, day("2026-03-01"))
+        .unwrap_err();
     assert!(err.contains("2026-02-28"), "{err}");
 }
 

@@ -270,7 +270,10 @@ fn organization_and_regulations_default_to_utc_gdpr_and_ccpa() {
     let lgpd = &rights.regulations["lgpd"];
     assert_eq!((lgpd.extension, lgpd.max_extensions), (None, 0));
     let pipeda = &rights.regulations["pipeda"];
-    assert_eq!((pipeda.extension, pipeda.max_extensions), (Some(Period::Days(30)), 1));
+    assert_eq!(
+        (pipeda.extension, pipeda.max_extensions),
+        (Some(Period::Days(30)), 1)
+    );
     assert_eq!(pipeda.confirm_receipt_within, Some(Period::BusinessDays(5)));
 }
 

@@ -16,8 +16,10 @@ impl Parser<'_> {
         regulations: Option<(&Key<'_>, &Value<'_>)>,
     ) -> Rights {
         let mut rights = Rights::default();
-        if let Some((_, value)) = organization {
-            if let Some(table) = self.table(value, ORGANIZATION) {
+        if let Some((_, value)) = organization
+            && let Some(table) = self.table(value, ORGANIZATION)
+        {
+            {
                 self.known_keys(table, &["name", "timezone"], ORGANIZATION);
                 if let Some(f) = self.string(table, "name", ORGANIZATION) {
                     rights.organization = f.value.to_owned();

@@ -1,0 +1,211 @@
+//! Customers' requests: entered with their regulation's deadline, moved through their states by
+//! the pure rules of privet-types, every step audited in the commit that makes it.
+
+use jiff::Timestamp;
+use privet_crypto::random_bytes;
+use privet_store::{Op, RequestFilter, RequestRow, WriteUnit};
+use privet_types::deadline::{RegulationRule, end_of_day, local_date};
+use privet_types::policy::{Operation, Rights};
+use privet_types::{AuditAction, RequestKind, RequestStep, SubjectId, next_status};
+
+use crate::Vault;
+use crate::apikeys::Actor;
+use crate::error::{Result, VaultError};
+use crate::ids;
+use crate::tokens::base32_id;
+
+/// Longest reason or verification method accepted.
+const MAX_NOTE: usize = 2000;
+
+/// A request to enter.
+#[derive(Debug, Clone)]
+pub struct NewRequest {
+    /// The subject it is about; privet need not hold anything for it.
+    pub subject: SubjectId,
+    /// What is asked.
+    pub kind: RequestKind,
+    /// The regulation it is made under (`gdpr`, `ccpa`, or one of privet.toml).
+    pub regulation: String,
+    /// When it arrived, if before now (a letter entered later); the deadline runs from it.
+    pub received_at: Option<Timestamp>,
+}
+
+/// What a step carries besides its name.
+#[derive(Debug, Clone, Default)]
+pub struct StepNote {
+    /// For verify: how the identity was checked (`email_link`, `id_document`).
+    pub method: Option<String>,
+    /// For extend and reject: why (shown to the customer; kept with the request, not audited).
+    pub reason: Option<String>,
+}
+
+impl Vault {
+    /// Enters a request with its due date.
+    pub async fn create_request(&self, actor: &Actor, new: NewRequest) -> Result<RequestRow> {
+        self.require(actor, Operation::Requests, Some(new.subject.as_str()))
+            .await?;
+        let policy = self.policy();
+        let rights = policy.rights();
+        let rule = regulation(rights, &new.regulation)?;
+        let now = self.now();
+        let received_at = new.received_at.map_or(now, crate::store_precision);
+        if received_at > now {
+            return Err(VaultError::BadRequest(
+                "received_at: must not be in the future".into(),
+            ));
+        }
+        let (due_on, due_at) = due(rule, rights, received_at, 0)?;
+        let row = RequestRow {
+            id: base32_id("req_", &random_bytes::<15>()?),
+            subject: new.subject,
+            kind: new.kind,
+            regulation: rule.name.clone(),
+            status: privet_types::RequestStatus::Received,
+            verified: false,
+            verify_method: None,
+            verified_by: None,
+            received_at,
+            due_on,
+            due_at,
+            extensions: 0,
+            reason: None,
+            created_by: actor.id.clone(),
+            created_at: now,
+            updated_at: now,
+            closed_at: None,
+        };
+        let mut draft = self.draft(actor, AuditAction::RequestCreate);
+        draft.subject = Some(row.subject.to_string());
+        draft.reason = Some(format!(
+            "request={} kind={} regulation={} due={}",
+            row.id, row.kind, row.regulation, row.due_on
+        ));
+        self.store
+            .commit(WriteUnit {
+                ops: vec![Op::InsertRequest(row.clone())],
+                audit: vec![draft],
+            })
+            .await?;
+        Ok(row)
+    }
+
+    /// A request by id.
+    pub async fn request(&self, actor: &Actor, id: &str) -> Result<RequestRow> {
+        self.require(actor, Operation::Requests, None).await?;
+        self.store
+            .request(id)
+            .await?
+            .ok_or(VaultError::NotFound("request"))
+    }
+
+    /// Requests matching `filter`, by due time.
+    pub async fn requests(&self, actor: &Actor, filter: &RequestFilter) -> Result<Vec<RequestRow>> {
+        self.require(actor, Operation::Requests, None).await?;
+        Ok(self.store.requests(filter).await?)
+    }
+
+    /// Takes `step` on a request: refused with its current state when the state does not allow
+    /// it, or when the regulation allows no (further) extension.
+    pub async fn step_request(
+        &self,
+        actor: &Actor,
+        id: &str,
+        step: RequestStep,
+        note: StepNote,
+    ) -> Result<RequestRow> {
+        self.require(actor, Operation::Requests, None).await?;
+        let old = self
+            .store
+            .request(id)
+            .await?
+            .ok_or(VaultError::NotFound("request"))?;
+        let status = next_status(old.status, old.verified, step)
+            .map_err(|e| VaultError::WrongState(e.to_string()))?;
+        let policy = self.policy();
+        let rights = policy.rights();
+        let now = self.now();
+        let mut row = old.clone();
+        row.status = status;
+        row.updated_at = now;
+        match step {
+            RequestStep::Verify => {
+                row.verified = true;
+                row.verify_method = Some(required(note.method, "method")?);
+                row.verified_by = Some(actor.id.clone());
+            }
+            RequestStep::Extend => {
+                let rule = regulation(rights, &old.regulation)?;
+                let received = local_date(old.received_at, &rights.timezone);
+                rule.may_extend(received, old.extensions, local_date(now, &rights.timezone))
+                    .map_err(|why| {
+                        VaultError::WrongState(format!("the request cannot be extended: {why}"))
+                    })?;
+                row.extensions = old.extensions + 1;
+                (row.due_on, row.due_at) = due(rule, rights, old.received_at, row.extensions)?;
+                row.reason = Some(required(note.reason, "reason")?);
+            }
+            RequestStep::Reject => {
+                row.reason = Some(required(note.reason, "reason")?);
+                row.closed_at = Some(now);
+            }
+            RequestStep::Complete => row.closed_at = Some(now),
+            RequestStep::Start => {}
+        }
+        let mut draft = self.draft(actor, AuditAction::Request(step));
+        draft.subject = Some(row.subject.to_string());
+        // The free-text reason may name people; the audit says what changed, not why.
+        draft.reason = Some(format!(
+            "request={} status={} due={}",
+            row.id, row.status, row.due_on
+        ));
+        self.store
+            .commit(WriteUnit {
+                ops: vec![Op::UpdateRequest {
+                    row: row.clone(),
+                    expected: old.status,
+                }],
+                audit: vec![draft],
+            })
+            .await
+            .map_err(|e| match e {
+                privet_store::StoreError::Conflict(_) => VaultError::WrongState(
+                    "the request changed while this step was taken; read it again".into(),
+                ),
+                other => other.into(),
+            })?;
+        Ok(row)
+    }
+}
+
+fn regulation<'a>(rights: &'a Rights, name: &str) -> Result<&'a RegulationRule> {
+    rights.regulations.get(name).ok_or_else(|| {
+        let known: Vec<&str> = rights.regulations.keys().map(String::as_str).collect();
+        VaultError::BadRequest(format!(
+            "regulation '{}' is not known: use {} (others are added under [regulations.NAME] in privet.toml)",
+            ids::shown(name),
+            known.join(", ")
+        ))
+    })
+}
+
+/// The due date and moment after `extensions` extensions.
+fn due(
+    rule: &RegulationRule,
+    rights: &Rights,
+    received_at: Timestamp,
+    extensions: u32,
+) -> Result<(jiff::civil::Date, Timestamp)> {
+    let received = local_date(received_at, &rights.timezone);
+    rule.due_date(received, extensions)
+        .and_then(|d| Some((d, end_of_day(d, &rights.timezone)?)))
+        .ok_or_else(|| VaultError::BadRequest("received_at: out of range".into()))
+}
+
+fn required(text: Option<String>, what: &str) -> Result<String> {
+    match text {
+        Some(t) if !t.trim().is_empty() && t.len() <= MAX_NOTE => Ok(t),
+        _ => Err(VaultError::BadRequest(format!(
+            "{what}: required, 1 to {MAX_NOTE} characters"
+        ))),
+    }
+}
