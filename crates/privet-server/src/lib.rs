@@ -56,6 +56,7 @@ pub struct AppState {
         api::requests::list,
         api::requests::get_one,
         api::requests::step,
+        api::export::export,
         api::tokens::tokenize,
         api::tokens::tokenize_batch,
         api::tokens::detokenize,
@@ -113,6 +114,7 @@ pub fn router(state: AppState) -> Router {
             post(api::requests::create).get(api::requests::list),
         )
         .route("/v1/requests/{id}", get(api::requests::get_one))
+        .route("/v1/requests/{id}/export", get(api::export::export))
         .route("/v1/requests/{id}/{step}", post(api::requests::step))
         .route("/v1/tokens", post(api::tokens::tokenize))
         .route("/v1/tokens/batch", post(api::tokens::tokenize_batch))

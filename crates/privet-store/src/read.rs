@@ -454,6 +454,29 @@ impl Store {
             .map_err(AuditRowError::into_store_error)
     }
 
+    /// The newest `limit` audit entries about `subject`, oldest first.
+    pub async fn audit_for_subject(
+        &self,
+        subject: &SubjectId,
+        limit: i64,
+    ) -> Result<Vec<AuditEntry>> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {AUDIT_COLUMNS} FROM audit WHERE subject_id = $1 ORDER BY seq DESC LIMIT $2"
+        )))
+        .bind(subject.as_str().to_owned())
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(StoreError::db("reading the audit log", "audit entry"))?;
+        let mut entries = rows
+            .iter()
+            .map(audit_from_row)
+            .collect::<std::result::Result<Vec<_>, _>>()
+            .map_err(AuditRowError::into_store_error)?;
+        entries.reverse();
+        Ok(entries)
+    }
+
     /// Erased subjects still holding rows to purge (at most `limit`).
     pub async fn purge_queue(&self, limit: i64) -> Result<Vec<SubjectId>> {
         let ids: Vec<String> = sqlx::query_scalar(

@@ -12,7 +12,7 @@ const EMAIL: &str = "ada.contract@example.com";
 const NAME: &str = "Ada Contract";
 
 /// Every route template of the router, the only values a metrics `route` label may take.
-const ROUTES: [&str; 20] = [
+const ROUTES: [&str; 21] = [
     "/v1/subjects",
     "/v1/subjects/batch",
     "/v1/subjects/lookup",
@@ -22,6 +22,7 @@ const ROUTES: [&str; 20] = [
     "/v1/subjects/{id}/consents/{purpose}",
     "/v1/requests",
     "/v1/requests/{id}",
+    "/v1/requests/{id}/export",
     "/v1/requests/{id}/{step}",
     "/v1/tokens",
     "/v1/tokens/batch",

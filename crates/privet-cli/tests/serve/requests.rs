@@ -131,3 +131,150 @@ fn queue(env: &Env, api: &Client, completed: &str) {
     );
     assert!(table.contains("2 listed"), "{table}");
 }
+
+on_each_backend!(an_export_holds_its_subject_and_no_other);
+
+fn an_export_holds_its_subject_and_no_other(env: &Env) {
+    use super::{VISA, fields};
+    let server = env.start();
+    let api = server.client();
+    let mine = [
+        ("email", "contact.email", "ada.export@example.com"),
+        ("card", "financial.card_number", VISA),
+        ("name", "identity.name", "Ada <b>Export</b>"),
+    ];
+    api.put("/v1/subjects/cust-export-1", &fields(&mine))
+        .expect(200);
+    api.put(
+        "/v1/subjects/cust-export-2",
+        &fields(&[("email", "contact.email", "other.person@example.com")]),
+    )
+    .expect(200);
+    api.put(
+        "/v1/subjects/cust-export-1/consents/marketing",
+        &json!({"granted": true, "notice_version": "v7"}),
+    )
+    .expect(200);
+    api.get("/v1/subjects/cust-export-1?purpose=support")
+        .expect(200);
+
+    let r = api
+        .post(
+            "/v1/requests",
+            &json!({"subject": "cust-export-1", "kind": "access", "regulation": "gdpr"}),
+        )
+        .expect(201);
+    let export = format!(
+        "/v1/requests/{}/export",
+        r["id"].as_str().unwrap_or_default()
+    );
+    // Not to an unverified customer.
+    api.get(&export).problem(409);
+    api.post(
+        &format!(
+            "/v1/requests/{}/verify",
+            r["id"].as_str().unwrap_or_default()
+        ),
+        &json!({"method": "email_link"}),
+    )
+    .expect(200);
+
+    let doc = api.get(&export).expect(200);
+    assert_eq!(doc["held"], true);
+    let got: Vec<(String, String)> = doc["fields"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|f| {
+            (
+                f["name"].as_str().unwrap_or_default().to_owned(),
+                f["value"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    let mut want: Vec<(String, String)> = mine
+        .iter()
+        .map(|(n, _, v)| ((*n).to_owned(), (*v).to_owned()))
+        .collect();
+    want.sort();
+    let mut sorted = got.clone();
+    sorted.sort();
+    assert_eq!(sorted, want, "every stored field, in clear");
+    assert!(
+        !doc.to_string().contains("other.person"),
+        "another subject's data in the export"
+    );
+    assert_eq!(doc["consent"][0]["notice_version"], "v7");
+    assert!(
+        doc["purposes"].as_array().is_some_and(|p| p
+            .iter()
+            .any(|p| p["purpose"] == "support" && p["legal_basis"] == "contract")),
+        "{}",
+        doc["purposes"]
+    );
+    let actions: Vec<&str> = doc["audit"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|a| a["action"].as_str())
+        .collect();
+    assert!(
+        actions.contains(&"subject.write") && actions.contains(&"subject.read"),
+        "{actions:?}"
+    );
+
+    // The page a customer reads: every value escaped, nothing of the other subject.
+    let page = api.get(&format!("{export}?format=html"));
+    assert_eq!(page.status, 200);
+    let text = page.text();
+    assert!(text.starts_with("<!doctype html>"));
+    assert!(text.contains("ada.export@example.com") && text.contains(VISA));
+    assert!(text.contains("Ada &lt;b&gt;Export&lt;/b&gt;") && !text.contains("<b>Export"));
+    assert!(!text.contains("other.person"));
+    api.get(&format!("{export}?format=pdf")).problem(400);
+
+    // The export itself is in the audit log, under the built-in purpose.
+    let log = api.get("/v1/audit?after=0&limit=1000").expect(200);
+    assert!(
+        log["entries"]
+            .as_array()
+            .is_some_and(|e| e.iter().any(|e| e["purpose"] == "answer_request")),
+        "{log}"
+    );
+
+    // A subject privet holds nothing for gets an answer that says so; an erase request has none.
+    let nobody = api
+        .post(
+            "/v1/requests",
+            &json!({"subject": "cust-nobody", "kind": "portability", "regulation": "ccpa"}),
+        )
+        .expect(201);
+    let id = nobody["id"].as_str().unwrap_or_default();
+    api.post(
+        &format!("/v1/requests/{id}/verify"),
+        &json!({"method": "account_login"}),
+    )
+    .expect(200);
+    let empty = api.get(&format!("/v1/requests/{id}/export")).expect(200);
+    assert_eq!(
+        (&empty["held"], &empty["fields"]),
+        (&json!(false), &json!([]))
+    );
+    let page = api
+        .get(&format!("/v1/requests/{id}/export?format=html"))
+        .text();
+    assert!(page.contains("hold no personal data about you"), "{page}");
+    let erase = api
+        .post(
+            "/v1/requests",
+            &json!({"subject": "cust-export-1", "kind": "erase", "regulation": "gdpr"}),
+        )
+        .expect(201);
+    let id = erase["id"].as_str().unwrap_or_default();
+    api.post(
+        &format!("/v1/requests/{id}/verify"),
+        &json!({"method": "email_link"}),
+    )
+    .expect(200);
+    api.get(&format!("/v1/requests/{id}/export")).problem(409);
+}

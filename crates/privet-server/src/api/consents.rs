@@ -219,7 +219,7 @@ fn source(name: Option<&str>) -> Result<ConsentSource, ApiError> {
     }
 }
 
-fn entry_out(e: &ConsentEntry) -> ConsentEntryOut {
+pub(crate) fn entry_out(e: &ConsentEntry) -> ConsentEntryOut {
     ConsentEntryOut {
         purpose: e.purpose.clone(),
         granted: e.granted,

@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod consents;
+pub mod export;
 pub mod ops;
 pub mod requests;
 pub mod subjects;

@@ -256,7 +256,7 @@ fn parse_cursor(s: &str) -> Option<(Timestamp, String)> {
     (id.starts_with("req_") && id.len() < 64).then(|| (at, id.to_owned()))
 }
 
-fn out(state: &AppState, r: RequestRow) -> RequestOut {
+pub(crate) fn out(state: &AppState, r: RequestRow) -> RequestOut {
     let policy = state.vault.policy();
     let now = state.vault.now();
     let today = local_date(now, &policy.rights().timezone);

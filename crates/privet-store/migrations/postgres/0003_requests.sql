@@ -21,3 +21,4 @@ CREATE TABLE requests (
 );
 CREATE INDEX requests_due ON requests (due_at, id);
 CREATE INDEX requests_subject ON requests (subject_id);
+CREATE INDEX audit_subject ON audit (subject_id, seq);
