@@ -20,7 +20,7 @@ use hyper_util::server::conn::auto::Builder;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, post, put};
+use axum::routing::{delete, get, post, put};
 use privet_vault::Vault;
 use utoipa::OpenApi;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
@@ -57,6 +57,10 @@ pub struct AppState {
         api::requests::get_one,
         api::requests::step,
         api::export::export,
+        api::holds::place,
+        api::holds::list,
+        api::holds::lift,
+        api::holds::lift_restriction,
         api::tokens::tokenize,
         api::tokens::tokenize_batch,
         api::tokens::detokenize,
@@ -104,6 +108,15 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/v1/subjects/{id}/consents",
             post(api::consents::post_consent).get(api::consents::get_consents),
+        )
+        .route(
+            "/v1/subjects/{id}/holds",
+            post(api::holds::place).get(api::holds::list),
+        )
+        .route("/v1/subjects/{id}/holds/{hold}", delete(api::holds::lift))
+        .route(
+            "/v1/subjects/{id}/restriction",
+            delete(api::holds::lift_restriction),
         )
         .route(
             "/v1/subjects/{id}/consents/{purpose}",

@@ -250,6 +250,8 @@ pub const DATA_TABLES: &[&str] = &[
     "consent_state",
     "consent_ledger",
     "requests",
+    "restrictions",
+    "holds",
     "audit",
     "audit_head",
     "api_keys",

@@ -51,6 +51,8 @@ pub struct SubjectRecord {
     pub dek: Option<DekRow>,
     /// Its fields, ordered by name.
     pub fields: Vec<FieldRow>,
+    /// Whether it restricted processing.
+    pub restricted: bool,
 }
 
 /// A token with what is needed to open its value.
@@ -172,4 +174,32 @@ pub struct RequestRow {
     pub updated_at: Timestamp,
     /// When it was completed or rejected.
     pub closed_at: Option<Timestamp>,
+}
+
+/// A legal hold on a subject.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HoldRow {
+    /// Its id (`hold_...`).
+    pub id: String,
+    /// The subject held.
+    pub subject: SubjectId,
+    /// Why (a matter, a litigation reference).
+    pub reason: String,
+    /// Who placed it.
+    pub created_by: String,
+    /// When.
+    pub created_at: Timestamp,
+    /// When it ends by itself, if it does.
+    pub until: Option<Timestamp>,
+    /// When it was lifted.
+    pub lifted_at: Option<Timestamp>,
+    /// Who lifted it.
+    pub lifted_by: Option<String>,
+}
+
+impl HoldRow {
+    /// Whether it blocks erasure at `now`.
+    pub fn active(&self, now: Timestamp) -> bool {
+        self.lifted_at.is_none() && self.until.is_none_or(|u| u > now)
+    }
 }

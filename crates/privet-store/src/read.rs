@@ -9,8 +9,8 @@ use crate::Store;
 use crate::audit::{AuditDraft, AuditEntry, split_categories};
 use crate::error::{Result, StoreError};
 use crate::model::{
-    ApiKeyRow, ConsentEntry, ConsentRow, DekRow, FieldRow, RequestRow, SecretRow, SubjectRecord,
-    TokenRow,
+    ApiKeyRow, ConsentEntry, ConsentRow, DekRow, FieldRow, HoldRow, RequestRow, SecretRow,
+    SubjectRecord, TokenRow,
 };
 
 fn version(v: i64) -> u32 {
@@ -124,15 +124,18 @@ impl Store {
             .acquire()
             .await
             .map_err(StoreError::db("acquiring a connection", "connection"))?;
-        let row: Option<(i64, Option<i64>, Option<Vec<u8>>)> = sqlx::query_as(
-            "SELECT s.created_at, d.kek_version, d.wrapped FROM subjects s \
-             LEFT JOIN keystore_deks d ON d.subject_id = s.id WHERE s.id = $1",
+        // Created at, the data key's version and wrapped bytes, a restriction's subject id.
+        type Head = (i64, Option<i64>, Option<Vec<u8>>, Option<String>);
+        let row: Option<Head> = sqlx::query_as(
+            "SELECT s.created_at, d.kek_version, d.wrapped, r.subject_id FROM subjects s \
+             LEFT JOIN keystore_deks d ON d.subject_id = s.id \
+             LEFT JOIN restrictions r ON r.subject_id = s.id WHERE s.id = $1",
         )
         .bind(id.as_str().to_owned())
         .fetch_optional(&mut *conn)
         .await
         .map_err(err)?;
-        let Some((created_at, v, w)) = row else {
+        let Some((created_at, v, w, restriction)) = row else {
             return Ok(None);
         };
         let rows = sqlx::query(
@@ -163,6 +166,7 @@ impl Store {
             created_at,
             dek: dek_from(v, w),
             fields,
+            restricted: restriction.is_some(),
         }))
     }
 
@@ -268,6 +272,58 @@ impl Store {
                         source: source.parse().map_err(|_| bad("unknown source"))?,
                         notice_version,
                         recorded_by,
+                    })
+                },
+            )
+            .collect()
+    }
+
+    /// Whether a subject restricted processing.
+    pub async fn restricted(&self, subject: &SubjectId) -> Result<bool> {
+        let row: Option<(String,)> =
+            sqlx::query_as("SELECT subject_id FROM restrictions WHERE subject_id = $1")
+                .bind(subject.as_str().to_owned())
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(StoreError::db("reading a restriction", "restriction"))?;
+        Ok(row.is_some())
+    }
+
+    /// A subject's legal holds, lifted or not, oldest first.
+    pub async fn holds(&self, subject: &SubjectId) -> Result<Vec<HoldRow>> {
+        type Tuple = (
+            String,
+            String,
+            String,
+            i64,
+            Option<i64>,
+            Option<i64>,
+            Option<String>,
+        );
+        let rows: Vec<Tuple> = sqlx::query_as(
+            "SELECT id, reason, created_by, created_at, until_at, lifted_at, lifted_by FROM holds \
+             WHERE subject_id = $1 ORDER BY created_at, id",
+        )
+        .bind(subject.as_str().to_owned())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(StoreError::db("reading legal holds", "legal hold"))?;
+        let time = |ms: i64| {
+            Timestamp::from_millisecond(ms)
+                .map_err(|_| StoreError::Corrupt("legal hold: time out of range".into()))
+        };
+        rows.into_iter()
+            .map(
+                |(id, reason, created_by, created_at, until, lifted_at, lifted_by)| {
+                    Ok(HoldRow {
+                        id,
+                        subject: subject.clone(),
+                        reason,
+                        created_by,
+                        created_at: time(created_at)?,
+                        until: until.map(time).transpose()?,
+                        lifted_at: lifted_at.map(time).transpose()?,
+                        lifted_by,
                     })
                 },
             )

@@ -42,6 +42,14 @@ pub enum AuditAction {
     ApiKeyCreate,
     /// An API key revoked.
     ApiKeyRevoke,
+    /// A legal hold placed on a subject.
+    HoldPlace,
+    /// A legal hold lifted.
+    HoldLift,
+    /// A subject's processing restricted.
+    RestrictionSet,
+    /// A subject's restriction lifted.
+    RestrictionLift,
     /// A customer's request entered.
     RequestCreate,
     /// A step in a customer's request (verified, started, extended, completed, rejected).
@@ -51,7 +59,7 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
-    const NAMED: [AuditAction; 23] = [
+    const NAMED: [AuditAction; 27] = [
         AuditAction::SubjectWrite,
         AuditAction::SubjectRead,
         AuditAction::SubjectErase,
@@ -69,6 +77,10 @@ impl AuditAction {
         AuditAction::BackupRestoreKeys,
         AuditAction::ApiKeyCreate,
         AuditAction::ApiKeyRevoke,
+        AuditAction::HoldPlace,
+        AuditAction::HoldLift,
+        AuditAction::RestrictionSet,
+        AuditAction::RestrictionLift,
         AuditAction::RequestCreate,
         AuditAction::Request(crate::RequestStep::Verify),
         AuditAction::Request(crate::RequestStep::Start),
@@ -97,6 +109,10 @@ impl AuditAction {
             AuditAction::BackupRestoreKeys => "backup.restore_keys",
             AuditAction::ApiKeyCreate => "api_key.create",
             AuditAction::ApiKeyRevoke => "api_key.revoke",
+            AuditAction::HoldPlace => "hold.place",
+            AuditAction::HoldLift => "hold.lift",
+            AuditAction::RestrictionSet => "restriction.set",
+            AuditAction::RestrictionLift => "restriction.lift",
             AuditAction::RequestCreate => "request.create",
             AuditAction::Request(step) => match step {
                 crate::RequestStep::Verify => "request.verify",

@@ -97,13 +97,18 @@ impl Vault {
     /// The withdrawals a Global Privacy Control signal stands for: every purpose the policy marks
     /// `sale_or_sharing`, in name order.
     pub fn gpc_opt_outs(&self) -> Vec<ConsentChange> {
+        self.opt_outs(ConsentSource::Gpc)
+    }
+
+    /// Withdrawals of every `sale_or_sharing` purpose, from `source`, in name order.
+    pub(crate) fn opt_outs(&self, source: ConsentSource) -> Vec<ConsentChange> {
         self.policy()
             .purposes()
             .filter(|p| p.sale_or_sharing())
             .map(|p| ConsentChange {
                 purpose: p.name().to_owned(),
                 granted: false,
-                source: ConsentSource::Gpc,
+                source,
                 notice_version: None,
             })
             .collect()

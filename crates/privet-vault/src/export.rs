@@ -121,6 +121,16 @@ impl Vault {
                 });
             }
         }
+        let restricted = record.as_ref().is_some_and(|r| r.restricted);
+        let consent = self.store.consent_history(subject).await?;
+        // A purpose counts when the subject's own consent state lets some role use a category.
+        let consent_to = |purpose: &str| {
+            match consent.iter().rev().find(|e| e.purpose == purpose) {
+                Some(e) if e.granted => ConsentState::Granted,
+                Some(_) => ConsentState::Withdrawn,
+                None => ConsentState::Unknown,
+            }
+        };
         let purposes = policy
             .purposes()
             .filter_map(|p| {
@@ -134,8 +144,9 @@ impl Vault {
                                     role: role.name(),
                                     purpose: p.name(),
                                     category: c,
-                                    consent: ConsentState::Granted,
+                                    consent: consent_to(p.name()),
                                     training: Training::Current,
+                                    restricted,
                                 }),
                                 Decision::Allow | Decision::Mask
                             )
@@ -152,7 +163,6 @@ impl Vault {
                 })
             })
             .collect();
-        let consent = self.store.consent_history(subject).await?;
         let audit = self.store.audit_for_subject(subject, MAX_AUDIT).await?;
         let mut draft = self.draft(actor, AuditAction::SubjectRead);
         draft.purpose = Some(REQUEST_PURPOSE.to_owned());

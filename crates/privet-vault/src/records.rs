@@ -411,6 +411,7 @@ impl Vault {
                 category: &f.category,
                 consent,
                 training: actor.training,
+                restricted: record.restricted,
             });
             let outcome = match (decision, &dek) {
                 (Decision::Deny(reason), _) => {
@@ -533,6 +534,7 @@ impl Vault {
                 category,
                 consent,
                 training: actor.training,
+                restricted: self.store.restricted(&subject).await?,
             });
             if !matches!(decision, Decision::Deny(_)) {
                 found.push(subject);

@@ -158,14 +158,16 @@ impl Vault {
             "request={} status={} due={}",
             row.id, row.status, row.due_on
         ));
+        let mut ops = vec![Op::UpdateRequest {
+            row: row.clone(),
+            expected: old.status,
+        }];
+        let mut audit = vec![draft];
+        if step == RequestStep::Complete {
+            self.carry_out(actor, &row, &mut ops, &mut audit).await?;
+        }
         self.store
-            .commit(WriteUnit {
-                ops: vec![Op::UpdateRequest {
-                    row: row.clone(),
-                    expected: old.status,
-                }],
-                audit: vec![draft],
-            })
+            .commit(WriteUnit { ops, audit })
             .await
             .map_err(|e| match e {
                 privet_store::StoreError::Conflict(_) => VaultError::WrongState(
@@ -174,6 +176,69 @@ impl Vault {
                 other => other.into(),
             })?;
         Ok(row)
+    }
+}
+
+impl Vault {
+    /// What completing a request does besides closing it, in the same commit: an erase request
+    /// erases (refused while a legal hold stands), a restrict request restricts, an opt-out
+    /// withdraws every sale-or-sharing purpose. A subject privet holds nothing for needs none.
+    async fn carry_out(
+        &self,
+        actor: &Actor,
+        row: &RequestRow,
+        ops: &mut Vec<Op>,
+        audit: &mut Vec<privet_store::AuditDraft>,
+    ) -> Result<()> {
+        if self.store.subject(&row.subject).await?.is_none() {
+            return Ok(());
+        }
+        let subject = row.subject.clone();
+        let draft = |action| {
+            let mut d = self.draft(actor, action);
+            d.subject = Some(subject.to_string());
+            d.reason = Some(format!("request={}", row.id));
+            d
+        };
+        match row.kind {
+            RequestKind::Erase => {
+                let d = draft(AuditAction::SubjectErase);
+                ops.push(Op::EraseSubject {
+                    subject: subject.clone(),
+                    at: d.at,
+                    by: actor.id.clone(),
+                });
+                audit.push(d);
+            }
+            RequestKind::Restrict => {
+                let d = draft(AuditAction::RestrictionSet);
+                ops.push(Op::SetRestriction {
+                    subject: subject.clone(),
+                    request: Some(row.id.clone()),
+                    at: d.at,
+                    by: actor.id.clone(),
+                });
+                audit.push(d);
+            }
+            RequestKind::OptOut => {
+                for change in self.opt_outs(privet_types::ConsentSource::Api) {
+                    let mut d = draft(AuditAction::ConsentWithdraw);
+                    d.purpose = Some(change.purpose.clone());
+                    ops.push(Op::SetConsent {
+                        subject: subject.clone(),
+                        purpose: change.purpose,
+                        granted: false,
+                        at: d.at,
+                        source: change.source,
+                        notice_version: None,
+                        recorded_by: actor.id.clone(),
+                    });
+                    audit.push(d);
+                }
+            }
+            RequestKind::Access | RequestKind::Portability | RequestKind::Rectify => {}
+        }
+        Ok(())
     }
 }
 

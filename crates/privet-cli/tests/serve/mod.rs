@@ -32,6 +32,7 @@ mod consents;
 mod contract;
 mod crash;
 mod errors;
+mod holds;
 mod limits;
 mod openapi;
 mod plaintext;

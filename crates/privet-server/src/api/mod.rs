@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod consents;
 pub mod export;
+pub mod holds;
 pub mod ops;
 pub mod requests;
 pub mod subjects;

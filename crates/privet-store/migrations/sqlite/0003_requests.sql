@@ -22,3 +22,23 @@ CREATE TABLE requests (
 CREATE INDEX requests_due ON requests (due_at, id);
 CREATE INDEX requests_subject ON requests (subject_id);
 CREATE INDEX audit_subject ON audit (subject_id, seq);
+-- A subject who restricted processing (GDPR Art. 18): reads for purposes other than a legal
+-- obligation are refused while a row is here.
+CREATE TABLE restrictions (
+    subject_id TEXT PRIMARY KEY,
+    request_id TEXT,
+    created_by TEXT NOT NULL,
+    created_at BIGINT NOT NULL
+);
+-- Legal holds: while one is active (not lifted, not past its end) the subject cannot be erased.
+CREATE TABLE holds (
+    id TEXT PRIMARY KEY,
+    subject_id TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    until_at BIGINT,
+    lifted_at BIGINT,
+    lifted_by TEXT
+);
+CREATE INDEX holds_subject ON holds (subject_id);

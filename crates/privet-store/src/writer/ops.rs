@@ -6,7 +6,7 @@ use sqlx::AnyConnection;
 use jiff::Timestamp;
 use privet_types::{ConsentSource, FieldName, RequestStatus, SubjectId};
 
-use crate::model::RequestRow;
+use crate::model::{HoldRow, RequestRow};
 
 use crate::error::{Result, StoreError};
 
@@ -101,6 +101,35 @@ pub enum Op {
         notice_version: Option<String>,
         /// Who recorded it (an actor's audit name).
         recorded_by: String,
+    },
+    /// Marks a subject as having restricted processing.
+    SetRestriction {
+        /// Subject id.
+        subject: SubjectId,
+        /// The restrict request that asked for it, if one did.
+        request: Option<String>,
+        /// Time.
+        at: Timestamp,
+        /// Who (an actor's audit name).
+        by: String,
+    },
+    /// Lifts a subject's restriction (not found when there is none).
+    LiftRestriction {
+        /// Subject id.
+        subject: SubjectId,
+    },
+    /// Places a legal hold.
+    PlaceHold(HoldRow),
+    /// Lifts an active legal hold (not found when there is none of that id on the subject).
+    LiftHold {
+        /// Subject id.
+        subject: SubjectId,
+        /// Hold id.
+        id: String,
+        /// Time.
+        at: Timestamp,
+        /// Who.
+        by: String,
     },
     /// Enters a customer's request.
     InsertRequest(RequestRow),
@@ -388,7 +417,7 @@ async fn run(
 }
 
 pub(super) async fn apply_op(conn: &mut AnyConnection, op: &Op) -> Result<u64> {
-    use sqlx::query;
+    use sqlx::{query, query_as};
     match op {
         Op::UpsertSubject { subject, at } => {
             insert_many(conn, &SUBJECT_UPSERT, &[&subject_row(subject, *at)]).await
@@ -433,6 +462,20 @@ pub(super) async fn apply_op(conn: &mut AnyConnection, op: &Op) -> Result<u64> {
             .await
         }
         Op::EraseSubject { subject, at, by } => {
+            // Checked in the commit itself, so a hold placed a moment earlier still holds.
+            let hold: Option<(String,)> = query_as(
+                "SELECT reason FROM holds WHERE subject_id = $1 AND lifted_at IS NULL \
+                 AND (until_at IS NULL OR until_at > $2) ORDER BY created_at LIMIT 1",
+            )
+            .bind(subject.as_str().to_owned())
+            .bind(at.as_millisecond())
+            .fetch_optional(&mut *conn)
+            .await
+            .map_err(StoreError::db("reading legal holds", "legal hold"))?;
+            if let Some((reason,)) = hold {
+                return Err(StoreError::LegalHold(reason));
+            }
+            run(conn, query("DELETE FROM restrictions WHERE subject_id = $1").bind(subject.as_str().to_owned()), "lifting a restriction", "restriction").await?;
             let rows = run(conn, query("DELETE FROM subjects WHERE id = $1").bind(subject.as_str().to_owned()), "erasing a subject", "subject").await?;
             if rows == 0 {
                 return Err(StoreError::NotFound("subject"));
@@ -518,6 +561,64 @@ pub(super) async fn apply_op(conn: &mut AnyConnection, op: &Op) -> Result<u64> {
                 "consent",
             )
             .await
+        }
+        Op::SetRestriction { subject, request, at, by } => {
+            run(
+                conn,
+                query(
+                    "INSERT INTO restrictions (subject_id, request_id, created_by, created_at) VALUES ($1, $2, $3, $4) \
+                     ON CONFLICT (subject_id) DO NOTHING",
+                )
+                .bind(subject.as_str().to_owned())
+                .bind(request.clone())
+                .bind(by.clone())
+                .bind(at.as_millisecond()),
+                "restricting a subject",
+                "restriction",
+            )
+            .await
+        }
+        Op::LiftRestriction { subject } => {
+            let rows = run(conn, query("DELETE FROM restrictions WHERE subject_id = $1").bind(subject.as_str().to_owned()), "lifting a restriction", "restriction").await?;
+            if rows == 0 {
+                return Err(StoreError::NotFound("restriction"));
+            }
+            Ok(rows)
+        }
+        Op::PlaceHold(h) => {
+            run(
+                conn,
+                query(
+                    "INSERT INTO holds (id, subject_id, reason, created_by, created_at, until_at, lifted_at, lifted_by) \
+                     VALUES ($1, $2, $3, $4, $5, $6, NULL, NULL)",
+                )
+                .bind(h.id.clone())
+                .bind(h.subject.as_str().to_owned())
+                .bind(h.reason.clone())
+                .bind(h.created_by.clone())
+                .bind(h.created_at.as_millisecond())
+                .bind(h.until.map(|t| t.as_millisecond())),
+                "placing a legal hold",
+                "legal hold",
+            )
+            .await
+        }
+        Op::LiftHold { subject, id, at, by } => {
+            let rows = run(
+                conn,
+                query("UPDATE holds SET lifted_at = $1, lifted_by = $2 WHERE id = $3 AND subject_id = $4 AND lifted_at IS NULL")
+                    .bind(at.as_millisecond())
+                    .bind(by.clone())
+                    .bind(id.clone())
+                    .bind(subject.as_str().to_owned()),
+                "lifting a legal hold",
+                "legal hold",
+            )
+            .await?;
+            if rows == 0 {
+                return Err(StoreError::NotFound("active legal hold"));
+            }
+            Ok(rows)
         }
         Op::InsertRequest(r) => {
             run(

@@ -35,6 +35,9 @@ sale_or_sharing = true
 legal_basis = "consent"
 sale_or_sharing = true
 
+[purposes.tax]
+legal_basis = "legal_obligation"
+
 [roles.admin]
 [roles.agent]
 [roles.auditor]
@@ -92,6 +95,12 @@ decision = "mask"
 role = "admin"
 purpose = "marketing"
 categories = ["contact.email"]
+decision = "allow"
+
+[[rules]]
+role = "admin"
+purpose = "tax"
+categories = ["contact.*", "financial.*"]
 decision = "allow"
 
 [[rules]]
@@ -225,6 +234,7 @@ fn decision_table() {
             } else {
                 Training::Lapsed
             },
+            restricted: false,
         };
         let got = policy.decide(&req);
         if got != expected {
@@ -254,6 +264,7 @@ fn default_policy_decisions() {
             category,
             consent,
             training: Training::Lapsed,
+            restricted: false,
         })
     };
     assert_eq!(decide("admin", "support", "contact.email", U), Allow);
@@ -293,6 +304,7 @@ fn training_is_an_input_of_the_decision() {
             category: "health.record",
             consent: U,
             training,
+            restricted: false,
         })
     };
     assert_eq!(decide(Training::Current), Allow);
@@ -307,6 +319,7 @@ fn training_is_an_input_of_the_decision() {
             category: "contact.email",
             consent: U,
             training,
+            restricted: false,
         })
     };
     assert_eq!(plain(Training::Lapsed), plain(Training::Current));
@@ -321,4 +334,37 @@ fn training_is_an_input_of_the_decision() {
             .may_see_any("agent", Training::Current, "support", ["health.record"])
             .is_ok()
     );
+}
+
+/// A subject who restricted processing (GDPR Art. 18): only purposes whose legal basis is a legal
+/// obligation still read; the restriction is checked after unknown names and before consent.
+#[rustfmt::skip]
+const RESTRICTED: &[(&str, &str, &str, ConsentState, Decision)] = &[
+    ("admin",  "tax",       "contact.email",         U, Allow),
+    ("admin",  "tax",       "financial.card_number", U, Allow),
+    ("admin",  "support",   "contact.email",         U, Deny(Restricted)),
+    ("admin",  "support",   "financial.card_number", U, Deny(Restricted)),
+    ("admin",  "marketing", "contact.email",         G, Deny(Restricted)),
+    ("admin",  "marketing", "contact.email",         W, Deny(Restricted)),
+    ("agent",  "support",   "health.record",         U, Deny(Restricted)),
+    ("admin",  "sales",     "contact.email",         U, Deny(UnknownPurpose)),
+    ("intern", "tax",       "contact.email",         U, Deny(UnknownRole)),
+    ("admin",  "tax",       "contact.fax",           U, Deny(UnknownCategory)),
+    ("admin",  "tax",       "identity.name",         U, Mask),
+];
+
+#[test]
+fn restriction_table() {
+    let policy = Policy::parse(POLICY).unwrap();
+    for &(role, purpose, category, consent, expected) in RESTRICTED {
+        let req = AccessRequest {
+            role,
+            purpose,
+            category,
+            consent,
+            training: Training::Current,
+            restricted: true,
+        };
+        assert_eq!(policy.decide(&req), expected, "{req:?}");
+    }
 }
