@@ -215,6 +215,34 @@ const LATER_DATA_SECTIONS: &[Table] = &[
         key: "id",
         on_conflict: None,
     },
+    Table {
+        section: "restrictions",
+        sql: "restrictions",
+        columns: &[
+            ("subject_id", Text),
+            ("request_id", Text),
+            ("created_by", Text),
+            ("created_at", Int),
+        ],
+        key: "subject_id",
+        on_conflict: None,
+    },
+    Table {
+        section: "holds",
+        sql: "holds",
+        columns: &[
+            ("id", Text),
+            ("subject_id", Text),
+            ("reason", Text),
+            ("created_by", Text),
+            ("created_at", Int),
+            ("until_at", Int),
+            ("lifted_at", Int),
+            ("lifted_by", Text),
+        ],
+        key: "id",
+        on_conflict: None,
+    },
 ];
 
 /// Live key material is never overwritten by a key-store backup: only missing rows come back.

@@ -124,12 +124,10 @@ impl Vault {
         let restricted = record.as_ref().is_some_and(|r| r.restricted);
         let consent = self.store.consent_history(subject).await?;
         // A purpose counts when the subject's own consent state lets some role use a category.
-        let consent_to = |purpose: &str| {
-            match consent.iter().rev().find(|e| e.purpose == purpose) {
-                Some(e) if e.granted => ConsentState::Granted,
-                Some(_) => ConsentState::Withdrawn,
-                None => ConsentState::Unknown,
-            }
+        let consent_to = |purpose: &str| match consent.iter().rev().find(|e| e.purpose == purpose) {
+            Some(e) if e.granted => ConsentState::Granted,
+            Some(_) => ConsentState::Withdrawn,
+            None => ConsentState::Unknown,
         };
         let purposes = policy
             .purposes()
