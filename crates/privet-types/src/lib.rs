@@ -22,11 +22,13 @@ pub mod deadline;
 mod finding;
 mod ids;
 mod mask;
+mod outbound_url;
 mod pii_type;
 pub mod policy;
 mod request;
 mod text_table;
 pub mod toml_doc;
+pub mod vendor;
 
 pub use audit::{AuditAction, AuditDecision};
 pub use category::{
@@ -38,6 +40,7 @@ pub use consent::{ConsentSource, UnknownConsentSource};
 pub use finding::{Finding, Location, Match, rounded_confidence};
 pub use ids::{FieldName, InvalidId, SubjectId};
 pub use mask::{MaskStyle, UnknownMaskStyle, mask_value};
+pub use outbound_url::{OutboundUrl, is_loopback};
 pub use pii_type::{PiiType, UnknownPiiType};
 pub use policy::{
     AccessRequest, ConsentState, Decision, DenyReason, Policy, PolicyError, Training,

@@ -125,6 +125,8 @@ pub struct Rights {
     pub timezone: jiff::tz::TimeZone,
     /// Rules by regulation name: `gdpr` and `ccpa` built in, others from privet.toml.
     pub regulations: BTreeMap<String, RegulationRule>,
+    /// The vendors that receive personal data, by name.
+    pub vendors: Vec<crate::vendor::Vendor>,
 }
 
 impl Default for Rights {
@@ -138,6 +140,7 @@ impl Default for Rights {
             timezone_name: "UTC".into(),
             timezone: jiff::tz::TimeZone::UTC,
             regulations,
+            vendors: Vec::new(),
         }
     }
 }

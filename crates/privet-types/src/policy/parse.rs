@@ -21,6 +21,7 @@ use crate::toml_doc::{self, LineIndex};
 
 mod rights;
 mod settings;
+mod vendors;
 
 type Key<'i> = Spanned<Cow<'i, str>>;
 type Value<'i> = Spanned<DeValue<'i>>;
@@ -75,6 +76,7 @@ impl Parser<'_> {
                 "tokens",
                 "organization",
                 "regulations",
+                "vendors",
             ],
             "the top level",
         );
@@ -86,7 +88,8 @@ impl Parser<'_> {
         let limits = self.limits(lookup(root, "limits"));
         let server = self.server(lookup(root, "server"));
         let tokens = self.tokens(lookup(root, "tokens"), &categories);
-        let rights = self.rights(lookup(root, "organization"), lookup(root, "regulations"));
+        let mut rights = self.rights(lookup(root, "organization"), lookup(root, "regulations"));
+        rights.vendors = self.vendors(lookup(root, "vendors"), &categories, &purposes);
         Some(Policy {
             reviewed_on: reviewed_on?,
             categories,
@@ -488,7 +491,7 @@ impl Parser<'_> {
                     }
                     d
                 });
-            let patterns = self.rule_patterns(table, &header, categories);
+            let patterns = self.category_patterns(table, &header, categories, "[[rules]]");
             let (Some(role), Some(purpose), Some(decision), Some(patterns)) =
                 (role, purpose, decision, patterns)
             else {
@@ -552,24 +555,23 @@ impl Parser<'_> {
     }
 
     /// A rule's `categories`, each with its span; `None` if any is wrong.
-    fn rule_patterns(
+    /// The `categories` array of `place`: patterns that each match a known category.
+    fn category_patterns(
         &mut self,
         table: &DeTable<'_>,
         header: &Range<usize>,
         custom: &BTreeMap<String, Category>,
+        place: &str,
     ) -> Option<Vec<(CategoryPattern, Range<usize>)>> {
         let Some((key, value)) = lookup(table, "categories") else {
-            self.error(
-                header.clone(),
-                "missing `categories` in [[rules]]".to_owned(),
-            );
+            self.error(header.clone(), format!("missing `categories` in {place}"));
             return None;
         };
         let DeValue::Array(items) = value.get_ref() else {
             self.error(
                 value.span(),
                 format!(
-                    "`categories` in [[rules]] must be an array of category patterns, found {}",
+                    "`categories` in {place} must be an array of category patterns, found {}",
                     value.get_ref().type_str()
                 ),
             );
@@ -578,7 +580,7 @@ impl Parser<'_> {
         if items.is_empty() {
             self.error(
                 key.span(),
-                "`categories` in [[rules]] must name at least one category pattern".to_owned(),
+                format!("`categories` in {place} must name at least one category pattern"),
             );
             return None;
         }

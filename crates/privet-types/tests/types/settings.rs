@@ -293,3 +293,43 @@ fn regulation_mistakes_point_at_their_line() {
     let (_, _, msg) = only_error("[regulations.gdpr]\nwithin = \"1 month\"\n");
     assert!(msg.contains("within"), "{msg}");
 }
+
+#[test]
+fn vendors_are_read_and_checked() {
+    use privet_types::deadline::Period;
+    let policy = parse(
+        "[purposes.marketing]\nlegal_basis = \"consent\"\n\
+         [vendors.mailer]\ncontact = \"dpo@mailer.example\"\ncountry = \"IE\"\n\
+         categories = [\"contact.*\"]\npurposes = [\"marketing\"]\ndpa_signed = \"2025-01-10\"\n\
+         dpa_expires = \"2027-01-10\"\nlast_assessment = \"2025-06-01\"\nassessment_every = \"12 months\"\n\
+         erasure_webhook = \"https://mailer.example/privet/erasures\"\nsecret_env = \"MAILER_WEBHOOK_SECRET\"\n",
+    )
+    .unwrap();
+    let v = &policy.rights().vendors[0];
+    assert_eq!((v.name.as_str(), v.country.as_str()), ("mailer", "IE"));
+    assert!(v.receives("contact.email") && !v.receives("financial.card_number"));
+    assert_eq!(v.assessment_every, Some(Period::Months(12)));
+    assert_eq!(v.secret_env.as_deref(), Some("MAILER_WEBHOOK_SECRET"));
+
+    let base =
+        "[vendors.crm]\ncontact = \"x\"\ncountry = \"US\"\ncategories = [\"contact.email\"]\n";
+    for (extra, needle) in [
+        (
+            "erasure_webhook = \"http://crm.example/hook\"\nsecret_env = \"S\"\n",
+            "https://",
+        ),
+        (
+            "erasure_webhook = \"https://crm.example/hook\"\n",
+            "no secret_env",
+        ),
+        ("purposes = [\"astrology\"]\n", "not declared"),
+        ("dpa_expires = \"soon\"\n", "a date"),
+        ("secret_env = \"lower\"\n", "environment variable"),
+        ("assessment_every = \"often\"\n", "not a period"),
+    ] {
+        let (_, _, msg) = only_error(&format!("{base}{extra}"));
+        assert!(msg.contains(needle), "{extra}: {msg}");
+    }
+    let (_, _, msg) = only_error("[vendors.crm]\ncontact = \"x\"\ncountry = \"US\"\n");
+    assert!(msg.contains("missing `categories`"), "{msg}");
+}
