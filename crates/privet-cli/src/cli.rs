@@ -60,6 +60,8 @@ pub(crate) enum Command {
     Restore(crate::commands::RestoreArgs),
     /// Customers' requests: the open queue by due date, overdue first.
     Requests(crate::commands::RequestsArgs),
+    /// The vendors of a policy: what each receives, and what is expired or due.
+    Vendors(crate::commands::VendorsArgs),
 }
 
 /// Arguments of `privet scan`.

@@ -8,6 +8,7 @@ mod html;
 pub mod idle;
 pub mod limit;
 pub mod metrics;
+pub mod outbox;
 pub mod problem;
 
 use std::net::SocketAddr;
@@ -61,6 +62,9 @@ pub struct AppState {
         api::holds::list,
         api::holds::lift,
         api::holds::lift_restriction,
+        api::vendors::vendors,
+        api::vendors::deliveries,
+        api::vendors::retry,
         api::tokens::tokenize,
         api::tokens::tokenize_batch,
         api::tokens::detokenize,
@@ -129,6 +133,9 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/requests/{id}", get(api::requests::get_one))
         .route("/v1/requests/{id}/export", get(api::export::export))
         .route("/v1/requests/{id}/{step}", post(api::requests::step))
+        .route("/v1/vendors", get(api::vendors::vendors))
+        .route("/v1/deliveries", get(api::vendors::deliveries))
+        .route("/v1/deliveries/{id}/retry", post(api::vendors::retry))
         .route("/v1/tokens", post(api::tokens::tokenize))
         .route("/v1/tokens/batch", post(api::tokens::tokenize_batch))
         .route("/v1/tokens/detokenize", post(api::tokens::detokenize))

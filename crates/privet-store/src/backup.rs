@@ -243,6 +243,25 @@ const LATER_DATA_SECTIONS: &[Table] = &[
         key: "id",
         on_conflict: None,
     },
+    Table {
+        section: "deliveries",
+        sql: "deliveries",
+        columns: &[
+            ("id", Text),
+            ("vendor", Text),
+            ("subject_id", Text),
+            ("request_id", Text),
+            ("erased_at", Int),
+            ("status", Text),
+            ("attempts", Int),
+            ("next_at", Int),
+            ("last_error", Text),
+            ("created_at", Int),
+            ("done_at", Int),
+        ],
+        key: "id",
+        on_conflict: None,
+    },
 ];
 
 /// Live key material is never overwritten by a key-store backup: only missing rows come back.
@@ -280,6 +299,7 @@ pub const DATA_TABLES: &[&str] = &[
     "requests",
     "restrictions",
     "holds",
+    "deliveries",
     "audit",
     "audit_head",
     "api_keys",

@@ -28,8 +28,8 @@ pub use audit::{
 pub use backup::{BackupSummary, DATA_TABLES, KEY_TABLES};
 pub use error::{Result, StoreError};
 pub use model::{
-    ApiKeyRow, ConsentEntry, ConsentRow, DekRow, FieldRow, HoldRow, RequestRow, SecretRow,
-    SubjectRecord, TokenRow,
+    ApiKeyRow, ConsentEntry, ConsentRow, DekRow, DeliveryRow, DeliveryStatus, FieldRow, HoldRow,
+    RequestRow, SecretRow, SubjectRecord, TokenRow,
 };
 pub use open::{DB_FILE, Dialect, Location, redact_url};
 pub use read::{Counts, RequestFilter};

@@ -203,3 +203,63 @@ impl HoldRow {
         self.lifted_at.is_none() && self.until.is_none_or(|u| u > now)
     }
 }
+
+/// Where an erasure notice to a vendor stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DeliveryStatus {
+    /// Waiting for its next attempt.
+    Pending,
+    /// Acknowledged by the vendor (a 2xx answer).
+    Delivered,
+    /// Given up after the last attempt; a person may retry it.
+    Failed,
+}
+
+impl DeliveryStatus {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeliveryStatus::Pending => "pending",
+            DeliveryStatus::Delivered => "delivered",
+            DeliveryStatus::Failed => "failed",
+        }
+    }
+
+    /// The status a stored name stands for.
+    pub fn from_name(name: &str) -> Option<DeliveryStatus> {
+        [
+            DeliveryStatus::Pending,
+            DeliveryStatus::Delivered,
+            DeliveryStatus::Failed,
+        ]
+        .into_iter()
+        .find(|s| s.as_str() == name)
+    }
+}
+
+/// An erasure notice to one vendor, in the outbox.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeliveryRow {
+    /// Its id (`dlv_...`), sent as the idempotency key.
+    pub id: String,
+    /// The vendor's name in privet.toml.
+    pub vendor: String,
+    /// The erased subject.
+    pub subject: SubjectId,
+    /// The erase request it answers, if one.
+    pub request: Option<String>,
+    /// When the subject was erased.
+    pub erased_at: Timestamp,
+    /// Where it stands.
+    pub status: DeliveryStatus,
+    /// Attempts made.
+    pub attempts: u32,
+    /// When the next attempt is due.
+    pub next_at: Timestamp,
+    /// What went wrong last (a status code or a connection error; never a body).
+    pub last_error: Option<String>,
+    /// When it was queued.
+    pub created_at: Timestamp,
+    /// When it was delivered or given up.
+    pub done_at: Option<Timestamp>,
+}

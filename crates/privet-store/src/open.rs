@@ -189,6 +189,11 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0003_requests.sql"),
         postgres: include_str!("../migrations/postgres/0003_requests.sql"),
     },
+    Migration {
+        version: 4,
+        sqlite: include_str!("../migrations/sqlite/0004_deliveries.sql"),
+        postgres: include_str!("../migrations/postgres/0004_deliveries.sql"),
+    },
 ];
 
 async fn migrate(pool: &AnyPool, location: &Location) -> Result<()> {

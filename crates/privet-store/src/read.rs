@@ -9,8 +9,8 @@ use crate::Store;
 use crate::audit::{AuditDraft, AuditEntry, split_categories};
 use crate::error::{Result, StoreError};
 use crate::model::{
-    ApiKeyRow, ConsentEntry, ConsentRow, DekRow, FieldRow, HoldRow, RequestRow, SecretRow,
-    SubjectRecord, TokenRow,
+    ApiKeyRow, ConsentEntry, ConsentRow, DekRow, DeliveryRow, DeliveryStatus, FieldRow, HoldRow,
+    RequestRow, SecretRow, SubjectRecord, TokenRow,
 };
 
 fn version(v: i64) -> u32 {
@@ -278,6 +278,17 @@ impl Store {
             .collect()
     }
 
+    /// The distinct categories of a subject's fields.
+    pub async fn subject_categories(&self, subject: &SubjectId) -> Result<Vec<String>> {
+        sqlx::query_scalar(
+            "SELECT DISTINCT category FROM fields WHERE subject_id = $1 ORDER BY category",
+        )
+        .bind(subject.as_str().to_owned())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(StoreError::db("reading a subject's categories", "field"))
+    }
+
     /// Whether a subject restricted processing.
     pub async fn restricted(&self, subject: &SubjectId) -> Result<bool> {
         let row: Option<(String,)> =
@@ -328,6 +339,55 @@ impl Store {
                 },
             )
             .collect()
+    }
+
+    /// Pending deliveries due at `now`, soonest first.
+    pub async fn due_deliveries(&self, now: Timestamp, limit: i64) -> Result<Vec<DeliveryRow>> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {DELIVERY_COLUMNS} FROM deliveries WHERE status = 'pending' AND next_at <= $1 \
+             ORDER BY next_at, id LIMIT $2"
+        )))
+        .bind(now.as_millisecond())
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(StoreError::db("reading the outbox", "delivery"))?;
+        rows.iter().map(delivery_from_row).collect()
+    }
+
+    /// Deliveries in `status` (all when None), oldest first.
+    pub async fn deliveries(
+        &self,
+        status: Option<DeliveryStatus>,
+        limit: i64,
+    ) -> Result<Vec<DeliveryRow>> {
+        let rows = match status {
+            Some(s) => sqlx::query(sqlx::AssertSqlSafe(format!(
+                "SELECT {DELIVERY_COLUMNS} FROM deliveries WHERE status = $1 ORDER BY created_at, id LIMIT $2"
+            )))
+            .bind(s.as_str())
+            .bind(limit),
+            None => sqlx::query(sqlx::AssertSqlSafe(format!(
+                "SELECT {DELIVERY_COLUMNS} FROM deliveries ORDER BY created_at, id LIMIT $1"
+            )))
+            .bind(limit),
+        }
+        .fetch_all(&self.pool)
+        .await
+        .map_err(StoreError::db("reading the outbox", "delivery"))?;
+        rows.iter().map(delivery_from_row).collect()
+    }
+
+    /// One delivery by id.
+    pub async fn delivery(&self, id: &str) -> Result<Option<DeliveryRow>> {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {DELIVERY_COLUMNS} FROM deliveries WHERE id = $1"
+        )))
+        .bind(id.to_owned())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(StoreError::db("reading the outbox", "delivery"))?;
+        row.as_ref().map(delivery_from_row).transpose()
     }
 
     /// A customer's request by id.
@@ -662,4 +722,30 @@ fn decode(e: sqlx::Error) -> StoreError {
         context: "reading a request",
         source: e,
     }
+}
+
+const DELIVERY_COLUMNS: &str = "id, vendor, subject_id, request_id, erased_at, status, attempts, next_at, \
+    last_error, created_at, done_at";
+
+fn delivery_from_row(row: &AnyRow) -> Result<DeliveryRow> {
+    let id: String = row.try_get("id").map_err(decode)?;
+    let bad = |what: &str| StoreError::Corrupt(format!("delivery {id}: {what}"));
+    let time = |ms: i64| Timestamp::from_millisecond(ms).map_err(|_| bad("time out of range"));
+    let subject: String = row.try_get("subject_id").map_err(decode)?;
+    let status: String = row.try_get("status").map_err(decode)?;
+    let attempts: i64 = row.try_get("attempts").map_err(decode)?;
+    let done: Option<i64> = row.try_get("done_at").map_err(decode)?;
+    Ok(DeliveryRow {
+        vendor: row.try_get("vendor").map_err(decode)?,
+        subject: SubjectId::parse(&subject).map_err(|_| bad("subject id"))?,
+        request: row.try_get("request_id").map_err(decode)?,
+        erased_at: time(row.try_get("erased_at").map_err(decode)?)?,
+        status: DeliveryStatus::from_name(&status).ok_or_else(|| bad("status"))?,
+        attempts: u32::try_from(attempts).map_err(|_| bad("attempts"))?,
+        next_at: time(row.try_get("next_at").map_err(decode)?)?,
+        last_error: row.try_get("last_error").map_err(decode)?,
+        created_at: time(row.try_get("created_at").map_err(decode)?)?,
+        done_at: done.map(time).transpose()?,
+        id,
+    })
 }

@@ -50,6 +50,10 @@ pub enum AuditAction {
     RestrictionSet,
     /// A subject's restriction lifted.
     RestrictionLift,
+    /// An attempt to tell a vendor about an erasure (its outcome in the reason).
+    VendorErasure,
+    /// A failed vendor notice put back in the outbox by a person.
+    VendorErasureRetry,
     /// A customer's request entered.
     RequestCreate,
     /// A step in a customer's request (verified, started, extended, completed, rejected).
@@ -59,7 +63,7 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
-    const NAMED: [AuditAction; 27] = [
+    const NAMED: [AuditAction; 29] = [
         AuditAction::SubjectWrite,
         AuditAction::SubjectRead,
         AuditAction::SubjectErase,
@@ -81,6 +85,8 @@ impl AuditAction {
         AuditAction::HoldLift,
         AuditAction::RestrictionSet,
         AuditAction::RestrictionLift,
+        AuditAction::VendorErasure,
+        AuditAction::VendorErasureRetry,
         AuditAction::RequestCreate,
         AuditAction::Request(crate::RequestStep::Verify),
         AuditAction::Request(crate::RequestStep::Start),
@@ -113,6 +119,8 @@ impl AuditAction {
             AuditAction::HoldLift => "hold.lift",
             AuditAction::RestrictionSet => "restriction.set",
             AuditAction::RestrictionLift => "restriction.lift",
+            AuditAction::VendorErasure => "vendor.erasure",
+            AuditAction::VendorErasureRetry => "vendor.erasure.retry",
             AuditAction::RequestCreate => "request.create",
             AuditAction::Request(step) => match step {
                 crate::RequestStep::Verify => "request.verify",

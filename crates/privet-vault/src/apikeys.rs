@@ -29,6 +29,16 @@ impl Actor {
             training: Training::NotApplicable,
         }
     }
+
+    /// privet serve's own background work (the outbox), in the audit log as `privet`; it holds
+    /// no role and so may do nothing a role is checked for.
+    pub fn system() -> Actor {
+        Actor {
+            id: "privet".into(),
+            role: String::new(),
+            training: Training::NotApplicable,
+        }
+    }
 }
 
 /// The id part of a token that has an API key's shape; not proof that the key is genuine.

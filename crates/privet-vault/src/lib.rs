@@ -14,6 +14,7 @@ mod holds;
 mod ids;
 mod keybackup;
 mod keys;
+mod outbox;
 mod purge;
 mod records;
 mod requests;
@@ -34,7 +35,10 @@ pub use consent::{ConsentChange, ConsentReport};
 pub use error::{Result, Unavailability, VaultError};
 pub use export::{ExportField, ExportPurpose, REQUEST_PURPOSE, SubjectExport};
 pub use keys::{Keys, SECRET_NAMES, Secrets};
-pub use privet_store::{ConsentEntry, HoldRow, RequestFilter, RequestRow};
+pub use outbox::{DeliveryTarget, MAX_ATTEMPTS, retry_delay};
+pub use privet_store::{
+    ConsentEntry, DeliveryRow, DeliveryStatus, HoldRow, RequestFilter, RequestRow,
+};
 pub use records::{EraseReceipt, FieldInput, FieldOutcome, FieldView, SubjectView};
 pub use requests::{NewRequest, StepNote};
 pub use rotation::RotationReport;

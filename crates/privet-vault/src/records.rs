@@ -562,14 +562,17 @@ impl Vault {
         let mut draft = self.draft(actor, AuditAction::SubjectErase);
         draft.subject = Some(subject.to_string());
         let at = draft.at;
+        let held = self.store.subject_categories(subject).await?;
+        let mut ops = vec![Op::EraseSubject {
+            subject: subject.clone(),
+            at,
+            by: actor.id.clone(),
+        }];
+        ops.extend(self.vendor_notices(subject, &held, None, at)?);
         let outcome = self
             .store
             .commit(WriteUnit {
-                ops: vec![Op::EraseSubject {
-                    subject: subject.clone(),
-                    at,
-                    by: actor.id.clone(),
-                }],
+                ops,
                 audit: vec![draft],
             })
             .await

@@ -203,11 +203,13 @@ impl Vault {
         match row.kind {
             RequestKind::Erase => {
                 let d = draft(AuditAction::SubjectErase);
+                let held = self.store.subject_categories(&subject).await?;
                 ops.push(Op::EraseSubject {
                     subject: subject.clone(),
                     at: d.at,
                     by: actor.id.clone(),
                 });
+                ops.extend(self.vendor_notices(&subject, &held, Some(&row.id), d.at)?);
                 audit.push(d);
             }
             RequestKind::Restrict => {

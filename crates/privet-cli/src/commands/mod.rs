@@ -6,11 +6,13 @@ mod requests;
 mod scan;
 mod serve;
 mod vault_args;
+mod vendors;
 
 pub(crate) use admin::{AuditCommand, BackupArgs, CheckArgs, InitArgs, KeysCommand, RestoreArgs};
 pub(crate) use redact::{RedactArgs, RevealArgs};
 pub(crate) use requests::RequestsArgs;
 pub(crate) use serve::ServeArgs;
+pub(crate) use vendors::VendorsArgs;
 
 use crate::Status;
 use crate::cli::Command;
@@ -29,5 +31,6 @@ pub(crate) fn run(command: Command) -> anyhow::Result<Status> {
         Command::Backup(args) => admin::backup(args),
         Command::Restore(args) => admin::restore(args),
         Command::Requests(args) => requests::run(args),
+        Command::Vendors(args) => vendors::run(args),
     }
 }

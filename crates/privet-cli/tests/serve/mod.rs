@@ -35,6 +35,7 @@ mod errors;
 mod holds;
 mod limits;
 mod openapi;
+mod outbox;
 mod plaintext;
 mod policy;
 mod requests;

@@ -8,6 +8,7 @@ pub mod ops;
 pub mod requests;
 pub mod subjects;
 pub mod tokens;
+pub mod vendors;
 
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;

@@ -6,7 +6,7 @@ use sqlx::AnyConnection;
 use jiff::Timestamp;
 use privet_types::{ConsentSource, FieldName, RequestStatus, SubjectId};
 
-use crate::model::{HoldRow, RequestRow};
+use crate::model::{DeliveryRow, HoldRow, RequestRow};
 
 use crate::error::{Result, StoreError};
 
@@ -130,6 +130,16 @@ pub enum Op {
         at: Timestamp,
         /// Who.
         by: String,
+    },
+    /// Queues an erasure notice to a vendor.
+    EnqueueDelivery(DeliveryRow),
+    /// Records an attempt's outcome: written only if no other attempt was recorded since
+    /// `attempts_before` (two workers never both settle one attempt).
+    SettleDelivery {
+        /// The delivery as it is to be.
+        row: DeliveryRow,
+        /// The attempts count it had when taken.
+        attempts_before: u32,
     },
     /// Enters a customer's request.
     InsertRequest(RequestRow),
@@ -617,6 +627,52 @@ pub(super) async fn apply_op(conn: &mut AnyConnection, op: &Op) -> Result<u64> {
             .await?;
             if rows == 0 {
                 return Err(StoreError::NotFound("active legal hold"));
+            }
+            Ok(rows)
+        }
+        Op::EnqueueDelivery(d) => {
+            run(
+                conn,
+                query(
+                    "INSERT INTO deliveries (id, vendor, subject_id, request_id, erased_at, status, attempts, next_at, \
+                     last_error, created_at, done_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                )
+                .bind(d.id.clone())
+                .bind(d.vendor.clone())
+                .bind(d.subject.as_str().to_owned())
+                .bind(d.request.clone())
+                .bind(d.erased_at.as_millisecond())
+                .bind(d.status.as_str())
+                .bind(i64::from(d.attempts))
+                .bind(d.next_at.as_millisecond())
+                .bind(d.last_error.clone())
+                .bind(d.created_at.as_millisecond())
+                .bind(d.done_at.map(|t| t.as_millisecond())),
+                "queueing a vendor notice",
+                "delivery",
+            )
+            .await
+        }
+        Op::SettleDelivery { row: d, attempts_before } => {
+            let rows = run(
+                conn,
+                query(
+                    "UPDATE deliveries SET status = $1, attempts = $2, next_at = $3, last_error = $4, done_at = $5 \
+                     WHERE id = $6 AND attempts = $7",
+                )
+                .bind(d.status.as_str())
+                .bind(i64::from(d.attempts))
+                .bind(d.next_at.as_millisecond())
+                .bind(d.last_error.clone())
+                .bind(d.done_at.map(|t| t.as_millisecond()))
+                .bind(d.id.clone())
+                .bind(i64::from(*attempts_before)),
+                "recording a vendor notice",
+                "delivery",
+            )
+            .await?;
+            if rows == 0 {
+                return Err(StoreError::Conflict("delivery attempt"));
             }
             Ok(rows)
         }
