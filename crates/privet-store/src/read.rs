@@ -378,6 +378,18 @@ impl Store {
         rows.iter().map(delivery_from_row).collect()
     }
 
+    /// The deliveries an erase request queued.
+    pub async fn deliveries_for_request(&self, request: &str) -> Result<Vec<DeliveryRow>> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {DELIVERY_COLUMNS} FROM deliveries WHERE request_id = $1 ORDER BY vendor"
+        )))
+        .bind(request.to_owned())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(StoreError::db("reading the outbox", "delivery"))?;
+        rows.iter().map(delivery_from_row).collect()
+    }
+
     /// One delivery by id.
     pub async fn delivery(&self, id: &str) -> Result<Option<DeliveryRow>> {
         let row = sqlx::query(sqlx::AssertSqlSafe(format!(

@@ -158,16 +158,80 @@ impl Vault {
             "vendor={} delivery={} attempt={} result={result}",
             row.vendor, row.id, row.attempts
         ));
-        self.store
-            .commit(WriteUnit {
-                ops: vec![Op::SettleDelivery {
-                    row: row.clone(),
-                    attempts_before: before.attempts,
-                }],
-                audit: vec![draft],
-            })
-            .await?;
+        let mut ops = vec![Op::SettleDelivery {
+            row: row.clone(),
+            attempts_before: before.attempts,
+        }];
+        let mut audit = vec![draft];
+        if let Some(request) = &row.request {
+            self.follow_request(request, &row, &mut ops, &mut audit)
+                .await?;
+        }
+        self.store.commit(WriteUnit { ops, audit }).await?;
         Ok(row)
+    }
+
+    /// The erase request a notice belongs to, moved on in the same commit: completed when this
+    /// was the last vendor to acknowledge, or told which vendors did not once one gives up.
+    async fn follow_request(
+        &self,
+        request: &str,
+        settled: &DeliveryRow,
+        ops: &mut Vec<Op>,
+        audit: &mut Vec<privet_store::AuditDraft>,
+    ) -> Result<()> {
+        let Some(req) = self.store.request(request).await? else {
+            return Ok(());
+        };
+        if req.status != privet_types::RequestStatus::InProgress {
+            return Ok(());
+        }
+        let all = self.store.deliveries_for_request(request).await?;
+        let state = |d: &DeliveryRow| {
+            if d.id == settled.id {
+                settled.status
+            } else {
+                d.status
+            }
+        };
+        let failed: Vec<&str> = all
+            .iter()
+            .filter(|d| state(d) == DeliveryStatus::Failed)
+            .map(|d| d.vendor.as_str())
+            .collect();
+        let all_delivered = all.iter().all(|d| state(d) == DeliveryStatus::Delivered);
+        if !all_delivered && failed.is_empty() {
+            return Ok(());
+        }
+        let now = self.now();
+        let mut row = req.clone();
+        row.updated_at = now;
+        if all_delivered {
+            row.status = privet_types::RequestStatus::Completed;
+            row.closed_at = Some(now);
+            row.reason = None;
+            let mut draft = self.draft(
+                &Actor::system(),
+                AuditAction::Request(privet_types::RequestStep::Complete),
+            );
+            draft.subject = Some(row.subject.to_string());
+            draft.reason = Some(format!(
+                "request={} status={} due={} vendors acknowledged",
+                row.id, row.status, row.due_on
+            ));
+            audit.push(draft);
+        } else {
+            // Still open, not a new state: the reason tells whoever works the queue what is left.
+            row.reason = Some(format!(
+                "the erasure was not acknowledged by: {}; retry with POST /v1/deliveries/{{id}}/retry",
+                failed.join(", ")
+            ));
+        }
+        ops.push(Op::UpdateRequest {
+            row,
+            expected: req.status,
+        });
+        Ok(())
     }
 
     /// Notices in `status` (all when None).

@@ -165,6 +165,26 @@ impl Vault {
         let mut audit = vec![draft];
         if step == RequestStep::Complete {
             self.carry_out(actor, &row, &mut ops, &mut audit).await?;
+            let vendors: Vec<&str> = ops
+                .iter()
+                .filter_map(|op| match op {
+                    Op::EnqueueDelivery(d) => Some(d.vendor.as_str()),
+                    _ => None,
+                })
+                .collect();
+            if !vendors.is_empty() {
+                // Done here; complete once every vendor has acknowledged (the outbox closes it).
+                let waiting = format!(
+                    "waiting for vendors to acknowledge the erasure: {}",
+                    vendors.join(", ")
+                );
+                if let Some(Op::UpdateRequest { row: r, .. }) = ops.first_mut() {
+                    r.status = privet_types::RequestStatus::InProgress;
+                    r.closed_at = None;
+                    r.reason = Some(waiting);
+                    row = r.clone();
+                }
+            }
         }
         self.store
             .commit(WriteUnit { ops, audit })

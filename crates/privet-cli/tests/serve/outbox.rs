@@ -141,7 +141,31 @@ fn erasure_reaches_every_vendor_once_across_a_restart(env: &Env) {
         table.contains("DPA expired 2025-01-01") && table.contains("3 vendors"),
         "{table}"
     );
-    api.delete("/v1/subjects/cust-vendors").expect(200);
+    // Erased by request: done at once, completed once every vendor has acknowledged.
+    let r = api
+        .post(
+            "/v1/requests",
+            &json!({"subject": "cust-vendors", "kind": "erase", "regulation": "gdpr"}),
+        )
+        .expect(201);
+    let request = r["id"].as_str().unwrap_or_default().to_owned();
+    api.post(
+        &format!("/v1/requests/{request}/verify"),
+        &json!({"method": "email_link"}),
+    )
+    .expect(200);
+    let done = api
+        .post(&format!("/v1/requests/{request}/complete"), &json!({}))
+        .expect(200);
+    assert_eq!(done["status"], "in_progress", "{done}");
+    assert!(
+        done["reason"]
+            .as_str()
+            .is_some_and(|r| r.contains("mailer") && r.contains("payments")),
+        "{done}"
+    );
+    api.get("/v1/subjects/cust-vendors?purpose=support")
+        .problem(404);
     let tries = |path: &str| {
         seen.lock()
             .expect("log")
@@ -179,6 +203,12 @@ fn erasure_reaches_every_vendor_once_across_a_restart(env: &Env) {
         (tries("/mailer"), tries("/payments"), tries("/clinic")),
         (3, 1, 0)
     );
+    let closed = api.get(&format!("/v1/requests/{request}")).expect(200);
+    assert_eq!(
+        (&closed["status"], &closed["reason"]),
+        (&json!("completed"), &Value::Null),
+        "{closed}"
+    );
 
     // Signed, one id per vendor, nothing but ids and a time in the body.
     for (path, delivery, signature, body) in seen.lock().expect("log").iter() {
@@ -192,6 +222,7 @@ fn erasure_reaches_every_vendor_once_across_a_restart(env: &Env) {
         let doc: Value = serde_json::from_str(body).expect("JSON");
         assert_eq!(doc["delivery"], json!(delivery));
         assert_eq!(doc["subject"], "cust-vendors");
+        assert_eq!(doc["request"], json!(request));
         assert!(!body.contains("v@example.com") && !body.contains(VISA));
     }
 

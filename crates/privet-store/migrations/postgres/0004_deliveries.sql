@@ -14,3 +14,4 @@ CREATE TABLE deliveries (
     done_at BIGINT
 );
 CREATE INDEX deliveries_due ON deliveries (status, next_at);
+CREATE INDEX deliveries_request ON deliveries (request_id);
