@@ -202,6 +202,58 @@ impl Vault {
         }
     }
 
+    /// The writes that seal `fields` (checked, named `names`) under a subject's data key.
+    pub(crate) fn field_ops(
+        &self,
+        subject: &SubjectId,
+        dek: &SecretKey,
+        fields: &[FieldInput],
+        names: &[FieldName],
+        at: jiff::Timestamp,
+    ) -> Result<Vec<Op>> {
+        let mut ops = Vec::with_capacity(fields.len());
+        for (f, name) in fields.iter().zip(names) {
+            let record_id = random_bytes::<16>()?.to_vec();
+            let sealed = seal(
+                dek,
+                &field_aad(subject.as_str(), &f.name, &record_id),
+                f.value.as_bytes(),
+            )?;
+            let lookup = lookup_kind(&f.category)
+                .map(|kind| blind_index(&self.secrets.blind_index, kind, &f.value));
+            ops.push(Op::PutField {
+                subject: subject.clone(),
+                name: name.clone(),
+                category: f.category.clone(),
+                record_id,
+                sealed,
+                lookup,
+                collected_at: f.collected_at,
+                source: f.source.clone(),
+                at,
+            });
+        }
+        Ok(ops)
+    }
+
+    /// Rectification's writes: the corrected fields of an existing subject, checked like any
+    /// write; with the names of the fields changed, never their values.
+    pub(crate) async fn rectify_ops(
+        &self,
+        subject: &SubjectId,
+        fields: &[FieldInput],
+        at: jiff::Timestamp,
+    ) -> Result<(Vec<Op>, Vec<String>)> {
+        let names = validate_fields(&self.policy(), fields)?;
+        self.check_room(subject, fields, &names).await?;
+        let dek = self
+            .existing_dek(subject)
+            .await?
+            .ok_or(VaultError::NotFound("subject"))?;
+        let ops = self.field_ops(subject, &dek, fields, &names, at)?;
+        Ok((ops, names.iter().map(|n| n.as_str().to_owned()).collect()))
+    }
+
     /// Stores fields (replacing fields of the same name, keeping others) for a subject, creating
     /// it and its data key if new. Durable when this returns.
     pub async fn put_subject(
@@ -237,27 +289,7 @@ impl Vault {
                     at,
                 });
             }
-            for (f, name) in fields.iter().zip(&names) {
-                let record_id = random_bytes::<16>()?.to_vec();
-                let sealed = seal(
-                    &dek,
-                    &field_aad(subject.as_str(), &f.name, &record_id),
-                    f.value.as_bytes(),
-                )?;
-                let lookup = lookup_kind(&f.category)
-                    .map(|kind| blind_index(&self.secrets.blind_index, kind, &f.value));
-                ops.push(Op::PutField {
-                    subject: subject.clone(),
-                    name: name.clone(),
-                    category: f.category.clone(),
-                    record_id,
-                    sealed,
-                    lookup,
-                    collected_at: f.collected_at,
-                    source: f.source.clone(),
-                    at,
-                });
-            }
+            ops.extend(self.field_ops(subject, &dek, fields, &names, at)?);
             let mut draft = self.draft(actor, AuditAction::SubjectWrite);
             draft.subject = Some(subject.to_string());
             draft.categories = categories(fields.iter().map(|f| f.category.as_str()));

@@ -37,6 +37,8 @@ pub struct StepNote {
     pub method: Option<String>,
     /// For extend and reject: why (shown to the customer; kept with the request, not audited).
     pub reason: Option<String>,
+    /// For completing a rectify request: the corrected fields.
+    pub fields: Vec<crate::FieldInput>,
 }
 
 impl Vault {
@@ -114,6 +116,11 @@ impl Vault {
         note: StepNote,
     ) -> Result<RequestRow> {
         self.require(actor, Operation::Requests, None).await?;
+        if step != RequestStep::Complete && !note.fields.is_empty() {
+            return Err(VaultError::BadRequest(
+                "fields: corrected fields go with the complete step".into(),
+            ));
+        }
         let old = self
             .store
             .request(id)
@@ -164,7 +171,8 @@ impl Vault {
         }];
         let mut audit = vec![draft];
         if step == RequestStep::Complete {
-            self.carry_out(actor, &row, &mut ops, &mut audit).await?;
+            self.carry_out(actor, &row, &note.fields, &mut ops, &mut audit)
+                .await?;
             let vendors: Vec<&str> = ops
                 .iter()
                 .filter_map(|op| match op {
@@ -207,10 +215,22 @@ impl Vault {
         &self,
         actor: &Actor,
         row: &RequestRow,
+        fields: &[crate::FieldInput],
         ops: &mut Vec<Op>,
         audit: &mut Vec<privet_store::AuditDraft>,
     ) -> Result<()> {
+        if row.kind != RequestKind::Rectify && !fields.is_empty() {
+            return Err(VaultError::BadRequest(
+                "fields: only a rectify request carries corrected fields".into(),
+            ));
+        }
         if self.store.subject(&row.subject).await?.is_none() {
+            if !fields.is_empty() {
+                return Err(VaultError::BadRequest(
+                    "fields: privet holds nothing for this subject, so nothing can be corrected"
+                        .into(),
+                ));
+            }
             return Ok(());
         }
         let subject = row.subject.clone();
@@ -258,7 +278,24 @@ impl Vault {
                     audit.push(d);
                 }
             }
-            RequestKind::Access | RequestKind::Portability | RequestKind::Rectify => {}
+            RequestKind::Rectify => {
+                if fields.is_empty() {
+                    return Err(VaultError::BadRequest(
+                        "fields: completing a rectify request needs the corrected fields".into(),
+                    ));
+                }
+                let mut d = draft(AuditAction::SubjectWrite);
+                let (writes, names) = self.rectify_ops(&subject, fields, d.at).await?;
+                ops.extend(writes);
+                let mut cats: Vec<String> = fields.iter().map(|f| f.category.clone()).collect();
+                cats.sort();
+                cats.dedup();
+                d.categories = cats;
+                // Which fields changed, never their values.
+                d.reason = Some(format!("request={} rectified={}", row.id, names.join(",")));
+                audit.push(d);
+            }
+            RequestKind::Access | RequestKind::Portability => {}
         }
         Ok(())
     }

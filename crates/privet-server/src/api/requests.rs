@@ -30,7 +30,8 @@ pub struct RequestIn {
     pub received_at: Option<String>,
 }
 
-/// Body of a step: `method` for verify, `reason` for extend and reject, `{}` otherwise.
+/// Body of a step: `method` for verify, `reason` for extend and reject, `fields` to complete a
+/// rectify request, `{}` otherwise.
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StepIn {
@@ -40,6 +41,9 @@ pub struct StepIn {
     /// Why the request is extended or rejected.
     #[serde(default)]
     pub reason: Option<String>,
+    /// Completing a rectify request: the corrected fields (as in `PUT /v1/subjects/{id}`).
+    #[serde(default)]
+    pub fields: Option<Vec<super::subjects::FieldIn>>,
 }
 
 /// A request.
@@ -244,6 +248,7 @@ pub async fn step(
             StepNote {
                 method: body.method,
                 reason: body.reason,
+                fields: super::subjects::inputs(body.fields.unwrap_or_default())?,
             },
         )
         .await?;

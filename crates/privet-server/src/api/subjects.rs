@@ -136,7 +136,7 @@ fn parse_time(field: usize, s: &Option<String>) -> Result<Option<jiff::Timestamp
     }
 }
 
-fn inputs(fields: Vec<FieldIn>) -> Result<Vec<FieldInput>, ApiError> {
+pub(crate) fn inputs(fields: Vec<FieldIn>) -> Result<Vec<FieldInput>, ApiError> {
     fields
         .into_iter()
         .enumerate()

@@ -255,6 +255,7 @@ async fn rights_records_are_backed_up_and_restored() {
         let note = StepNote {
             method: Some("email_link".into()),
             reason: None,
+            fields: Vec::new(),
         };
         v.step_request(&admin(), &request.id, RequestStep::Verify, note)
             .await

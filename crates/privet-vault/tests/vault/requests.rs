@@ -25,6 +25,7 @@ fn note(method: Option<&str>, reason: Option<&str>) -> StepNote {
     StepNote {
         method: method.map(Into::into),
         reason: reason.map(Into::into),
+        fields: Vec::new(),
     }
 }
 
@@ -322,5 +323,67 @@ async fn the_queue_pages_by_due_date() {
             .await
             .unwrap();
         assert_eq!(rejected.len(), 1);
+    }
+}
+
+#[tokio::test]
+async fn rectification_replaces_values_and_audits_only_names() {
+    use super::harness::{VISA, contact_and_card, field};
+    for b in backends().await {
+        let v = &b.vault;
+        let cus = sid("cus_rect");
+        v.put_subject(&admin(), &cus, &contact_and_card("old@example.com", VISA))
+            .await
+            .unwrap();
+        let r = v
+            .create_request(
+                &admin(),
+                new("cus_rect", RequestKind::Rectify, "gdpr", None),
+            )
+            .await
+            .unwrap();
+        v.step_request(
+            &admin(),
+            &r.id,
+            RequestStep::Verify,
+            note(Some("email_link"), None),
+        )
+        .await
+        .unwrap();
+        let empty = v
+            .step_request(&admin(), &r.id, RequestStep::Complete, note(None, None))
+            .await;
+        assert!(matches!(empty, Err(VaultError::BadRequest(_))), "{empty:?}");
+        let corrected = StepNote {
+            fields: vec![field("email", "contact.email", "new@example.com")],
+            ..StepNote::default()
+        };
+        let done = v
+            .step_request(&admin(), &r.id, RequestStep::Complete, corrected)
+            .await
+            .unwrap();
+        assert_eq!(done.status, RequestStatus::Completed);
+        let view = v.read_subject(&admin(), &cus, "support").await.unwrap();
+        let email = view.fields.iter().find(|f| f.name == "email").unwrap();
+        assert_eq!(
+            email.outcome,
+            privet_vault::FieldOutcome::Value("new@example.com".into()),
+            "{}",
+            b.name
+        );
+        let log = v.audit_page(0, 100).await.unwrap();
+        let write = log
+            .iter()
+            .rev()
+            .find(|e| e.draft.action == AuditAction::SubjectWrite)
+            .unwrap();
+        assert_eq!(
+            write.draft.reason.as_deref(),
+            Some(format!("request={} rectified=email", r.id).as_str())
+        );
+        assert!(
+            log.iter()
+                .all(|e| !format!("{:?}", e.draft).contains("new@example.com"))
+        );
     }
 }
