@@ -311,6 +311,19 @@ impl Vault {
         Err(VaultError::Conflict("data key"))
     }
 
+    /// Audits an erasure a legal hold refused: the entry the erasure would have written, denied.
+    pub(crate) async fn record_hold_refusal(
+        &self,
+        mut draft: privet_store::AuditDraft,
+    ) -> Result<()> {
+        draft.decision = AuditDecision::Deny;
+        draft.reason = Some(match draft.reason.take() {
+            Some(r) => format!("{r} legal_hold"),
+            None => "legal_hold".into(),
+        });
+        self.record(draft).await
+    }
+
     /// The consent state that a purpose's decision needs.
     pub(crate) async fn consent_state(
         &self,
@@ -601,17 +614,23 @@ impl Vault {
             by: actor.id.clone(),
         }];
         ops.extend(self.vendor_notices(subject, &held, None, at)?);
-        let outcome = self
+        let refused = draft.clone();
+        let outcome = match self
             .store
             .commit(WriteUnit {
                 ops,
                 audit: vec![draft],
             })
             .await
-            .map_err(|e| match e {
-                StoreError::NotFound(_) => VaultError::NotFound("subject"),
-                other => other.into(),
-            })?;
+        {
+            Ok(o) => o,
+            Err(StoreError::NotFound(_)) => return Err(VaultError::NotFound("subject")),
+            Err(StoreError::LegalHold(reason)) => {
+                self.record_hold_refusal(refused).await?;
+                return Err(VaultError::LegalHold(reason));
+            }
+            Err(other) => return Err(other.into()),
+        };
         Ok(EraseReceipt {
             subject: subject.clone(),
             erased_at: at,

@@ -194,16 +194,23 @@ impl Vault {
                 }
             }
         }
-        self.store
-            .commit(WriteUnit { ops, audit })
-            .await
-            .map_err(|e| match e {
-                privet_store::StoreError::Conflict(_) => VaultError::WrongState(
-                    "the request changed while this step was taken; read it again".into(),
-                ),
-                other => other.into(),
-            })?;
-        Ok(row)
+        let erase_draft = audit
+            .iter()
+            .find(|d| d.action == AuditAction::SubjectErase)
+            .cloned();
+        match self.store.commit(WriteUnit { ops, audit }).await {
+            Ok(_) => Ok(row),
+            Err(privet_store::StoreError::Conflict(_)) => Err(VaultError::WrongState(
+                "the request changed while this step was taken; read it again".into(),
+            )),
+            Err(privet_store::StoreError::LegalHold(reason)) => {
+                if let Some(draft) = erase_draft {
+                    self.record_hold_refusal(draft).await?;
+                }
+                Err(VaultError::LegalHold(reason))
+            }
+            Err(other) => Err(other.into()),
+        }
     }
 }
 

@@ -117,6 +117,20 @@ fn holds_and_restrictions_refuse_what_they_must(env: &Env) {
         &|e| e["action"] == "hold.place" && e["subject"] == "cust-held"
     ));
     assert!(has(&|e| e["action"] == "restriction.set"));
+    let held_erasures = entries
+        .iter()
+        .filter(|e| {
+            e["action"] == "subject.erase"
+                && e["decision"] == "deny"
+                && e["reason"]
+                    .as_str()
+                    .is_some_and(|r| r.contains("legal_hold"))
+        })
+        .count();
+    assert_eq!(
+        held_erasures, 2,
+        "the direct and the requested erasure, both refused"
+    );
     assert!(
         !log.to_string().contains("2026-114"),
         "a hold's free-text reason reached the audit log"

@@ -25,6 +25,8 @@ fn requests_are_entered_worked_and_queued(env: &Env) {
     assert_eq!(letter["due_on"], "2026-02-28");
     assert_eq!(letter["due_at"], "2026-02-28T23:59:59Z");
     assert_eq!(letter["overdue"], true);
+    assert_eq!(letter["confirm_receipt_by"], Value::Null);
+    assert_eq!(letter["extension_announce_by"], "2026-02-28");
     assert!(
         letter["days_left"].as_i64().is_some_and(|d| d < 0),
         "{letter}"
@@ -38,6 +40,7 @@ fn requests_are_entered_worked_and_queued(env: &Env) {
         .expect(201);
     assert_eq!(fresh["days_left"], 45, "{fresh}");
     assert_eq!(fresh["overdue"], false);
+    assert!(fresh["confirm_receipt_by"].is_string(), "{fresh}");
 
     steps(&api, &id);
     bad_input(&api);

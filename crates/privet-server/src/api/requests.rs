@@ -67,6 +67,10 @@ pub struct RequestOut {
     pub due_on: String,
     /// Days from today (organisation's zone) to `due_on`; negative when overdue.
     pub days_left: i64,
+    /// By when receipt must be confirmed to the customer, when the regulation asks it (CCPA).
+    pub confirm_receipt_by: Option<String>,
+    /// The last day an extension may be announced, when the regulation allows one.
+    pub extension_announce_by: Option<String>,
     /// Still open and past `due_at`.
     pub overdue: bool,
     /// Whether the customer's identity was verified.
@@ -264,9 +268,19 @@ fn parse_cursor(s: &str) -> Option<(Timestamp, String)> {
 pub(crate) fn out(state: &AppState, r: RequestRow) -> RequestOut {
     let policy = state.vault.policy();
     let now = state.vault.now();
-    let today = local_date(now, &policy.rights().timezone);
+    let rights = policy.rights();
+    let today = local_date(now, &rights.timezone);
+    let received = local_date(r.received_at, &rights.timezone);
+    let rule = rights.regulations.get(&r.regulation);
+    let by = |p: Option<privet_types::deadline::Period>| {
+        p.and_then(|p| p.end_from(received)).map(|d| d.to_string())
+    };
     RequestOut {
         days_left: days_left(today, r.due_on),
+        confirm_receipt_by: by(rule.and_then(|r| r.confirm_receipt_within)),
+        extension_announce_by: by(rule
+            .filter(|r| r.max_extensions > 0)
+            .and_then(|r| r.announce_extension_within)),
         overdue: r.status.is_open() && now > r.due_at,
         id: r.id,
         subject: r.subject.into(),
