@@ -46,6 +46,17 @@ impl Period {
         }
     }
 
+    /// The instant this period after `start`, counted on the UTC calendar (a month keeps the day
+    /// and time, or takes the month's last day); business days count as calendar days here.
+    pub fn after(self, start: Timestamp) -> Option<Timestamp> {
+        let zoned = start.to_zoned_datetime(TimeZone::UTC);
+        let span = match self {
+            Period::Days(n) | Period::BusinessDays(n) => i64::from(n).days(),
+            Period::Months(n) => i64::from(n).months(),
+        };
+        zoned.checked_add(span).ok().map(|z| z.timestamp())
+    }
+
     /// This period followed by `next`, as one period when the units match.
     fn joined(self, next: Period) -> Option<Period> {
         match (self, next) {
@@ -72,13 +83,25 @@ impl fmt::Display for Period {
 
 /// A period that is not `N days`, `N business days` or `N months`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("not a period: use \"N days\", \"N business days\" or \"N months\" (N from 1 to 3660)")]
+#[error(
+    "not a period: use \"N days\", \"N business days\", \"N weeks\", \"N months\", \"N years\" or 90d, 12w, 18m, 2y (N from 1 to 3660)"
+)]
 pub struct BadPeriod;
 
 impl FromStr for Period {
     type Err = BadPeriod;
 
+    /// `N days`, `N business days`, `N weeks`, `N months`, `N years`, or the short forms `Nd`,
+    /// `Nw`, `Nm` (months) and `Ny` (`"365d"`, `"18m"`, `"2y"`).
     fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let s = s.trim();
+        if let Some(unit) = s.chars().last().filter(|c| c.is_ascii_alphabetic())
+            && s.len() > 1
+            && s[..s.len() - 1].bytes().all(|b| b.is_ascii_digit())
+        {
+            let n: u32 = s[..s.len() - 1].parse().map_err(|_| BadPeriod)?;
+            return short(n, unit);
+        }
         let words: Vec<&str> = s.split_whitespace().collect();
         let (n, unit) = match words.as_slice() {
             [n, unit] => (*n, unit.to_ascii_lowercase()),
@@ -94,9 +117,24 @@ impl FromStr for Period {
         match unit.as_str() {
             "day" | "days" => Ok(Period::Days(n)),
             "business day" | "business days" => Ok(Period::BusinessDays(n)),
+            "week" | "weeks" => short(n, 'w'),
             "month" | "months" => Ok(Period::Months(n)),
+            "year" | "years" => short(n, 'y'),
             _ => Err(BadPeriod),
         }
+    }
+}
+
+fn short(n: u32, unit: char) -> Result<Period, BadPeriod> {
+    if !(1..=3660).contains(&n) {
+        return Err(BadPeriod);
+    }
+    match unit {
+        'd' => Ok(Period::Days(n)),
+        'w' => Ok(Period::Days(n * 7)),
+        'm' => Ok(Period::Months(n)),
+        'y' => Ok(Period::Months(n.checked_mul(12).ok_or(BadPeriod)?)),
+        _ => Err(BadPeriod),
     }
 }
 
@@ -214,19 +252,28 @@ mod tests {
             ("45 days", Period::Days(45)),
             ("1 day", Period::Days(1)),
             ("10 business days", Period::BusinessDays(10)),
+            ("365d", Period::Days(365)),
+            ("12w", Period::Days(84)),
+            ("18m", Period::Months(18)),
+            ("2y", Period::Months(24)),
+            ("2 years", Period::Months(24)),
+            ("3 weeks", Period::Days(21)),
         ] {
             assert_eq!(text.parse::<Period>(), Ok(period), "{text}");
-            assert_eq!(period.to_string().parse::<Period>(), Ok(period));
+            assert_eq!(period.to_string().parse::<Period>(), Ok(period), "{text}");
         }
         for bad in [
             "",
             "month",
             "0 days",
             "-1 days",
-            "1 week",
+            "1 fortnight",
             "2 business",
             "1.5 months",
             "99999 days",
+            "0d",
+            "5x",
+            "d",
         ] {
             assert_eq!(bad.parse::<Period>(), Err(BadPeriod), "{bad:?}");
         }

@@ -26,6 +26,7 @@ mod outbound_url;
 mod pii_type;
 pub mod policy;
 mod request;
+pub mod retention;
 mod text_table;
 pub mod toml_doc;
 pub mod vendor;

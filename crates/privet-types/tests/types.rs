@@ -8,5 +8,6 @@ mod types {
     mod parse_errors;
     mod parse_fuzz;
     mod requests;
+    mod retention;
     mod settings;
 }

@@ -127,6 +127,8 @@ pub struct Rights {
     pub regulations: BTreeMap<String, RegulationRule>,
     /// The vendors that receive personal data, by name.
     pub vendors: Vec<crate::vendor::Vendor>,
+    /// The retention rules, by name.
+    pub retention: Vec<crate::retention::RetentionRule>,
 }
 
 impl Default for Rights {
@@ -141,6 +143,7 @@ impl Default for Rights {
             timezone: jiff::tz::TimeZone::UTC,
             regulations,
             vendors: Vec::new(),
+            retention: Vec::new(),
         }
     }
 }

@@ -19,6 +19,7 @@ use crate::category::{Category, CategoryName, Sensitivity, builtin_category, is_
 use crate::mask::MaskStyle;
 use crate::toml_doc::{self, LineIndex};
 
+mod retention;
 mod rights;
 mod settings;
 mod vendors;
@@ -77,6 +78,7 @@ impl Parser<'_> {
                 "organization",
                 "regulations",
                 "vendors",
+                "retention",
             ],
             "the top level",
         );
@@ -90,6 +92,7 @@ impl Parser<'_> {
         let tokens = self.tokens(lookup(root, "tokens"), &categories);
         let mut rights = self.rights(lookup(root, "organization"), lookup(root, "regulations"));
         rights.vendors = self.vendors(lookup(root, "vendors"), &categories, &purposes);
+        rights.retention = self.retention(lookup(root, "retention"), &categories);
         Some(Policy {
             reviewed_on: reviewed_on?,
             categories,

@@ -333,3 +333,57 @@ fn vendors_are_read_and_checked() {
     let (_, _, msg) = only_error("[vendors.crm]\ncontact = \"x\"\ncountry = \"US\"\n");
     assert!(msg.contains("missing `categories`"), "{msg}");
 }
+
+#[test]
+fn retention_rules_are_read_and_checked() {
+    use privet_types::deadline::Period;
+    use privet_types::retention::{Anchor, RetentionAction, Schedule};
+    let policy = parse(
+        "[retention.contact_details]\ncategories = [\"contact.email\", \"contact.phone\"]\nkeep_for = \"365d\"\n\
+         from = \"collected_at\"\nowner = \"Privacy Lead <privacy@example.org>\"\nevery = \"1d\"\n\
+         [retention.closed]\ncategories = [\"identity.*\"]\nkeep_for = \"2y\"\nfrom = \"account_closed\"\n\
+         action = \"erase_subject\"\nowner = \"DPO\"\ncron = \"0 3 * * *\"\n\
+         [retention.quiet]\ncategories = [\"online.*\"]\nkeep_for = \"18m\"\nfrom = \"last_order\"\n\
+         inactive_for = \"12w\"\nowner = \"DPO\"\nevery = \"12 weeks\"\n",
+    )
+    .unwrap();
+    let rules = &policy.rights().retention;
+    let names: Vec<&str> = rules.iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(names, ["closed", "contact_details", "quiet"]);
+    assert_eq!(rules[1].keep_for, Period::Days(365));
+    assert_eq!(rules[1].action, RetentionAction::DeleteFields);
+    assert_eq!(rules[0].from, Anchor::AccountClosed);
+    assert_eq!(rules[0].action, RetentionAction::EraseSubject);
+    assert_eq!(rules[0].schedule, Schedule::Cron("0 3 * * *".into()));
+    assert_eq!(rules[2].from, Anchor::Event("last_order".into()));
+    assert_eq!(rules[2].inactive_for, Some(Period::Days(84)));
+
+    let base = "[retention.a]\ncategories = [\"contact.*\"]\nkeep_for = \"1y\"\nowner = \"DPO\"\n";
+    for (rest, needle) in [
+        ("", "needs a schedule"),
+        (
+            "every = \"1d\"\ncron = \"0 3 * * *\"\n",
+            "both `every` and `cron`",
+        ),
+        ("cron = \"every night\"\n", "five fields"),
+        ("every = \"1d\"\naction = \"shred\"\n", "delete_fields"),
+        (
+            "every = \"1d\"\n[retention.b]\ncategories = [\"contact.email\"]\nkeep_for = \"2y\"\nowner = \"DPO\"\nevery = \"1d\"\n",
+            "disagree",
+        ),
+    ] {
+        let (_, _, msg) = only_error(&format!("{base}{rest}"));
+        assert!(msg.contains(needle), "{rest}: {msg}");
+    }
+    // Rules that cover the same category and agree are fine.
+    assert!(
+        parse(&format!(
+            "{base}every = \"1d\"\n[retention.b]\ncategories = [\"contact.email\"]\nkeep_for = \"12m\"\nowner = \"DPO\"\nevery = \"7d\"\n"
+        ))
+        .is_ok()
+    );
+    let (_, _, msg) = only_error(
+        "[retention.a]\ncategories = [\"contact.*\"]\nowner = \"DPO\"\nevery = \"1d\"\n",
+    );
+    assert!(msg.contains("missing `keep_for`"), "{msg}");
+}

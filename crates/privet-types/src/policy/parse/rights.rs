@@ -121,7 +121,8 @@ impl Parser<'_> {
         Some(rule)
     }
 
-    fn period(&mut self, table: &DeTable<'_>, key: &str, place: &str) -> Option<Period> {
+    /// A period (`"30 days"`, `"2y"`) under `key`, if present; an error at its value if not one.
+    pub(super) fn period(&mut self, table: &DeTable<'_>, key: &str, place: &str) -> Option<Period> {
         let f = self.string(table, key, place)?;
         match f.value.parse::<Period>() {
             Ok(p) => Some(p),

@@ -8,7 +8,6 @@ use toml::de::DeTable;
 
 use super::{Key, Parser, Value, lookup};
 use crate::category::Category;
-use crate::deadline::Period;
 use crate::policy::Purpose;
 use crate::vendor::Vendor;
 
@@ -70,15 +69,7 @@ impl Parser<'_> {
             let dpa_signed = self.date(table, "dpa_signed", &place);
             let dpa_expires = self.date(table, "dpa_expires", &place);
             let last_assessment = self.date(table, "last_assessment", &place);
-            let assessment_every = self
-                .string(table, "assessment_every", &place)
-                .and_then(|f| match f.value.parse::<Period>() {
-                    Ok(p) => Some(p),
-                    Err(e) => {
-                        self.error(f.at, format!("`assessment_every` in {place}: {e}"));
-                        None
-                    }
-                });
+            let assessment_every = self.period(table, "assessment_every", &place);
             if let (Some(c), Some(country), Some(patterns), Some(vendor_purposes)) =
                 (contact, country, patterns, vendor_purposes)
             {
