@@ -262,6 +262,30 @@ const LATER_DATA_SECTIONS: &[Table] = &[
         key: "id",
         on_conflict: None,
     },
+    Table {
+        section: "subject_events",
+        sql: "subject_events",
+        columns: &[("subject_id", Text), ("kind", Text), ("at", Int)],
+        key: "subject_id, kind",
+        on_conflict: None,
+    },
+    Table {
+        section: "purge_receipts",
+        sql: "purge_receipts",
+        columns: &[
+            ("id", Text),
+            ("rule", Text),
+            ("owner", Text),
+            ("started_at", Int),
+            ("finished_at", Int),
+            ("fields", Int),
+            ("subjects_erased", Int),
+            ("held", Int),
+            ("by_category", Text),
+        ],
+        key: "id",
+        on_conflict: None,
+    },
 ];
 
 /// Live key material is never overwritten by a key-store backup: only missing rows come back.
@@ -300,6 +324,8 @@ pub const DATA_TABLES: &[&str] = &[
     "restrictions",
     "holds",
     "deliveries",
+    "subject_events",
+    "purge_receipts",
     "audit",
     "audit_head",
     "api_keys",

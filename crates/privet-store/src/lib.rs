@@ -29,7 +29,7 @@ pub use backup::{BackupSummary, DATA_TABLES, KEY_TABLES};
 pub use error::{Result, StoreError};
 pub use model::{
     ApiKeyRow, ConsentEntry, ConsentRow, DekRow, DeliveryRow, DeliveryStatus, FieldRow, HoldRow,
-    RequestRow, SecretRow, SubjectRecord, TokenRow,
+    PurgeReceipt, RequestRow, RetainedField, RetentionFacts, SecretRow, SubjectRecord, TokenRow,
 };
 pub use open::{DB_FILE, Dialect, Location, redact_url};
 pub use read::{Counts, RequestFilter};

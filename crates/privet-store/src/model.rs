@@ -2,7 +2,7 @@
 
 use jiff::Timestamp;
 use jiff::civil::Date;
-use privet_types::{ConsentSource, RequestKind, RequestStatus, SubjectId};
+use privet_types::{ConsentSource, FieldName, RequestKind, RequestStatus, SubjectId};
 
 /// A data key as kept in the key store: wrapped by a master-key version.
 #[derive(Clone)]
@@ -262,4 +262,75 @@ pub struct DeliveryRow {
     pub created_at: Timestamp,
     /// When it was delivered or given up.
     pub done_at: Option<Timestamp>,
+}
+
+/// One field as retention sees it: no value, only what its rule needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetainedField {
+    /// Field name.
+    pub name: FieldName,
+    /// Category.
+    pub category: String,
+    /// When it was collected, if told.
+    pub collected_at: Option<Timestamp>,
+    /// When privet last wrote it.
+    pub written_at: Timestamp,
+}
+
+/// A subject as retention sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetentionFacts {
+    /// The subject.
+    pub subject: SubjectId,
+    /// When privet first stored it.
+    pub created_at: Timestamp,
+    /// Its fields.
+    pub fields: Vec<RetainedField>,
+    /// The last event of each kind.
+    pub events: std::collections::BTreeMap<String, Timestamp>,
+    /// Whether an active legal hold stands at the time asked.
+    pub held: bool,
+}
+
+/// What a purge run did under one rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PurgeReceipt {
+    /// Its id (`prg_...`).
+    pub id: String,
+    /// The rule.
+    pub rule: String,
+    /// The rule's owner then.
+    pub owner: String,
+    /// When the run started.
+    pub started_at: Timestamp,
+    /// When it finished.
+    pub finished_at: Timestamp,
+    /// Fields deleted.
+    pub fields: u64,
+    /// Subjects erased (by the rule's action, or left with nothing).
+    pub subjects_erased: u64,
+    /// Subjects a legal hold kept.
+    pub held: u64,
+    /// Fields deleted by category.
+    pub by_category: std::collections::BTreeMap<String, u64>,
+}
+
+/// Counts by category as stored: `category=n` joined by commas (category names hold neither).
+pub(crate) fn encode_counts(counts: &std::collections::BTreeMap<String, u64>) -> String {
+    counts
+        .iter()
+        .map(|(c, n)| format!("{c}={n}"))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// The counts [`encode_counts`] wrote; `None` if the text is not its form.
+pub(crate) fn decode_counts(text: &str) -> Option<std::collections::BTreeMap<String, u64>> {
+    text.split(',')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (c, n) = p.split_once('=')?;
+            Some((c.to_owned(), n.parse().ok()?))
+        })
+        .collect()
 }

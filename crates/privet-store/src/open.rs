@@ -194,6 +194,11 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0004_deliveries.sql"),
         postgres: include_str!("../migrations/postgres/0004_deliveries.sql"),
     },
+    Migration {
+        version: 5,
+        sqlite: include_str!("../migrations/sqlite/0005_retention.sql"),
+        postgres: include_str!("../migrations/postgres/0005_retention.sql"),
+    },
 ];
 
 async fn migrate(pool: &AnyPool, location: &Location) -> Result<()> {

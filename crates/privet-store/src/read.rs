@@ -10,7 +10,7 @@ use crate::audit::{AuditDraft, AuditEntry, split_categories};
 use crate::error::{Result, StoreError};
 use crate::model::{
     ApiKeyRow, ConsentEntry, ConsentRow, DekRow, DeliveryRow, DeliveryStatus, FieldRow, HoldRow,
-    RequestRow, SecretRow, SubjectRecord, TokenRow,
+    PurgeReceipt, RequestRow, RetainedField, RetentionFacts, SecretRow, SubjectRecord, TokenRow,
 };
 
 fn version(v: i64) -> u32 {
@@ -287,6 +287,128 @@ impl Store {
         .fetch_all(&self.pool)
         .await
         .map_err(StoreError::db("reading a subject's categories", "field"))
+    }
+
+    /// Up to `limit` subjects after `after` (by id), with what retention needs: their fields'
+    /// categories and times, their events, and whether a legal hold stands at `now`.
+    pub async fn retention_page(
+        &self,
+        after: Option<&SubjectId>,
+        limit: i64,
+        now: Timestamp,
+    ) -> Result<Vec<RetentionFacts>> {
+        let err = StoreError::db("reading subjects for retention", "subject");
+        let after = after.map_or(String::new(), |s| s.as_str().to_owned());
+        let heads: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT id, created_at FROM subjects WHERE id > $1 ORDER BY id LIMIT $2",
+        )
+        .bind(after.clone())
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(err)?;
+        let Some(last) = heads.last().map(|h| h.0.clone()) else {
+            return Ok(Vec::new());
+        };
+        let time = |ms: i64| {
+            Timestamp::from_millisecond(ms)
+                .map_err(|_| StoreError::Corrupt("retention: time out of range".into()))
+        };
+        let mut out = Vec::with_capacity(heads.len());
+        let mut index = std::collections::HashMap::new();
+        for (id, created) in heads {
+            index.insert(id.clone(), out.len());
+            out.push(RetentionFacts {
+                subject: SubjectId::parse(&id)
+                    .map_err(|_| StoreError::Corrupt("retention: a stored subject id".into()))?,
+                created_at: time(created)?,
+                fields: Vec::new(),
+                events: std::collections::BTreeMap::new(),
+                held: false,
+            });
+        }
+        type FieldTuple = (String, String, String, Option<i64>, i64);
+        let fields: Vec<FieldTuple> = sqlx::query_as(
+            "SELECT subject_id, name, category, collected_at, updated_at FROM fields \
+             WHERE subject_id > $1 AND subject_id <= $2 ORDER BY subject_id, name",
+        )
+        .bind(after.clone())
+        .bind(last.clone())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(StoreError::db("reading fields for retention", "field"))?;
+        for (sid, name, category, collected, written) in fields {
+            let Some(&i) = index.get(&sid) else { continue };
+            out[i].fields.push(RetainedField {
+                name: FieldName::parse(&name)
+                    .map_err(|_| StoreError::Corrupt("retention: a stored field name".into()))?,
+                category,
+                collected_at: collected.map(time).transpose()?,
+                written_at: time(written)?,
+            });
+        }
+        let events: Vec<(String, String, i64)> = sqlx::query_as(
+            "SELECT subject_id, kind, at FROM subject_events WHERE subject_id > $1 AND subject_id <= $2",
+        )
+        .bind(after.clone())
+        .bind(last.clone())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(StoreError::db("reading events for retention", "event"))?;
+        for (sid, kind, at) in events {
+            if let Some(&i) = index.get(&sid) {
+                out[i].events.insert(kind, time(at)?);
+            }
+        }
+        let held: Vec<(String,)> = sqlx::query_as(
+            "SELECT DISTINCT subject_id FROM holds WHERE subject_id > $1 AND subject_id <= $2 \
+             AND lifted_at IS NULL AND (until_at IS NULL OR until_at > $3)",
+        )
+        .bind(after)
+        .bind(last)
+        .bind(now.as_millisecond())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(StoreError::db("reading legal holds", "legal hold"))?;
+        for (sid,) in held {
+            if let Some(&i) = index.get(&sid) {
+                out[i].held = true;
+            }
+        }
+        Ok(out)
+    }
+
+    /// Purge receipts, newest first.
+    pub async fn purge_receipts(&self, limit: i64) -> Result<Vec<PurgeReceipt>> {
+        type Tuple = (String, String, String, i64, i64, i64, i64, i64, String);
+        let rows: Vec<Tuple> = sqlx::query_as(
+            "SELECT id, rule, owner, started_at, finished_at, fields, subjects_erased, held, by_category \
+             FROM purge_receipts ORDER BY started_at DESC, id LIMIT $1",
+        )
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(StoreError::db("reading purge receipts", "purge receipt"))?;
+        rows.into_iter()
+            .map(
+                |(id, rule, owner, started, finished, fields, erased, held, cats)| {
+                    let bad = || StoreError::Corrupt(format!("purge receipt {id}"));
+                    let time = |ms: i64| Timestamp::from_millisecond(ms).map_err(|_| bad());
+                    let count = |n: i64| u64::try_from(n).map_err(|_| bad());
+                    Ok(PurgeReceipt {
+                        rule,
+                        owner,
+                        started_at: time(started)?,
+                        finished_at: time(finished)?,
+                        fields: count(fields)?,
+                        subjects_erased: count(erased)?,
+                        held: count(held)?,
+                        by_category: crate::model::decode_counts(&cats).ok_or_else(bad)?,
+                        id,
+                    })
+                },
+            )
+            .collect()
     }
 
     /// Whether a subject restricted processing.

@@ -54,6 +54,10 @@ pub enum AuditAction {
     VendorErasure,
     /// A failed vendor notice put back in the outbox by a person.
     VendorErasureRetry,
+    /// A retention purge under one rule, with its counts.
+    RetentionPurge,
+    /// An event of a subject recorded (activity, account closed...).
+    SubjectEvent,
     /// A customer's request entered.
     RequestCreate,
     /// A step in a customer's request (verified, started, extended, completed, rejected).
@@ -63,7 +67,7 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
-    const NAMED: [AuditAction; 29] = [
+    const NAMED: [AuditAction; 31] = [
         AuditAction::SubjectWrite,
         AuditAction::SubjectRead,
         AuditAction::SubjectErase,
@@ -87,6 +91,8 @@ impl AuditAction {
         AuditAction::RestrictionLift,
         AuditAction::VendorErasure,
         AuditAction::VendorErasureRetry,
+        AuditAction::RetentionPurge,
+        AuditAction::SubjectEvent,
         AuditAction::RequestCreate,
         AuditAction::Request(crate::RequestStep::Verify),
         AuditAction::Request(crate::RequestStep::Start),
@@ -121,6 +127,8 @@ impl AuditAction {
             AuditAction::RestrictionLift => "restriction.lift",
             AuditAction::VendorErasure => "vendor.erasure",
             AuditAction::VendorErasureRetry => "vendor.erasure.retry",
+            AuditAction::RetentionPurge => "retention.purge",
+            AuditAction::SubjectEvent => "subject.event",
             AuditAction::RequestCreate => "request.create",
             AuditAction::Request(step) => match step {
                 crate::RequestStep::Verify => "request.verify",

@@ -93,6 +93,8 @@ pub struct RetentionRule {
     pub owner: String,
     /// When its purge runs.
     pub schedule: Schedule,
+    /// Between expiry and purge: refused to reads, restorable by an administrator.
+    pub grace: Period,
 }
 
 impl RetentionRule {
@@ -104,6 +106,7 @@ impl RetentionRule {
     /// Whether two rules that cover a category in common say the same about it.
     pub fn agrees_with(&self, other: &RetentionRule) -> bool {
         self.keep_for == other.keep_for
+            && self.grace == other.grace
             && self.from == other.from
             && self.inactive_for == other.inactive_for
             && self.action == other.action
@@ -160,15 +163,14 @@ pub enum Fate<'r> {
     Held(&'r RetentionRule),
 }
 
-/// The fate of `field` of `subject` at `now` under `rules`, with `grace` between expiry and
-/// purge. The first rule covering the category decides (`privet check` refuses covering rules
-/// that disagree).
+/// The fate of `field` of `subject` at `now` under `rules`, each with its grace period between
+/// expiry and purge. The first rule covering the category decides (`privet check` refuses
+/// covering rules that disagree).
 pub fn fate<'r>(
     rules: &'r [RetentionRule],
     field: FieldFacts<'_>,
     subject: SubjectFacts<'_>,
     now: Timestamp,
-    grace: Period,
 ) -> Fate<'r> {
     let Some(rule) = rules.iter().find(|r| r.covers(field.category)) else {
         return Fate::Uncovered;
@@ -200,7 +202,7 @@ pub fn fate<'r>(
     if subject.held {
         return Fate::Held(rule);
     }
-    match grace.after(since) {
+    match rule.grace.after(since) {
         Some(purge_at) if now < purge_at => Fate::Expired {
             rule,
             since,

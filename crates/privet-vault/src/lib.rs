@@ -18,6 +18,7 @@ mod outbox;
 mod purge;
 mod records;
 mod requests;
+mod retention;
 mod rotation;
 mod tokens;
 
@@ -37,10 +38,11 @@ pub use export::{ExportField, ExportPurpose, REQUEST_PURPOSE, SubjectExport};
 pub use keys::{Keys, SECRET_NAMES, Secrets};
 pub use outbox::{DeliveryTarget, MAX_ATTEMPTS, retry_delay};
 pub use privet_store::{
-    ConsentEntry, DeliveryRow, DeliveryStatus, HoldRow, RequestFilter, RequestRow,
+    ConsentEntry, DeliveryRow, DeliveryStatus, HoldRow, PurgeReceipt, RequestFilter, RequestRow,
 };
 pub use records::{EraseReceipt, FieldInput, FieldOutcome, FieldView, SubjectView};
 pub use requests::{NewRequest, StepNote};
+pub use retention::{PurgeOptions, PurgeReport, RuleCounts};
 pub use rotation::RotationReport;
 pub use tokens::{TokenSettings, TokenizeInput, card_digits, card_token_shape};
 

@@ -16,6 +16,7 @@ mod vault {
     mod permissions;
     mod records;
     mod requests;
+    mod retention;
     mod rotation;
     mod tokens;
 }

@@ -6,7 +6,7 @@ use sqlx::AnyConnection;
 use jiff::Timestamp;
 use privet_types::{ConsentSource, FieldName, RequestStatus, SubjectId};
 
-use crate::model::{DeliveryRow, HoldRow, RequestRow};
+use crate::model::{DeliveryRow, HoldRow, PurgeReceipt, RequestRow};
 
 use crate::error::{Result, StoreError};
 
@@ -141,6 +141,17 @@ pub enum Op {
         /// The attempts count it had when taken.
         attempts_before: u32,
     },
+    /// Records an event of a subject (kept: the latest time of each kind).
+    RecordEvent {
+        /// Subject id.
+        subject: SubjectId,
+        /// `activity`, `account_closed` or a name.
+        kind: String,
+        /// When it happened.
+        at: Timestamp,
+    },
+    /// Stores a purge receipt.
+    InsertPurgeReceipt(PurgeReceipt),
     /// Enters a customer's request.
     InsertRequest(RequestRow),
     /// Moves a request on: written only if it is still in `expected` (two people working the same
@@ -486,6 +497,7 @@ pub(super) async fn apply_op(conn: &mut AnyConnection, op: &Op) -> Result<u64> {
                 return Err(StoreError::LegalHold(reason));
             }
             run(conn, query("DELETE FROM restrictions WHERE subject_id = $1").bind(subject.as_str().to_owned()), "lifting a restriction", "restriction").await?;
+            run(conn, query("DELETE FROM subject_events WHERE subject_id = $1").bind(subject.as_str().to_owned()), "erasing events", "event").await?;
             let rows = run(conn, query("DELETE FROM subjects WHERE id = $1").bind(subject.as_str().to_owned()), "erasing a subject", "subject").await?;
             if rows == 0 {
                 return Err(StoreError::NotFound("subject"));
@@ -675,6 +687,43 @@ pub(super) async fn apply_op(conn: &mut AnyConnection, op: &Op) -> Result<u64> {
                 return Err(StoreError::Conflict("delivery attempt"));
             }
             Ok(rows)
+        }
+        Op::RecordEvent { subject, kind, at } => {
+            run(
+                conn,
+                query(
+                    "INSERT INTO subject_events (subject_id, kind, at) VALUES ($1, $2, $3) \
+                     ON CONFLICT (subject_id, kind) DO UPDATE SET at = CASE WHEN excluded.at > subject_events.at \
+                     THEN excluded.at ELSE subject_events.at END",
+                )
+                .bind(subject.as_str().to_owned())
+                .bind(kind.clone())
+                .bind(at.as_millisecond()),
+                "recording an event",
+                "event",
+            )
+            .await
+        }
+        Op::InsertPurgeReceipt(r) => {
+            run(
+                conn,
+                query(
+                    "INSERT INTO purge_receipts (id, rule, owner, started_at, finished_at, fields, subjects_erased, held, by_category) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                )
+                .bind(r.id.clone())
+                .bind(r.rule.clone())
+                .bind(r.owner.clone())
+                .bind(r.started_at.as_millisecond())
+                .bind(r.finished_at.as_millisecond())
+                .bind(i64::try_from(r.fields).unwrap_or(i64::MAX))
+                .bind(i64::try_from(r.subjects_erased).unwrap_or(i64::MAX))
+                .bind(i64::try_from(r.held).unwrap_or(i64::MAX))
+                .bind(crate::model::encode_counts(&r.by_category)),
+                "storing a purge receipt",
+                "purge receipt",
+            )
+            .await
         }
         Op::InsertRequest(r) => {
             run(

@@ -30,6 +30,7 @@ fn rule(
         action,
         owner: "Privacy Lead <privacy@example.org>".into(),
         schedule: Schedule::Every(Period::Days(1)),
+        grace: Period::Days(30),
     }
 }
 
@@ -132,7 +133,6 @@ const TABLE: &[(&str, &str, &str, &str, bool, &str, &str)] = &[
 #[test]
 fn retention_table() {
     let rules = rules();
-    let grace: Period = "30d".parse().expect("grace");
     let mut failures = Vec::new();
     for (i, (category, collected, written, events, held, now, want)) in TABLE.iter().enumerate() {
         let events: BTreeMap<String, Timestamp> = events
@@ -153,7 +153,7 @@ fn retention_table() {
             events: &events,
             held: *held,
         };
-        let got = match fate(&rules, field, subject, t(now), grace) {
+        let got = match fate(&rules, field, subject, t(now)) {
             Fate::Uncovered => "U".to_owned(),
             Fate::Keep(r) => format!("K {}", r.name),
             Fate::Expired { rule, purge_at, .. } => {
@@ -173,7 +173,10 @@ fn retention_table() {
 
 #[test]
 fn zero_grace_purges_at_expiry_and_the_action_is_the_rules() {
-    let rules = rules();
+    let mut rules = rules();
+    for r in &mut rules {
+        r.grace = Period::Days(0);
+    }
     let events = BTreeMap::from([("account_closed".to_owned(), t("2026-03-01"))]);
     let subject = SubjectFacts {
         created_at: t("2026-01-01"),
@@ -185,7 +188,7 @@ fn zero_grace_purges_at_expiry_and_the_action_is_the_rules() {
         collected_at: None,
         written_at: t("2026-01-01"),
     };
-    match fate(&rules, field, subject, t("2026-05-30"), Period::Days(0)) {
+    match fate(&rules, field, subject, t("2026-05-30")) {
         Fate::Purge { rule, since } => {
             assert_eq!(rule.action, RetentionAction::EraseSubject);
             assert_eq!(since, t("2026-05-30"));

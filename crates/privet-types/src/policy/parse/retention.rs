@@ -44,6 +44,11 @@ impl Parser<'_> {
                 .string(table, "from", &place)
                 .map_or(Anchor::CollectedAt, |f| Anchor::parse(f.value));
             let inactive_for = self.period(table, "inactive_for", &place);
+            let grace = if lookup(table, "grace").is_some() {
+                self.period(table, "grace", &place)
+            } else {
+                Some(DEFAULT_GRACE)
+            };
             let action = match self.string(table, "action", &place) {
                 None => Some(RetentionAction::DeleteFields),
                 Some(f) => match f.value {
@@ -84,8 +89,14 @@ impl Parser<'_> {
                     }
                 }),
             };
-            let (Some(patterns), Some(keep_for), Some(action), Some(owner), Some(schedule)) =
-                (patterns, keep_for, action, owner, schedule)
+            let (
+                Some(patterns),
+                Some(keep_for),
+                Some(action),
+                Some(owner),
+                Some(schedule),
+                Some(grace),
+            ) = (patterns, keep_for, action, owner, schedule, grace)
             else {
                 continue;
             };
@@ -98,6 +109,7 @@ impl Parser<'_> {
                 action,
                 owner: owner.value.to_owned(),
                 schedule,
+                grace,
             };
             // Two rules covering a category in common must say the same about it.
             let known = BUILTIN_CATEGORIES
@@ -138,6 +150,9 @@ impl Parser<'_> {
         self.period(table, key, place)
     }
 }
+
+/// The grace period when a rule names none: a month to notice a mistake and restore.
+const DEFAULT_GRACE: Period = Period::Days(30);
 
 /// Five whitespace-separated fields of digits, `*`, `/`, `,` and `-`.
 fn cron_shape(s: &str) -> bool {
