@@ -62,6 +62,8 @@ pub(crate) enum Command {
     Requests(crate::commands::RequestsArgs),
     /// The vendors of a policy: what each receives, and what is expired or due.
     Vendors(crate::commands::VendorsArgs),
+    /// Run the retention rules now (--dry-run counts), or list earlier runs' receipts.
+    Purge(crate::commands::PurgeArgs),
 }
 
 /// Arguments of `privet scan`.

@@ -9,12 +9,14 @@ use std::time::Duration;
 pub use privet_types::OutboundUrl;
 use ureq::tls::{Certificate, PemItem, RootCerts, TlsConfig, TlsProvider};
 
-/// A pooled client for calls to `url`: its TLS trusts `ca` (PEM certificates: a self-signed
-/// server's own or a private CA) or else the system's roots; statuses are answers, not errors.
+/// A pooled client for calls to `url` keeping up to `connections` open: its TLS trusts `ca` (PEM
+/// certificates: a self-signed server's own or a private CA) or else the system's roots;
+/// statuses are answers, not errors.
 pub fn agent(
     url: &OutboundUrl,
     ca: Option<&Path>,
     timeout: Duration,
+    connections: usize,
 ) -> Result<ureq::Agent, String> {
     let roots = if url.tls {
         root_certs(ca)?
@@ -31,7 +33,8 @@ pub fn agent(
         .proxy(None)
         .http_status_as_error(false)
         .timeout_global(Some(timeout))
-        .max_idle_connections_per_host(4)
+        .max_idle_connections_per_host(connections)
+        .max_idle_connections(connections.max(4) * 4)
         .build()
         .new_agent())
 }
@@ -75,7 +78,7 @@ mod tests {
         let path = dir.path().join("ca.pem");
         std::fs::write(&path, "not a certificate\n").unwrap();
         let url = OutboundUrl::parse("https://vault.internal").unwrap();
-        let err = agent(&url, Some(&path), Duration::from_secs(1)).unwrap_err();
+        let err = agent(&url, Some(&path), Duration::from_secs(1), 1).unwrap_err();
         assert!(err.contains("holds no certificate"), "{err}");
     }
 }

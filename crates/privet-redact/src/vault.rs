@@ -48,7 +48,7 @@ impl VaultClient {
                 }
             ))
         })?;
-        let agent = outbound::agent(&parsed, ca, TIMEOUT)
+        let agent = outbound::agent(&parsed, ca, TIMEOUT, 4)
             .map_err(|e| RedactError::Io(format!("--vault-ca {e}")))?;
         Ok(VaultClient {
             agent,

@@ -2,7 +2,7 @@
 
 use serde::de::DeserializeOwned;
 
-use crate::api::{consents, holds, requests, subjects, tokens};
+use crate::api::{consents, holds, requests, retention, subjects, tokens};
 use crate::problem::safe_serde_message;
 
 /// Parses `data` as every request body the API accepts and checks that no error message
@@ -17,6 +17,7 @@ pub fn fuzz_request_body(data: &[u8]) {
     check::<requests::RequestIn>(data, &runs);
     check::<requests::StepIn>(data, &runs);
     check::<holds::HoldIn>(data, &runs);
+    check::<retention::EventIn>(data, &runs);
     check::<subjects::LookupIn>(data, &runs);
     check::<tokens::TokenizeIn>(data, &runs);
     check::<tokens::TokenizeBatch>(data, &runs);

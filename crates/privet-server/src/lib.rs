@@ -65,6 +65,8 @@ pub struct AppState {
         api::vendors::vendors,
         api::vendors::deliveries,
         api::vendors::retry,
+        api::retention::record_event,
+        api::retention::purges,
         api::tokens::tokenize,
         api::tokens::tokenize_batch,
         api::tokens::detokenize,
@@ -133,6 +135,11 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/requests/{id}", get(api::requests::get_one))
         .route("/v1/requests/{id}/export", get(api::export::export))
         .route("/v1/requests/{id}/{step}", post(api::requests::step))
+        .route(
+            "/v1/subjects/{id}/events",
+            post(api::retention::record_event),
+        )
+        .route("/v1/purges", get(api::retention::purges))
         .route("/v1/vendors", get(api::vendors::vendors))
         .route("/v1/deliveries", get(api::vendors::deliveries))
         .route("/v1/deliveries/{id}/retry", post(api::vendors::retry))

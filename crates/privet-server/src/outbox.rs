@@ -74,7 +74,7 @@ impl Agents {
         if let Some(a) = map.get(key) {
             return Ok(a.clone());
         }
-        let agent = outbound::agent(url, None, TIMEOUT)?;
+        let agent = outbound::agent(url, None, TIMEOUT, CONCURRENCY)?;
         map.insert(key.to_owned(), agent.clone());
         Ok(agent)
     }

@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 mod admin;
+mod purge;
 mod redact;
 mod requests;
 mod scan;
@@ -9,6 +10,7 @@ mod vault_args;
 mod vendors;
 
 pub(crate) use admin::{AuditCommand, BackupArgs, CheckArgs, InitArgs, KeysCommand, RestoreArgs};
+pub(crate) use purge::PurgeArgs;
 pub(crate) use redact::{RedactArgs, RevealArgs};
 pub(crate) use requests::RequestsArgs;
 pub(crate) use serve::ServeArgs;
@@ -32,5 +34,6 @@ pub(crate) fn run(command: Command) -> anyhow::Result<Status> {
         Command::Restore(args) => admin::restore(args),
         Command::Requests(args) => requests::run(args),
         Command::Vendors(args) => vendors::run(args),
+        Command::Purge(args) => purge::run(args),
     }
 }

@@ -12,7 +12,7 @@ const EMAIL: &str = "ada.contract@example.com";
 const NAME: &str = "Ada Contract";
 
 /// Every route template of the router, the only values a metrics `route` label may take.
-const ROUTES: [&str; 27] = [
+const ROUTES: [&str; 29] = [
     "/v1/subjects",
     "/v1/subjects/batch",
     "/v1/subjects/lookup",
@@ -27,6 +27,8 @@ const ROUTES: [&str; 27] = [
     "/v1/requests/{id}",
     "/v1/requests/{id}/export",
     "/v1/requests/{id}/{step}",
+    "/v1/subjects/{id}/events",
+    "/v1/purges",
     "/v1/vendors",
     "/v1/deliveries",
     "/v1/deliveries/{id}/retry",

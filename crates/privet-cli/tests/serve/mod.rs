@@ -40,6 +40,7 @@ mod plaintext;
 mod policy;
 mod requests;
 mod restore;
+mod retention;
 mod rotation;
 mod tampering;
 mod tls;

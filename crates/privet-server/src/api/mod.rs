@@ -6,6 +6,7 @@ pub mod export;
 pub mod holds;
 pub mod ops;
 pub mod requests;
+pub mod retention;
 pub mod subjects;
 pub mod tokens;
 pub mod vendors;

@@ -34,6 +34,7 @@ impl Parser<'_> {
                     "owner",
                     "every",
                     "cron",
+                    "grace",
                     "description",
                 ],
                 &place,
