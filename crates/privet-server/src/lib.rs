@@ -10,6 +10,7 @@ pub mod limit;
 pub mod metrics;
 pub mod outbox;
 pub mod problem;
+pub mod scheduler;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;

@@ -378,6 +378,22 @@ impl Store {
         Ok(out)
     }
 
+    /// When each rule's purge last finished a run (rules that never ran are absent).
+    pub async fn purge_schedule(&self) -> Result<std::collections::BTreeMap<String, Timestamp>> {
+        let rows: Vec<(String, i64)> =
+            sqlx::query_as("SELECT rule, last_run FROM purge_schedule WHERE last_run IS NOT NULL")
+                .fetch_all(&self.pool)
+                .await
+                .map_err(StoreError::db("reading the purge schedule", "purge lease"))?;
+        rows.into_iter()
+            .map(|(rule, ms)| {
+                Timestamp::from_millisecond(ms)
+                    .map(|t| (rule, t))
+                    .map_err(|_| StoreError::Corrupt("purge schedule: time out of range".into()))
+            })
+            .collect()
+    }
+
     /// Purge receipts, newest first.
     pub async fn purge_receipts(&self, limit: i64) -> Result<Vec<PurgeReceipt>> {
         type Tuple = (String, String, String, i64, i64, i64, i64, i64, String);

@@ -18,6 +18,7 @@ mod category;
 pub mod checks;
 mod clock;
 mod consent;
+pub mod cron;
 pub mod deadline;
 mod finding;
 mod ids;

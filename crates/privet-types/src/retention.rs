@@ -71,7 +71,19 @@ pub enum Schedule {
     /// At this interval.
     Every(Period),
     /// On a five-field cron expression (minute hour day-of-month month day-of-week, UTC).
-    Cron(String),
+    Cron(crate::cron::Cron),
+}
+
+impl Schedule {
+    /// When a rule last run at `last` (never: `None`) runs next. A rule that never ran, or whose
+    /// time passed while privet was down, is due at once: missed runs collapse into one.
+    pub fn next_run(&self, last: Option<Timestamp>) -> Option<Timestamp> {
+        let last = last?;
+        match self {
+            Schedule::Every(period) => period.after(last),
+            Schedule::Cron(cron) => cron.next_after(last),
+        }
+    }
 }
 
 /// A `[retention.NAME]` rule.

@@ -22,6 +22,8 @@ use crate::tokens::base32_id;
 
 /// Subjects read and purged per round; their writes share group commits.
 const PAGE: i64 = 500;
+/// How long a node's lease on a rule's purge lasts; a node that dies frees it after this.
+const LEASE_SECS: i64 = 3600;
 
 /// What to purge.
 #[derive(Debug, Clone, Default)]
@@ -128,6 +130,74 @@ impl Vault {
         progress: &(dyn Fn(u64) + Sync),
     ) -> Result<PurgeReport> {
         self.require(actor, Operation::Erase, None).await?;
+        self.purge_unchecked(actor, options, progress).await
+    }
+
+    /// Runs every rule whose schedule says it is due, once each, on this node only if it takes
+    /// the rule's lease (with several nodes on one database exactly one runs a given purge). A
+    /// rule that never ran, or missed runs while privet was down, runs now, once.
+    pub async fn run_due_purges(&self, node: &str) -> Result<Vec<PurgeReport>> {
+        let policy = self.policy();
+        let last_runs = self.store.purge_schedule().await?;
+        let mut reports = Vec::new();
+        for rule in &policy.rights().retention {
+            let now = self.now();
+            let seen_last_run = last_runs.get(&rule.name).copied();
+            let due = rule
+                .schedule
+                .next_run(seen_last_run)
+                .is_none_or(|next| next <= now);
+            if !due {
+                continue;
+            }
+            let claim = self
+                .store
+                .commit(WriteUnit {
+                    ops: vec![Op::ClaimPurge {
+                        rule: rule.name.clone(),
+                        node: node.to_owned(),
+                        now,
+                        until: now
+                            .checked_add(jiff::SignedDuration::from_secs(LEASE_SECS))
+                            .unwrap_or(now),
+                        seen_last_run,
+                    }],
+                    audit: Vec::new(),
+                })
+                .await;
+            match claim {
+                Ok(_) => {}
+                Err(StoreError::Conflict(_)) => continue,
+                Err(e) => return Err(e.into()),
+            }
+            let options = PurgeOptions {
+                rule: Some(rule.name.clone()),
+                dry_run: false,
+            };
+            let report = self
+                .purge_unchecked(&Actor::system(), &options, &|_| {})
+                .await?;
+            self.store
+                .commit(WriteUnit {
+                    ops: vec![Op::FinishPurge {
+                        rule: rule.name.clone(),
+                        node: node.to_owned(),
+                        started: now,
+                    }],
+                    audit: Vec::new(),
+                })
+                .await?;
+            reports.push(report);
+        }
+        Ok(reports)
+    }
+
+    async fn purge_unchecked(
+        &self,
+        actor: &Actor,
+        options: &PurgeOptions,
+        progress: &(dyn Fn(u64) + Sync),
+    ) -> Result<PurgeReport> {
         let policy = self.policy();
         let all = &policy.rights().retention;
         if let Some(name) = &options.rule

@@ -18,3 +18,11 @@ CREATE TABLE purge_receipts (
     by_category TEXT NOT NULL
 );
 CREATE INDEX purge_receipts_started ON purge_receipts (started_at);
+-- When each rule's purge last ran, and which node holds the lease to run it now. A node that
+-- dies mid-purge leaves a lease that expires; the next run recomputes and finishes the work.
+CREATE TABLE purge_schedule (
+    rule TEXT PRIMARY KEY,
+    last_run BIGINT,
+    lease_owner TEXT,
+    lease_until BIGINT
+);

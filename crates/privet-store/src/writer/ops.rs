@@ -152,6 +152,30 @@ pub enum Op {
     },
     /// Stores a purge receipt.
     InsertPurgeReceipt(PurgeReceipt),
+    /// Takes the lease to run a rule's purge until `until` (a conflict when another node holds
+    /// an unexpired one).
+    ClaimPurge {
+        /// The rule.
+        rule: String,
+        /// This node.
+        node: String,
+        /// Now.
+        now: Timestamp,
+        /// When the lease lapses.
+        until: Timestamp,
+        /// The last run this node saw: if another node has finished a run since, it is not
+        /// due any more and the claim fails.
+        seen_last_run: Option<Timestamp>,
+    },
+    /// Records that this node's run of a rule's purge, started at `started`, finished.
+    FinishPurge {
+        /// The rule.
+        rule: String,
+        /// This node.
+        node: String,
+        /// When the run started: the next one counts from it.
+        started: Timestamp,
+    },
     /// Enters a customer's request.
     InsertRequest(RequestRow),
     /// Moves a request on: written only if it is still in `expected` (two people working the same
@@ -722,6 +746,51 @@ pub(super) async fn apply_op(conn: &mut AnyConnection, op: &Op) -> Result<u64> {
                 .bind(crate::model::encode_counts(&r.by_category)),
                 "storing a purge receipt",
                 "purge receipt",
+            )
+            .await
+        }
+        Op::ClaimPurge { rule, node, now, until, seen_last_run } => {
+            run(
+                conn,
+                query("INSERT INTO purge_schedule (rule, last_run, lease_owner, lease_until) VALUES ($1, NULL, NULL, NULL) ON CONFLICT (rule) DO NOTHING")
+                    .bind(rule.clone()),
+                "scheduling a purge",
+                "purge lease",
+            )
+            .await?;
+            let rows = run(
+                conn,
+                query(
+                    "UPDATE purge_schedule SET lease_owner = $1, lease_until = $2 \
+                     WHERE rule = $3 AND (lease_until IS NULL OR lease_until <= $4) \
+                     AND COALESCE(last_run, -1) = $5",
+                )
+                .bind(node.clone())
+                .bind(until.as_millisecond())
+                .bind(rule.clone())
+                .bind(now.as_millisecond())
+                .bind(seen_last_run.map_or(-1, |t| t.as_millisecond())),
+                "taking a purge lease",
+                "purge lease",
+            )
+            .await?;
+            if rows == 0 {
+                return Err(StoreError::Conflict("purge lease"));
+            }
+            Ok(rows)
+        }
+        Op::FinishPurge { rule, node, started } => {
+            run(
+                conn,
+                query(
+                    "UPDATE purge_schedule SET last_run = $1, lease_owner = NULL, lease_until = NULL \
+                     WHERE rule = $2 AND lease_owner = $3",
+                )
+                .bind(started.as_millisecond())
+                .bind(rule.clone())
+                .bind(node.clone()),
+                "finishing a purge",
+                "purge lease",
             )
             .await
         }

@@ -354,7 +354,10 @@ fn retention_rules_are_read_and_checked() {
     assert_eq!(rules[1].action, RetentionAction::DeleteFields);
     assert_eq!(rules[0].from, Anchor::AccountClosed);
     assert_eq!(rules[0].action, RetentionAction::EraseSubject);
-    assert_eq!(rules[0].schedule, Schedule::Cron("0 3 * * *".into()));
+    assert_eq!(
+        rules[0].schedule,
+        Schedule::Cron(privet_types::cron::Cron::parse("0 3 * * *").unwrap())
+    );
     assert_eq!(rules[2].from, Anchor::Event("last_order".into()));
     assert_eq!(rules[2].inactive_for, Some(Period::Days(84)));
 
@@ -366,6 +369,7 @@ fn retention_rules_are_read_and_checked() {
             "both `every` and `cron`",
         ),
         ("cron = \"every night\"\n", "five fields"),
+        ("cron = \"0 25 * * *\"\n", "hour"),
         ("every = \"1d\"\naction = \"shred\"\n", "delete_fields"),
         (
             "every = \"1d\"\n[retention.b]\ncategories = [\"contact.email\"]\nkeep_for = \"2y\"\nowner = \"DPO\"\nevery = \"1d\"\n",

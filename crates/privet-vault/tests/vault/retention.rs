@@ -291,3 +291,70 @@ async fn events_are_checked() {
         );
     }
 }
+
+const SCHEDULED: &str = r#"
+[retention.daily]
+categories = ["contact.*"]
+keep_for = "30d"
+grace = "1d"
+owner = "DPO"
+every = "1d"
+
+[retention.nightly]
+categories = ["identity.*"]
+keep_for = "30d"
+from = "account_closed"
+owner = "DPO"
+cron = "0 3 * * *"
+"#;
+
+#[tokio::test]
+async fn the_scheduler_runs_each_rule_on_time_once_across_nodes() {
+    for b in backends().await {
+        let policy = Policy::parse(&format!("{DEFAULT_POLICY_TOML}{SCHEDULED}")).unwrap();
+        let v = &b.vault;
+        v.set_policy(policy.clone());
+        let runs = |reports: &[privet_vault::PurgeReport]| -> Vec<String> {
+            reports
+                .iter()
+                .flat_map(|r| r.rules.iter().map(|c| c.rule.clone()))
+                .collect()
+        };
+        // Never ran: both are due at once.
+        assert_eq!(
+            runs(&v.run_due_purges("node-a").await.unwrap()),
+            ["daily", "nightly"],
+            "{}",
+            b.name
+        );
+        assert!(v.run_due_purges("node-a").await.unwrap().is_empty());
+        // An hour on, nothing; at the next 03:00 the nightly one; a day on, the daily one.
+        b.clock.advance(SignedDuration::from_hours(1));
+        assert!(v.run_due_purges("node-a").await.unwrap().is_empty());
+        let now = v.now();
+        let next_three = match &policy.rights().retention[1].schedule {
+            privet_types::retention::Schedule::Cron(c) => c.next_after(now).unwrap(),
+            other => panic!("{other:?}"),
+        };
+        b.clock.advance(next_three.duration_since(now));
+        let ran = runs(&v.run_due_purges("node-a").await.unwrap());
+        assert!(ran.contains(&"nightly".to_owned()), "{ran:?}");
+        // Five days down: each rule runs once, not five times.
+        b.clock.advance(SignedDuration::from_hours(5 * 24));
+        assert_eq!(
+            runs(&v.run_due_purges("node-a").await.unwrap()),
+            ["daily", "nightly"]
+        );
+        assert!(v.run_due_purges("node-a").await.unwrap().is_empty());
+
+        // Two nodes on one database, both finding the rules due: one runs each.
+        b.clock.advance(SignedDuration::from_hours(2 * 24));
+        let other = b.reopen().await;
+        other.set_policy(policy.clone());
+        let (x, y) = tokio::join!(v.run_due_purges("node-a"), other.run_due_purges("node-b"));
+        let mut all = runs(&x.unwrap());
+        all.extend(runs(&y.unwrap()));
+        all.sort();
+        assert_eq!(all, ["daily", "nightly"], "{}: each rule once", b.name);
+    }
+}

@@ -65,30 +65,37 @@ impl Parser<'_> {
                 },
             };
             let owner = self.required_string(table, &header, "owner", &place);
-            let schedule = match (lookup(table, "every").is_some(), lookup(table, "cron").is_some()) {
+            let schedule = match (
+                lookup(table, "every").is_some(),
+                lookup(table, "cron").is_some(),
+            ) {
                 (true, true) => {
-                    self.error(header.clone(), format!("{place} has both `every` and `cron`: keep one"));
+                    self.error(
+                        header.clone(),
+                        format!("{place} has both `every` and `cron`: keep one"),
+                    );
                     None
                 }
                 (false, false) => {
                     self.error(
                         header.clone(),
-                        format!("{place} needs a schedule: `every = \"1d\"` or `cron = \"0 3 * * *\"`"),
+                        format!(
+                            "{place} needs a schedule: `every = \"1d\"` or `cron = \"0 3 * * *\"`"
+                        ),
                     );
                     None
                 }
                 (true, false) => self.period(table, "every", &place).map(Schedule::Every),
-                (false, true) => self.string(table, "cron", &place).and_then(|f| {
-                    if cron_shape(f.value) {
-                        Some(Schedule::Cron(f.value.to_owned()))
-                    } else {
-                        self.error(
-                            f.at,
-                            format!("`cron` in {place} must have five fields (minute hour day month weekday), such as \"0 3 * * *\""),
-                        );
-                        None
-                    }
-                }),
+                (false, true) => {
+                    self.string(table, "cron", &place)
+                        .and_then(|f| match crate::cron::Cron::parse(f.value) {
+                            Ok(c) => Some(Schedule::Cron(c)),
+                            Err(e) => {
+                                self.error(f.at, format!("`cron` in {place}: {e}"));
+                                None
+                            }
+                        })
+                }
             };
             let (
                 Some(patterns),
@@ -154,12 +161,3 @@ impl Parser<'_> {
 
 /// The grace period when a rule names none: a month to notice a mistake and restore.
 const DEFAULT_GRACE: Period = Period::Days(30);
-
-/// Five whitespace-separated fields of digits, `*`, `/`, `,` and `-`.
-fn cron_shape(s: &str) -> bool {
-    let fields: Vec<&str> = s.split_whitespace().collect();
-    fields.len() == 5
-        && fields
-            .iter()
-            .all(|f| f.chars().all(|c| c.is_ascii_digit() || "*/,-".contains(c)))
-}
