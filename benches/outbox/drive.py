@@ -48,7 +48,10 @@ for t in ts:
     t.join()
 t_erased = time.monotonic()
 while True:
-    left = call(conn, "GET", "/v1/deliveries?status=pending&limit=1")["deliveries"]
+    # A fresh connection: the server closes keep-alive connections left idle.
+    poll = http.client.HTTPConnection("127.0.0.1", port)
+    left = call(poll, "GET", "/v1/deliveries?status=pending&limit=1")["deliveries"]
+    poll.close()
     if not left:
         break
     time.sleep(0.2)

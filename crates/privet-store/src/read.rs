@@ -427,6 +427,26 @@ impl Store {
             .collect()
     }
 
+    /// The last event of each kind of a subject.
+    pub async fn subject_events(
+        &self,
+        subject: &SubjectId,
+    ) -> Result<std::collections::BTreeMap<String, Timestamp>> {
+        let rows: Vec<(String, i64)> =
+            sqlx::query_as("SELECT kind, at FROM subject_events WHERE subject_id = $1")
+                .bind(subject.as_str().to_owned())
+                .fetch_all(&self.pool)
+                .await
+                .map_err(StoreError::db("reading events", "event"))?;
+        rows.into_iter()
+            .map(|(kind, ms)| {
+                Timestamp::from_millisecond(ms)
+                    .map(|t| (kind, t))
+                    .map_err(|_| StoreError::Corrupt("event: time out of range".into()))
+            })
+            .collect()
+    }
+
     /// Whether a subject restricted processing.
     pub async fn restricted(&self, subject: &SubjectId) -> Result<bool> {
         let row: Option<(String,)> =

@@ -3,7 +3,7 @@
 
 use privet_crypto::{SecretKey, mac, open, random_bytes, seal};
 use privet_store::{Op, StoreError, WriteUnit};
-use privet_types::policy::{Operation, Policy};
+use privet_types::policy::{DenyReason, Operation, Policy};
 use privet_types::{
     AccessRequest, ConsentState, Decision, FieldName, MaskStyle, Sensitivity, SubjectId, mask_value,
 };
@@ -449,15 +449,28 @@ impl Vault {
         let mut fields = Vec::with_capacity(record.fields.len());
         let mut shown = Vec::new();
         let mut denied = Vec::new();
+        let rules = &policy.rights().retention;
+        // Events only matter, and are only read, when the policy has retention rules.
+        let events = if rules.is_empty() {
+            std::collections::BTreeMap::new()
+        } else {
+            self.store.subject_events(subject).await?
+        };
+        let now = self.now();
+        let created_at = jiff::Timestamp::from_millisecond(record.created_at).unwrap_or(now);
         for f in &record.fields {
-            let decision = policy.decide(&AccessRequest {
-                role: &actor.role,
-                purpose,
-                category: &f.category,
-                consent,
-                training: actor.training,
-                restricted: record.restricted,
-            });
+            let decision = if expired(rules, f, created_at, &events, now) {
+                Decision::Deny(DenyReason::RetentionExpired)
+            } else {
+                policy.decide(&AccessRequest {
+                    role: &actor.role,
+                    purpose,
+                    category: &f.category,
+                    consent,
+                    training: actor.training,
+                    restricted: record.restricted,
+                })
+            };
             let outcome = match (decision, &dek) {
                 (Decision::Deny(reason), _) => {
                     denied.push(reason.code());
@@ -637,6 +650,37 @@ impl Vault {
             audit_seq: outcome.audit_seqs.first().copied().unwrap_or(0),
         })
     }
+}
+
+/// Whether a field's retention period has ended (expired, due for purge, or kept only by a
+/// legal hold): then no purpose reads it.
+fn expired(
+    rules: &[privet_types::retention::RetentionRule],
+    f: &privet_store::FieldRow,
+    created_at: jiff::Timestamp,
+    events: &std::collections::BTreeMap<String, jiff::Timestamp>,
+    now: jiff::Timestamp,
+) -> bool {
+    use privet_types::retention::{Fate, FieldFacts, SubjectFacts, fate};
+    if rules.is_empty() {
+        return false;
+    }
+    let field = FieldFacts {
+        category: &f.category,
+        collected_at: f
+            .collected_at
+            .and_then(|ms| jiff::Timestamp::from_millisecond(ms).ok()),
+        written_at: jiff::Timestamp::from_millisecond(f.updated_at).unwrap_or(now),
+    };
+    let subject = SubjectFacts {
+        created_at,
+        events,
+        held: false,
+    };
+    matches!(
+        fate(rules, field, subject, now),
+        Fate::Expired { .. } | Fate::Purge { .. } | Fate::Held(_)
+    )
 }
 
 /// Subjects a batch read opens at once.

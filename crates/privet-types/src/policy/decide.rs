@@ -85,6 +85,8 @@ pub enum DenyReason {
     UnknownCategory,
     /// The subject restricted processing and the purpose is not a legal obligation.
     Restricted,
+    /// The field's retention period has ended; it awaits purge (set by the vault, not the rules).
+    RetentionExpired,
     /// The purpose needs consent and the subject has not granted it.
     ConsentRequired,
     /// The category is special and the caller's training is not current.
@@ -97,11 +99,12 @@ pub enum DenyReason {
 
 impl DenyReason {
     /// Every reason.
-    pub const ALL: [DenyReason; 8] = [
+    pub const ALL: [DenyReason; 9] = [
         DenyReason::UnknownPurpose,
         DenyReason::UnknownRole,
         DenyReason::UnknownCategory,
         DenyReason::Restricted,
+        DenyReason::RetentionExpired,
         DenyReason::ConsentRequired,
         DenyReason::TrainingRequired,
         DenyReason::NoRule,
@@ -115,6 +118,7 @@ impl DenyReason {
             DenyReason::UnknownRole => "unknown_role",
             DenyReason::UnknownCategory => "unknown_category",
             DenyReason::Restricted => "restricted",
+            DenyReason::RetentionExpired => "retention_expired",
             DenyReason::ConsentRequired => "consent_required",
             DenyReason::TrainingRequired => "training_required",
             DenyReason::NoRule => "no_rule",
@@ -131,6 +135,9 @@ impl fmt::Display for DenyReason {
             DenyReason::UnknownCategory => "The data category is not known to the policy.",
             DenyReason::Restricted => {
                 "The customer has restricted processing; only a legal obligation may use the data."
+            }
+            DenyReason::RetentionExpired => {
+                "The data's retention period has ended; it awaits purge."
             }
             DenyReason::ConsentRequired => {
                 "The purpose requires the customer's consent, which is not granted."

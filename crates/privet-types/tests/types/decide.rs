@@ -247,6 +247,11 @@ fn decision_table() {
 #[test]
 fn table_covers_every_deny_reason() {
     for reason in DenyReason::ALL {
+        if reason == RetentionExpired {
+            // Decided by the vault from the retention rules, before the access rules: see
+            // privet-types' retention table and the vault's retention tests.
+            continue;
+        }
         assert!(
             TABLE.iter().any(|row| row.5 == Deny(reason))
                 || RESTRICTED.iter().any(|row| row.4 == Deny(reason)),

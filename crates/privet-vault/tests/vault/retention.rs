@@ -179,13 +179,18 @@ async fn purges_match_their_dry_run_and_spare_held_subjects() {
                 b.name
             );
         }
-        for kept in ["fresh_02", "held_01"] {
-            let view = v
-                .read_subject(&admin(), &sid(kept), "support")
-                .await
-                .unwrap();
-            assert_eq!(view.fields.len(), 1, "{}: {kept}", b.name);
-        }
+        let fresh = v
+            .read_subject(&admin(), &sid("fresh_02"), "support")
+            .await
+            .unwrap();
+        assert_eq!(fresh.fields.len(), 1, "{}", b.name);
+        // A hold keeps the expired field stored, not readable.
+        let held = v.read_subject(&admin(), &sid("held_01"), "support").await;
+        assert!(
+            matches!(&held, Err(VaultError::Forbidden { code, .. }) if code == "retention_expired"),
+            "{}: {held:?}",
+            b.name
+        );
 
         // A second run, a minute later, finds nothing more to do.
         b.clock.advance(SignedDuration::from_secs(60));
@@ -356,5 +361,63 @@ async fn the_scheduler_runs_each_rule_on_time_once_across_nodes() {
         all.extend(runs(&y.unwrap()));
         all.sort();
         assert_eq!(all, ["daily", "nightly"], "{}: each rule once", b.name);
+    }
+}
+
+#[tokio::test]
+async fn an_expired_field_is_refused_to_every_read_during_its_grace() {
+    for b in backends().await {
+        let v = &b.vault;
+        v.set_policy(Policy::parse(&format!("{DEFAULT_POLICY_TOML}{RULES}")).unwrap());
+        let s = sid("cus_grace");
+        let expired_at = v
+            .now()
+            .checked_sub(SignedDuration::from_hours(370 * 24))
+            .unwrap();
+        let fields = [
+            collected("email", "contact.email", "grace@example.com", expired_at),
+            field("card", "financial.card_number", super::harness::VISA),
+        ];
+        v.put_subject(&admin(), &s, &fields).await.unwrap();
+        let view = v.read_subject(&admin(), &s, "support").await.unwrap();
+        let email = view.fields.iter().find(|f| f.name == "email").unwrap();
+        assert!(
+            matches!(
+                &email.outcome,
+                privet_vault::FieldOutcome::Withheld {
+                    code: "retention_expired",
+                    ..
+                }
+            ),
+            "{}: {:?}",
+            b.name,
+            email.outcome
+        );
+        let card = view.fields.iter().find(|f| f.name == "card").unwrap();
+        assert!(!matches!(
+            card.outcome,
+            privet_vault::FieldOutcome::Withheld { .. }
+        ));
+        // In its grace period: not purged yet.
+        let dry = v
+            .purge(
+                &admin(),
+                &PurgeOptions {
+                    rule: None,
+                    dry_run: true,
+                },
+                &|_| {},
+            )
+            .await
+            .unwrap();
+        assert!(dry.rules.iter().all(|r| r.fields == 0), "{:?}", dry.rules);
+        // A month later it goes.
+        b.clock.advance(SignedDuration::from_hours(30 * 24));
+        let real = v
+            .purge(&admin(), &PurgeOptions::default(), &|_| {})
+            .await
+            .unwrap();
+        let contact = real.rules.iter().find(|r| r.rule == "contact").unwrap();
+        assert_eq!(contact.fields, 1, "{}", b.name);
     }
 }
