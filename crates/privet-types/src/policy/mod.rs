@@ -170,6 +170,29 @@ impl Policy {
         self.reviewed_on
     }
 
+    /// Categories that an access rule lets some purpose use but no retention rule covers, when
+    /// the policy has retention rules at all: data kept with no end, for `privet check` to warn.
+    pub fn categories_without_retention(&self) -> Vec<String> {
+        let retention = &self.rights.retention;
+        if retention.is_empty() {
+            return Vec::new();
+        }
+        let mut out: Vec<String> = crate::category::BUILTIN_CATEGORIES
+            .iter()
+            .map(|c| c.name().to_owned())
+            .chain(self.custom_categories().map(|c| c.name().to_owned()))
+            .filter(|c| {
+                self.rules
+                    .iter()
+                    .any(|r| r.categories().iter().any(|p| p.matches(c)))
+            })
+            .filter(|c| !retention.iter().any(|r| r.covers(c)))
+            .collect();
+        out.sort();
+        out.dedup();
+        out
+    }
+
     /// The organisation, its time zone and the regulations' deadline rules.
     pub fn rights(&self) -> &Rights {
         &self.rights

@@ -391,3 +391,22 @@ fn retention_rules_are_read_and_checked() {
     );
     assert!(msg.contains("missing `keep_for`"), "{msg}");
 }
+
+#[test]
+fn categories_the_rules_use_without_retention_are_named() {
+    let none = parse("[purposes.support]\nlegal_basis = \"contract\"\n[roles.agent]\n[[rules]]\nrole = \"agent\"\npurpose = \"support\"\ncategories = [\"contact.*\"]\ndecision = \"allow\"\n").unwrap();
+    assert!(
+        none.categories_without_retention().is_empty(),
+        "no retention rules: one warning elsewhere"
+    );
+    let some = parse(
+        "[purposes.support]\nlegal_basis = \"contract\"\n[roles.agent]\n[[rules]]\nrole = \"agent\"\npurpose = \"support\"\n\
+         categories = [\"contact.email\", \"contact.phone\", \"financial.card_number\"]\ndecision = \"allow\"\n\
+         [retention.contact]\ncategories = [\"contact.*\"]\nkeep_for = \"1y\"\nowner = \"DPO\"\nevery = \"1d\"\n",
+    )
+    .unwrap();
+    assert_eq!(
+        some.categories_without_retention(),
+        ["financial.card_number"]
+    );
+}
