@@ -66,6 +66,8 @@ pub struct TokenRow {
     pub sealed: Vec<u8>,
     /// The subject's data key; `None` for a subject-bound token means the subject was erased.
     pub dek: Option<DekRow>,
+    /// Whether its subject restricted processing.
+    pub restricted: bool,
 }
 
 /// A stored API key (its keyed hash only).
