@@ -8,22 +8,11 @@ use super::harness::Env;
 on_each_backend!(purges_run_beside_the_server_and_leave_receipts);
 
 fn purges_run_beside_the_server_and_leave_receipts(env: &Env) {
-    let policy = env.path().join("privet.toml");
-    let out = env
-        .command()
-        .arg("init")
-        .arg(&policy)
-        .output()
-        .expect("privet init");
-    assert!(out.status.success());
-    let mut text = std::fs::read_to_string(&policy).expect("policy");
-    text.push_str(
-        "\n[retention.contact]\ncategories = [\"contact.*\"]\nkeep_for = \"365d\"\ngrace = \"7d\"\n\
+    let policy = env.policy_with("\n[retention.contact]\ncategories = [\"contact.*\"]\nkeep_for = \"365d\"\ngrace = \"7d\"\n\
          owner = \"Privacy Lead <privacy@example.org>\"\nevery = \"1d\"\n\
          [retention.closed]\ncategories = [\"identity.*\"]\nkeep_for = \"30d\"\nfrom = \"account_closed\"\n\
          action = \"erase_subject\"\nowner = \"DPO\"\ncron = \"0 3 * * *\"\n",
     );
-    std::fs::write(&policy, text).expect("write policy");
     let policy_arg = policy.to_str().expect("utf-8");
     let server = env.start_with(&["--policy", policy_arg]);
     let api = server.client();
