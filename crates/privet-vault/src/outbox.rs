@@ -41,6 +41,21 @@ pub fn retry_delay(attempts: u32, jitter: f64) -> Duration {
 }
 
 impl Vault {
+    /// The categories an erasure of `subject` must tell vendors about: none read when no vendor
+    /// has an erasure webhook, so erasures cost nothing more without vendors.
+    pub(crate) async fn categories_to_notify(&self, subject: &SubjectId) -> Result<Vec<String>> {
+        let policy = self.policy();
+        if !policy
+            .rights()
+            .vendors
+            .iter()
+            .any(|v| v.erasure_webhook.is_some())
+        {
+            return Ok(Vec::new());
+        }
+        Ok(self.store.subject_categories(subject).await?)
+    }
+
     /// The notices an erasure of `subject`, holding `categories`, owes: one per vendor with an
     /// erasure webhook that receives any of them.
     pub(crate) fn vendor_notices(

@@ -620,7 +620,7 @@ impl Vault {
         let mut draft = self.draft(actor, AuditAction::SubjectErase);
         draft.subject = Some(subject.to_string());
         let at = draft.at;
-        let held = self.store.subject_categories(subject).await?;
+        let held = self.categories_to_notify(subject).await?;
         let mut ops = vec![Op::EraseSubject {
             subject: subject.clone(),
             at,
