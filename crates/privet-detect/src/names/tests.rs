@@ -234,3 +234,40 @@ mod props {
         }
     }
 }
+
+/// Issue 12: names the cue states outright, in any case, and chat speakers.
+#[test]
+fn cued_names_in_any_case() {
+    let f = NameFinder::new();
+    let cases: &[(&str, &[&str])] = &[
+        ("hey, my name is maria garcia", &["maria garcia"]),
+        ("you can call me kenji", &["kenji"]),
+        ("i'm kenji and my card was charged twice", &["kenji"]),
+        ("Please call me Mehmet.", &["Mehmet"]),
+        ("\"Thanks,\" said Maria to the agent", &["Maria"]),
+        ("Maria: the app crashed again", &["Maria"]),
+        ("[10:32] Maria Garcia: hello", &["Maria Garcia"]),
+        ("Je m'appelle Ludovic.", &["Ludovic"]),
+        ("[12:31] Adasal: hi there", &["Adasal"]),
+        ("Perfect, thank you Miklós.", &["Miklós"]),
+        ("Full name: Tony Green", &["Tony Green"]),
+        ("Requester: Adam Mills <a@example.com>", &["Adam Mills"]),
+        ("Kubernetes: pod restarted", &[]),
+        ("My Thai ID is on file", &[]),
+        ("He lives on Jackson Street", &[]),
+        ("Dzień dobry, nazywam się Zbigniew.", &["Zbigniew"]),
+        // Same shapes that are not names.
+        ("my name is grace", &["grace"]),
+        ("can you call me back tomorrow", &[]),
+        ("i am happy with the service", &[]),
+        ("hi there, thanks again", &[]),
+        ("thanks mehmet, that works", &["mehmet"]),
+        ("the file named report.txt", &[]),
+        ("Note: the app crashed", &[]),
+        ("Summary: nothing to do", &[]),
+        ("the username is bob", &[]),
+    ];
+    for (text, want) in cases {
+        assert_eq!(&found(&f, text), want, "in {text:?}");
+    }
+}

@@ -6,7 +6,7 @@ use privet_types::{Match, PiiType};
 
 use super::lex::{self, Shape, Word};
 use super::lexicon::{
-    COMMON, CUE, GIVEN, HONORIFIC, Lexicon, NAME_SUFFIX, ORG, PARTICLE, STOP, STREET,
+    COMMON, CUE, GIVEN, HONORIFIC, Lexicon, NAME_SUFFIX, ORG, PARTICLE, STOP, STREET, STREET_CORE,
     STREET_PREFIX, SURNAME,
 };
 
@@ -76,6 +76,73 @@ pub(super) fn find(lx: &Lexicon, hay: &[u8], out: &mut Vec<Match>) {
     }
 }
 
+/// Phrases after which a word is a name even when written in lower case
+/// ("my name is maria garcia", "call me kenji"): chat text often drops
+/// capitals, and these say outright that a name follows.
+const LOWER_CUES: &[&[u8]] = &[
+    b"name is ",
+    b"call me ",
+    b"i'm ",
+    b"I'm ",
+    b"i am ",
+    b"I am ",
+    b"this is ",
+    b"named ",
+    b"hi ",
+    b"hello ",
+    b"hey ",
+    b"dear ",
+    b"thanks ",
+    b"thank you ",
+];
+
+/// Appends lower-case names that follow an explicit cue in `hay` to `out`:
+/// a known given name that is no common word, and a known surname after it.
+pub(super) fn find_lower(lx: &Lexicon, hay: &[u8], out: &mut Vec<Match>) {
+    for (n, cue) in LOWER_CUES.iter().enumerate() {
+        // The first two say outright that a name follows, so a given name
+        // that is also a word counts there ("my name is grace").
+        let outright = n < 2 || *cue == b"named ";
+        for at in memchr::memmem::find_iter(hay, cue) {
+            if at > 0 && lex::is_word_byte(hay[at - 1]) {
+                continue;
+            }
+            out.extend(lower_name(lx, hay, at + cue.len(), outright));
+        }
+    }
+}
+
+/// "maria", "maria garcia" at `i`: lower-case words the lists know as a
+/// given name and (optionally) a surname.
+fn lower_name(lx: &Lexicon, hay: &[u8], i: usize, outright: bool) -> Option<Match> {
+    let plain = |f: u16| f & (COMMON | STOP | ORG | CUE | HONORIFIC | STREET) == 0;
+    let w = lex::read_word(hay, i).filter(|w| w.shape == Shape::Lower && w.letters >= 2)?;
+    let f = lx.word_flags(&hay[w.start..w.end]);
+    let ok = if outright {
+        f & GIVEN != 0 && f & (STOP | ORG | CUE | HONORIFIC) == 0
+    } else {
+        f & GIVEN != 0 && plain(f)
+    };
+    if !ok {
+        return None;
+    }
+    let mut end = w.end;
+    let mut conf = if plain(f) { 0.7 } else { 0.6 };
+    if hay.get(end) == Some(&b' ')
+        && let Some(n) = lex::read_word(hay, end + 1).filter(|n| n.shape == Shape::Lower)
+    {
+        let nf = lx.word_flags(&hay[n.start..n.end]);
+        if nf & (SURNAME | GIVEN) != 0 && plain(nf) {
+            end = n.end;
+            conf = 0.8;
+        }
+    }
+    if hay.get(end).is_some_and(|&b| lex::is_word_byte(b)) {
+        return None;
+    }
+    name_match(w.start, end, conf)
+}
+
 /// True when, after optional punctuation and blanks, a capital (or a UTF-8
 /// letter) follows `end`: without one, a word can only be a lone name.
 #[inline]
@@ -101,7 +168,10 @@ fn may_have_cue(hay: &[u8], start: usize) -> bool {
     }
     i == 0
         || hay[i - 1] == b'\n'
-        || lex::CLASS[hay[i - 1] as usize] & (lex::LOWER | lex::UPPER) != 0
+        || lex::CLASS[hay[i - 1] as usize] & (lex::LOWER | lex::UPPER | lex::HIGH) != 0
+        // "[10:32] Ana:", "10:32 Ana:": a chat line's time stamp.
+        || hay[i - 1] == b']'
+        || hay[i - 1].is_ascii_digit()
 }
 
 fn skip_word(hay: &[u8], mut i: usize) -> usize {
@@ -151,13 +221,49 @@ fn candidate(lx: &Lexicon, hay: &[u8], w: Word) -> Option<Match> {
     if run.blocker & (ORG | STREET) != 0 || after_house_number(hay, w.start) {
         return None;
     }
-    let ctx = context_before(lx, hay, w.start);
+    let mut ctx = context_before(lx, hay, w.start);
     if run.names() == 1
         && let Some(m) = surname_comma_given(lx, hay, w, flags, ctx == Ctx::Strong)
     {
         return Some(m);
     }
+    if ctx == Ctx::None
+        && flags & STOP == 0
+        && (flags & COMMON == 0 || flags & GIVEN != 0)
+        && speaker_label(hay, w.start, &run)
+    {
+        // "Maria: the app crashed": a chat transcript's speaker label.
+        ctx = Ctx::Strong;
+    }
     judge_run(&run, hay, ctx)
+}
+
+/// True when `run` opens its line (after an optional "[10:32]" or "10:32"
+/// time stamp) and a colon and a blank follow it: a chat speaker label.
+/// A word the lists know as a name will do; an unknown one ("Adasal:")
+/// needs the time stamp, since "Kubernetes: ..." opens lines too.
+fn speaker_label(hay: &[u8], start: usize, run: &Run) -> bool {
+    let end = run.toks[run.len - 1].end;
+    if hay.get(end) != Some(&b':') || !hay.get(end + 1).is_none_or(|&b| b == b' ' || b == b'\t') {
+        return false;
+    }
+    let ls = lex::line_start(hay, start);
+    let before = &hay[ls..start];
+    let stamp_only = before.iter().all(|&b| {
+        b.is_ascii_digit()
+            || matches!(
+                b,
+                b' ' | b'\t' | b'[' | b']' | b':' | b'-' | b'<' | b'>' | b'(' | b')'
+            )
+    });
+    if !stamp_only {
+        return false;
+    }
+    let known = run.toks[..run.len]
+        .iter()
+        .any(|t| t.kind == Kind::Name && t.flags & (GIVEN | SURNAME) != 0);
+    let stamped = before.contains(&b':') && before.iter().any(u8::is_ascii_digit);
+    known || stamped
 }
 
 impl Run {
@@ -210,9 +316,15 @@ fn read_run(lx: &Lexicon, hay: &[u8], first: Word, first_flags: u16) -> Run {
                 run.blocker = flags;
                 break;
             }
-            Shape::Title if flags & (ORG | STREET) != 0 && names >= 1 => {
+            Shape::Title
+                if names >= 1
+                    && (flags & (ORG | STREET_CORE) != 0
+                        || flags & STREET != 0 && flags & SURNAME == 0) =>
+            {
                 // "Jackson Street", "Ford Motor": a known name, but the run
-                // goes on as an organisation or a street.
+                // goes on as an organisation or a street. A suffix that is
+                // also a surname ("Tony Green", "Adam Mills") goes on as a
+                // name: a house number before it makes it a street instead.
                 run.blocker = flags;
                 break;
             }
@@ -311,6 +423,11 @@ fn ctx_bonus(ctx: Ctx) -> f32 {
 
 /// Confidence for "First Last" from what the lists say about both words.
 fn pair_score(first: u16, last: u16, ctx: Ctx) -> f32 {
+    if first & STOP != 0 {
+        // "My Thai ID", "Our Lane": a pronoun or weekday that some list also
+        // holds as a name does not open one.
+        return 0.0;
+    }
     let given = first & GIVEN != 0;
     let first_plain = first & (COMMON | STOP) == 0;
     let surname = last & SURNAME != 0;
@@ -354,7 +471,9 @@ fn single_word(start: usize, tok: Tok, hay: &[u8], ctx: Ctx) -> Option<Match> {
     ) || hay.get(tok.end..tok.end + 2) == Some(b" -");
     let conf = if f & GIVEN != 0 && f & COMMON == 0 {
         0.7
-    } else if f & (GIVEN | SURNAME) != 0 && closed {
+    } else if f & (GIVEN | SURNAME) != 0 && closed || f & GIVEN != 0 {
+        // A given name that is also a word ("Maria", "Grace") right after
+        // a cue is the name more often than not.
         0.6
     } else if f & COMMON == 0 && closed {
         0.55
@@ -566,6 +685,26 @@ fn context_before(lx: &Lexicon, hay: &[u8], start: usize) -> Ctx {
     match (k[0], k[1], k[2]) {
         (b"is", b"name", _) | (b"am", b"i", _) | (b"im", _, _) | (b"is", b"this", _) => Ctx::Strong,
         (b"names", _, _) | (b"called", _, _) | (b"named", _, _) => Ctx::Strong,
+        // "call me Ana", "said Maria to ...", "asked Kenji": verbs of speech
+        // and address put a person right after them.
+        (b"me", b"call", _) | (b"me", b"calls", _) | (b"you", b"thank", _) => Ctx::Strong,
+        (b"said" | b"says" | b"asked" | b"asks" | b"replied" | b"wrote" | b"told", _, _) => {
+            Ctx::Strong
+        }
+        // "nazywam się Ewa", "je m'appelle Luc", "me llamo Ana", "mi chiamo
+        // Gianni", "ich heiße Jonas", "meu nome é João", "mijn naam is Daan".
+        (b"sie", b"nazywam", _)
+        | (b"mappelle" | b"appelle", _, _)
+        | (b"llamo", _, _)
+        | (b"chiamo", _, _) => Ctx::Strong,
+        (b"heisse" | b"heisst", _, _) | (b"e", b"nome", _) | (b"is", b"naam", _) => Ctx::Strong,
+        (b"es", b"nombre", _) | (b"est", b"nom", _) | (b"ist", b"name", _) => Ctx::Strong,
+        // "Nimeni on Saara", "Jmenuji se Luboš", "Benim adım Özay".
+        (b"on", b"nimeni", _) | (b"se", b"jmenuji", _) | (b"adim", _, _) => Ctx::Strong,
+        // "Vivo en", "Moro na", "Abito in", "moro em": a place follows.
+        (b"en" | b"na" | b"em", _, _) if words[0].first().is_some_and(u8::is_ascii_lowercase) => {
+            Ctx::Place
+        }
         (b"in" | b"near" | b"at", _, _) => Ctx::Place,
         // Lowercase "via" is "by way of", not Italian "Via".
         (b"via", _, _) if words[0].first().is_some_and(u8::is_ascii_lowercase) => Ctx::Weak,
