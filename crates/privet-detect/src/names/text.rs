@@ -423,11 +423,6 @@ fn ctx_bonus(ctx: Ctx) -> f32 {
 
 /// Confidence for "First Last" from what the lists say about both words.
 fn pair_score(first: u16, last: u16, ctx: Ctx) -> f32 {
-    if first & STOP != 0 {
-        // "My Thai ID", "Our Lane": a pronoun or weekday that some list also
-        // holds as a name does not open one.
-        return 0.0;
-    }
     let given = first & GIVEN != 0;
     let first_plain = first & (COMMON | STOP) == 0;
     let surname = last & SURNAME != 0;
