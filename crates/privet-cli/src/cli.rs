@@ -58,6 +58,12 @@ pub(crate) enum Command {
     Backup(crate::commands::BackupArgs),
     /// Restore a backup (--keys: a key-store backup within its retention), replaying the erasure ledger.
     Restore(crate::commands::RestoreArgs),
+    /// Customers' requests: the open queue by due date, overdue first.
+    Requests(crate::commands::RequestsArgs),
+    /// The vendors of a policy: what each receives, and what is expired or due.
+    Vendors(crate::commands::VendorsArgs),
+    /// Run the retention rules now (--dry-run counts), or list earlier runs' receipts.
+    Purge(crate::commands::PurgeArgs),
 }
 
 /// Arguments of `privet scan`.

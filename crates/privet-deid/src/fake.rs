@@ -5,7 +5,7 @@
 use privet_crypto::SecretKey;
 
 use crate::DeidError;
-use crate::keyed::KeyedStream;
+use privet_crypto::KeyedStream;
 
 /// What kind of value to fake.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

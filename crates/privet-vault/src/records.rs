@@ -3,14 +3,17 @@
 
 use privet_crypto::{SecretKey, mac, open, random_bytes, seal};
 use privet_store::{Op, StoreError, WriteUnit};
-use privet_types::policy::{Operation, Policy};
-use privet_types::{AccessRequest, ConsentState, Decision, MaskStyle, Sensitivity, mask_value};
+use privet_types::policy::{DenyReason, Operation, Policy};
+use privet_types::{
+    AccessRequest, ConsentState, Decision, FieldName, MaskStyle, Sensitivity, SubjectId, mask_value,
+};
 
 use crate::access::{Reach, count_misses};
 use crate::apikeys::Actor;
 use crate::error::{Result, VaultError};
 use crate::keys::dek_context;
 use crate::{Vault, ids};
+use privet_types::{AuditAction, AuditDecision};
 
 /// A field to store.
 #[derive(Debug, Clone)]
@@ -21,8 +24,8 @@ pub struct FieldInput {
     pub category: String,
     /// The value.
     pub value: String,
-    /// When the business collected it (ms since the epoch).
-    pub collected_at: Option<i64>,
+    /// When the business collected it.
+    pub collected_at: Option<jiff::Timestamp>,
     /// Where it came from.
     pub source: Option<String>,
 }
@@ -58,7 +61,7 @@ pub struct FieldView {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SubjectView {
     /// Subject id.
-    pub subject: String,
+    pub subject: SubjectId,
     /// Fields by name.
     pub fields: Vec<FieldView>,
 }
@@ -67,9 +70,9 @@ pub struct SubjectView {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EraseReceipt {
     /// The erased subject.
-    pub subject: String,
-    /// When (ms since the epoch).
-    pub erased_at: i64,
+    pub subject: SubjectId,
+    /// When.
+    pub erased_at: jiff::Timestamp,
     /// Sequence number of the audit entry recording it.
     pub audit_seq: i64,
 }
@@ -110,17 +113,19 @@ pub(crate) fn blind_index(key: &SecretKey, kind: &str, value: &str) -> Vec<u8> {
     mac(key, kind.as_bytes(), normalize(kind, value).as_bytes()).to_vec()
 }
 
-fn validate_fields(policy: &Policy, fields: &[FieldInput]) -> Result<()> {
+/// Checks the fields of a write and returns their names, checked.
+fn validate_fields(policy: &Policy, fields: &[FieldInput]) -> Result<Vec<FieldName>> {
     if fields.is_empty() {
         return Err(VaultError::BadRequest(
             "fields: at least one field is required".into(),
         ));
     }
-    let mut names = std::collections::HashSet::new();
+    let mut seen = std::collections::HashSet::new();
+    let mut names = Vec::with_capacity(fields.len());
     for (i, f) in fields.iter().enumerate() {
-        ids::field_name(&f.name)
+        let name = FieldName::parse(&f.name)
             .map_err(|e| VaultError::BadRequest(format!("fields[{i}].name: {e}")))?;
-        if !names.insert(f.name.as_str()) {
+        if !seen.insert(f.name.as_str()) {
             return Err(VaultError::BadRequest(format!(
                 "fields[{i}].name: '{}' appears twice",
                 ids::shown(&f.name)
@@ -138,14 +143,20 @@ fn validate_fields(policy: &Policy, fields: &[FieldInput]) -> Result<()> {
                 ids::MAX_VALUE
             )));
         }
+        names.push(name);
     }
-    Ok(())
+    Ok(names)
 }
 
 impl Vault {
     /// Refuses a write that would take the subject past `[limits] max_fields_per_subject` or
     /// `max_subject_bytes`: one subject must not be able to stall the writer or a read.
-    async fn check_room(&self, subject: &str, fields: &[FieldInput]) -> Result<()> {
+    async fn check_room(
+        &self,
+        subject: &SubjectId,
+        fields: &[FieldInput],
+        names: &[FieldName],
+    ) -> Result<()> {
         let limits = self.policy().limits().clone();
         let too_many = |n: u64| {
             VaultError::LimitExceeded(format!(
@@ -169,7 +180,7 @@ impl Vault {
             return Ok(());
         }
         // Near a limit: fields of the same name are replaced, so count only the others.
-        let names: Vec<&str> = fields.iter().map(|f| f.name.as_str()).collect();
+        let names: Vec<&FieldName> = names.iter().collect();
         let (count, bytes) = self.store.subject_usage(subject, &names).await?;
         if count + new_fields > max_fields {
             return Err(too_many(count + new_fields));
@@ -184,11 +195,63 @@ impl Vault {
     }
 
     /// The subject's data key, unwrapped, if it has one.
-    async fn existing_dek(&self, subject: &str) -> Result<Option<SecretKey>> {
+    async fn existing_dek(&self, subject: &SubjectId) -> Result<Option<SecretKey>> {
         match self.store.dek(subject).await? {
             Some(row) => Ok(Some(self.keys.unwrap_dek(subject, &row)?)),
             None => Ok(None),
         }
+    }
+
+    /// The writes that seal `fields` (checked, named `names`) under a subject's data key.
+    pub(crate) fn field_ops(
+        &self,
+        subject: &SubjectId,
+        dek: &SecretKey,
+        fields: &[FieldInput],
+        names: &[FieldName],
+        at: jiff::Timestamp,
+    ) -> Result<Vec<Op>> {
+        let mut ops = Vec::with_capacity(fields.len());
+        for (f, name) in fields.iter().zip(names) {
+            let record_id = random_bytes::<16>()?.to_vec();
+            let sealed = seal(
+                dek,
+                &field_aad(subject.as_str(), &f.name, &record_id),
+                f.value.as_bytes(),
+            )?;
+            let lookup = lookup_kind(&f.category)
+                .map(|kind| blind_index(&self.secrets.blind_index, kind, &f.value));
+            ops.push(Op::PutField {
+                subject: subject.clone(),
+                name: name.clone(),
+                category: f.category.clone(),
+                record_id,
+                sealed,
+                lookup,
+                collected_at: f.collected_at,
+                source: f.source.clone(),
+                at,
+            });
+        }
+        Ok(ops)
+    }
+
+    /// Rectification's writes: the corrected fields of an existing subject, checked like any
+    /// write; with the names of the fields changed, never their values.
+    pub(crate) async fn rectify_ops(
+        &self,
+        subject: &SubjectId,
+        fields: &[FieldInput],
+        at: jiff::Timestamp,
+    ) -> Result<(Vec<Op>, Vec<String>)> {
+        let names = validate_fields(&self.policy(), fields)?;
+        self.check_room(subject, fields, &names).await?;
+        let dek = self
+            .existing_dek(subject)
+            .await?
+            .ok_or(VaultError::NotFound("subject"))?;
+        let ops = self.field_ops(subject, &dek, fields, &names, at)?;
+        Ok((ops, names.iter().map(|n| n.as_str().to_owned()).collect()))
     }
 
     /// Stores fields (replacing fields of the same name, keeping others) for a subject, creating
@@ -196,13 +259,13 @@ impl Vault {
     pub async fn put_subject(
         &self,
         actor: &Actor,
-        subject: &str,
+        subject: &SubjectId,
         fields: &[FieldInput],
     ) -> Result<()> {
-        ids::subject_id(subject)?;
-        self.require(actor, Operation::Write, Some(subject)).await?;
-        validate_fields(&self.policy(), fields)?;
-        self.check_room(subject, fields).await?;
+        self.require(actor, Operation::Write, Some(subject.as_str()))
+            .await?;
+        let names = validate_fields(&self.policy(), fields)?;
+        self.check_room(subject, fields, &names).await?;
         // A concurrent first write may create the key first; then seal again under the winner's key.
         for _ in 0..3 {
             let (dek, new_dek) = match self.existing_dek(subject).await? {
@@ -213,42 +276,22 @@ impl Vault {
                     (k, Some(wrapped))
                 }
             };
-            let at = self.now_ms();
+            let at = self.clock.now();
             let mut ops = vec![Op::UpsertSubject {
-                subject: subject.to_owned(),
+                subject: subject.clone(),
                 at,
             }];
             if let Some(w) = new_dek {
                 ops.push(Op::InsertDek {
-                    subject: subject.to_owned(),
+                    subject: subject.clone(),
                     kek_version: w.kek_version,
                     wrapped: w.bytes,
                     at,
                 });
             }
-            for f in fields {
-                let record_id = random_bytes::<16>()?.to_vec();
-                let sealed = seal(
-                    &dek,
-                    &field_aad(subject, &f.name, &record_id),
-                    f.value.as_bytes(),
-                )?;
-                let lookup = lookup_kind(&f.category)
-                    .map(|kind| blind_index(&self.secrets.blind_index, kind, &f.value));
-                ops.push(Op::PutField {
-                    subject: subject.to_owned(),
-                    name: f.name.clone(),
-                    category: f.category.clone(),
-                    record_id,
-                    sealed,
-                    lookup,
-                    collected_at: f.collected_at,
-                    source: f.source.clone(),
-                    at,
-                });
-            }
-            let mut draft = self.draft(actor, "subject.write");
-            draft.subject = Some(subject.to_owned());
+            ops.extend(self.field_ops(subject, &dek, fields, &names, at)?);
+            let mut draft = self.draft(actor, AuditAction::SubjectWrite);
+            draft.subject = Some(subject.to_string());
             draft.categories = categories(fields.iter().map(|f| f.category.as_str()));
             match self
                 .store
@@ -268,12 +311,29 @@ impl Vault {
         Err(VaultError::Conflict("data key"))
     }
 
+    /// Audits an erasure a legal hold refused: the entry the erasure would have written, denied.
+    pub(crate) async fn record_hold_refusal(
+        &self,
+        mut draft: privet_store::AuditDraft,
+    ) -> Result<()> {
+        draft.decision = AuditDecision::Deny;
+        draft.reason = Some(match draft.reason.take() {
+            Some(r) => format!("{r} legal_hold"),
+            None => "legal_hold".into(),
+        });
+        self.record(draft).await
+    }
+
     /// The consent state that a purpose's decision needs.
-    pub(crate) async fn consent_state(&self, subject: &str, purpose: &str) -> Result<ConsentState> {
+    pub(crate) async fn consent_state(
+        &self,
+        subject: &SubjectId,
+        purpose: &str,
+    ) -> Result<ConsentState> {
         let needs = self
             .policy()
             .purpose(purpose)
-            .is_some_and(|p| p.consent_required());
+            .is_some_and(|p| p.consent_matters());
         if !needs {
             return Ok(ConsentState::Unknown);
         }
@@ -290,17 +350,28 @@ impl Vault {
     pub async fn read_subject(
         &self,
         actor: &Actor,
-        subject: &str,
+        subject: &SubjectId,
         purpose: &str,
     ) -> Result<SubjectView> {
-        ids::subject_id(subject)?;
         let policy = self
-            .may_read(actor, "subject.read", purpose, Reach::Any, Some(subject))
+            .may_read(
+                actor,
+                AuditAction::SubjectRead,
+                purpose,
+                Reach::Any,
+                Some(subject.as_str()),
+            )
             .await?;
         let result = self.read_checked(actor, &policy, subject, purpose).await;
         if let Err(VaultError::NotFound(_)) = &result {
-            self.audit_misses(actor, "subject.read", Some(purpose), Some(subject), 1)
-                .await?;
+            self.audit_misses(
+                actor,
+                AuditAction::SubjectRead,
+                Some(purpose),
+                Some(subject.as_str()),
+                1,
+            )
+            .await?;
         }
         result
     }
@@ -315,7 +386,7 @@ impl Vault {
     ) -> Result<Vec<Result<SubjectView>>> {
         self.check_batch(subjects.len())?;
         let policy = self
-            .may_read(actor, "subject.read", purpose, Reach::Any, None)
+            .may_read(actor, AuditAction::SubjectRead, purpose, Reach::Any, None)
             .await?;
         // A few at a time, and no more once the answer has reached `max_read_bytes`: a batch of
         // large subjects must not hold its whole answer, and more, in memory at once.
@@ -328,8 +399,8 @@ impl Vault {
                 continue;
             }
             let read = futures_util::future::join_all(chunk.iter().map(|s| async {
-                ids::subject_id(s)?;
-                self.read_checked(actor, &policy, s, purpose).await
+                let subject = SubjectId::parse(s)?;
+                self.read_checked(actor, &policy, &subject, purpose).await
             }))
             .await;
             for r in read {
@@ -348,7 +419,7 @@ impl Vault {
         }
         self.audit_misses(
             actor,
-            "subject.read",
+            AuditAction::SubjectRead,
             Some(purpose),
             None,
             count_misses(&results),
@@ -362,7 +433,7 @@ impl Vault {
         &self,
         actor: &Actor,
         policy: &Policy,
-        subject: &str,
+        subject: &SubjectId,
         purpose: &str,
     ) -> Result<SubjectView> {
         let record = self
@@ -378,14 +449,28 @@ impl Vault {
         let mut fields = Vec::with_capacity(record.fields.len());
         let mut shown = Vec::new();
         let mut denied = Vec::new();
+        let rules = &policy.rights().retention;
+        // Events only matter, and are only read, when the policy has retention rules.
+        let events = if rules.is_empty() {
+            std::collections::BTreeMap::new()
+        } else {
+            self.store.subject_events(subject).await?
+        };
+        let now = self.now();
+        let created_at = jiff::Timestamp::from_millisecond(record.created_at).unwrap_or(now);
         for f in &record.fields {
-            let decision = policy.decide(&AccessRequest {
-                role: &actor.role,
-                purpose,
-                category: &f.category,
-                consent,
-                training: actor.training,
-            });
+            let decision = if expired(rules, f, created_at, &events, now) {
+                Decision::Deny(DenyReason::RetentionExpired)
+            } else {
+                policy.decide(&AccessRequest {
+                    role: &actor.role,
+                    purpose,
+                    category: &f.category,
+                    consent,
+                    training: actor.training,
+                    restricted: record.restricted,
+                })
+            };
             let outcome = match (decision, &dek) {
                 (Decision::Deny(reason), _) => {
                     denied.push(reason.code());
@@ -396,7 +481,11 @@ impl Vault {
                 }
                 (_, None) => return Err(VaultError::NotFound("subject")),
                 (d, Some(dek)) => {
-                    let plain = open(dek, &field_aad(subject, &f.name, &f.record_id), &f.sealed)?;
+                    let plain = open(
+                        dek,
+                        &field_aad(subject.as_str(), &f.name, &f.record_id),
+                        &f.sealed,
+                    )?;
                     let text = String::from_utf8_lossy(&plain).into_owned();
                     shown.push(f.category.as_str());
                     if d == Decision::Allow {
@@ -415,17 +504,16 @@ impl Vault {
                 outcome,
             });
         }
-        let mut draft = self.draft(actor, "subject.read");
+        let mut draft = self.draft(actor, AuditAction::SubjectRead);
         draft.purpose = Some(purpose.to_owned());
-        draft.subject = Some(subject.to_owned());
+        draft.subject = Some(subject.to_string());
         draft.categories = categories(record.fields.iter().map(|f| f.category.as_str()));
         draft.decision = match (shown.is_empty(), denied.is_empty()) {
-            (false, true) => "allow",
-            (false, false) => "partial",
-            (true, false) => "deny",
-            (true, true) => "ok",
-        }
-        .to_owned();
+            (false, true) => AuditDecision::Allow,
+            (false, false) => AuditDecision::Partial,
+            (true, false) => AuditDecision::Deny,
+            (true, true) => AuditDecision::Ok,
+        };
         denied.sort_unstable();
         denied.dedup();
         let mut reason: Vec<String> = denied.iter().map(|c| (*c).to_owned()).collect();
@@ -456,7 +544,7 @@ impl Vault {
             });
         }
         Ok(SubjectView {
-            subject: subject.to_owned(),
+            subject: subject.clone(),
             fields,
         })
     }
@@ -468,7 +556,7 @@ impl Vault {
         kind: &str,
         value: &str,
         purpose: &str,
-    ) -> Result<Vec<String>> {
+    ) -> Result<Vec<SubjectId>> {
         if !matches!(kind, "email" | "phone") {
             return Err(VaultError::BadRequest(
                 "lookup is by 'email' or 'phone'".into(),
@@ -481,7 +569,13 @@ impl Vault {
         };
         // The same pre-check as every read: refused, and audited, before anything is looked up.
         let policy = self
-            .may_read(actor, "subject.lookup", purpose, Reach::One(category), None)
+            .may_read(
+                actor,
+                AuditAction::SubjectLookup,
+                purpose,
+                Reach::One(category),
+                None,
+            )
             .await?;
         let matches = self
             .store
@@ -498,15 +592,20 @@ impl Vault {
                 category,
                 consent,
                 training: actor.training,
+                restricted: self.store.restricted(&subject).await?,
             });
             if !matches!(decision, Decision::Deny(_)) {
                 found.push(subject);
             }
         }
-        let mut draft = self.draft(actor, "subject.lookup");
+        let mut draft = self.draft(actor, AuditAction::SubjectLookup);
         draft.purpose = Some(purpose.to_owned());
         draft.categories = vec![category.to_owned()];
-        draft.decision = if found.is_empty() { "miss" } else { "allow" }.into();
+        draft.decision = if found.is_empty() {
+            AuditDecision::Miss
+        } else {
+            AuditDecision::Allow
+        };
         draft.reason = Some(format!("matches={}", found.len()));
         self.record(draft).await?;
         Ok(found)
@@ -515,32 +614,73 @@ impl Vault {
     /// Erases a subject: its data key is destroyed and its row deleted in one commit, with the
     /// erasure ledger and audit entry; its other rows are purged in the background. The work is
     /// the same whatever the subject holds.
-    pub async fn erase_subject(&self, actor: &Actor, subject: &str) -> Result<EraseReceipt> {
-        ids::subject_id(subject)?;
-        self.require(actor, Operation::Erase, Some(subject)).await?;
-        let mut draft = self.draft(actor, "subject.erase");
-        draft.subject = Some(subject.to_owned());
+    pub async fn erase_subject(&self, actor: &Actor, subject: &SubjectId) -> Result<EraseReceipt> {
+        self.require(actor, Operation::Erase, Some(subject.as_str()))
+            .await?;
+        let mut draft = self.draft(actor, AuditAction::SubjectErase);
+        draft.subject = Some(subject.to_string());
         let at = draft.at;
-        let outcome = self
+        let held = self.store.subject_categories(subject).await?;
+        let mut ops = vec![Op::EraseSubject {
+            subject: subject.clone(),
+            at,
+            by: actor.id.clone(),
+        }];
+        ops.extend(self.vendor_notices(subject, &held, None, at)?);
+        let refused = draft.clone();
+        let outcome = match self
             .store
             .commit(WriteUnit {
-                ops: vec![Op::EraseSubject {
-                    subject: subject.to_owned(),
-                    at,
-                }],
+                ops,
                 audit: vec![draft],
             })
             .await
-            .map_err(|e| match e {
-                StoreError::NotFound(_) => VaultError::NotFound("subject"),
-                other => other.into(),
-            })?;
+        {
+            Ok(o) => o,
+            Err(StoreError::NotFound(_)) => return Err(VaultError::NotFound("subject")),
+            Err(StoreError::LegalHold(reason)) => {
+                self.record_hold_refusal(refused).await?;
+                return Err(VaultError::LegalHold(reason));
+            }
+            Err(other) => return Err(other.into()),
+        };
         Ok(EraseReceipt {
-            subject: subject.to_owned(),
+            subject: subject.clone(),
             erased_at: at,
             audit_seq: outcome.audit_seqs.first().copied().unwrap_or(0),
         })
     }
+}
+
+/// Whether a field's retention period has ended (expired, due for purge, or kept only by a
+/// legal hold): then no purpose reads it.
+fn expired(
+    rules: &[privet_types::retention::RetentionRule],
+    f: &privet_store::FieldRow,
+    created_at: jiff::Timestamp,
+    events: &std::collections::BTreeMap<String, jiff::Timestamp>,
+    now: jiff::Timestamp,
+) -> bool {
+    use privet_types::retention::{Fate, FieldFacts, SubjectFacts, fate};
+    if rules.is_empty() {
+        return false;
+    }
+    let field = FieldFacts {
+        category: &f.category,
+        collected_at: f
+            .collected_at
+            .and_then(|ms| jiff::Timestamp::from_millisecond(ms).ok()),
+        written_at: jiff::Timestamp::from_millisecond(f.updated_at).unwrap_or(now),
+    };
+    let subject = SubjectFacts {
+        created_at,
+        events,
+        held: false,
+    };
+    matches!(
+        fate(rules, field, subject, now),
+        Fate::Expired { .. } | Fate::Purge { .. } | Fate::Held(_)
+    )
 }
 
 /// Subjects a batch read opens at once.

@@ -7,16 +7,19 @@
 //! token is ever taken for a card number.
 
 use futures_util::future::join_all;
-use privet_crypto::{SecretKey, mac, open, random_bytes, random_u64_below, seal};
+use privet_crypto::{KeyedStream, mac, open, random_bytes, random_u64_below, seal};
 use privet_store::{Op, StoreError, WriteUnit};
 use privet_types::policy::Operation;
-use privet_types::{AccessRequest, ConsentState, Decision, MaskStyle, checks, mask_value};
+use privet_types::{
+    AccessRequest, ConsentState, Decision, MaskStyle, SubjectId, checks, mask_value,
+};
 
 use crate::access::{Reach, count_misses};
 use crate::apikeys::Actor;
 use crate::error::{Result, VaultError};
 use crate::records::FieldOutcome;
 use crate::{Vault, ids};
+use privet_types::{AuditAction, AuditDecision};
 
 /// How tokens are made.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -101,8 +104,9 @@ fn token_aad(token: &str, kind: &str) -> Vec<u8> {
 
 const BASE32: &[u8; 32] = b"abcdefghijklmnopqrstuvwxyz234567";
 
-fn generic_token(bytes: &[u8]) -> String {
-    let mut s = String::from("tok_");
+/// `prefix` followed by `bytes` in lower-case base32: the form of token and request ids.
+pub(crate) fn base32_id(prefix: &str, bytes: &[u8]) -> String {
+    let mut s = String::from(prefix);
     let mut acc = 0u32;
     let mut bits = 0;
     for b in bytes {
@@ -128,10 +132,12 @@ pub struct TokenizeInput {
 }
 
 impl Vault {
-    fn validate_token_input(&self, input: &TokenizeInput) -> Result<Option<Vec<u8>>> {
-        if let Some(s) = &input.subject {
-            ids::subject_id(s)?;
-        }
+    /// The card digits (for card tokens) and the subject, both checked.
+    fn validate_token_input(
+        &self,
+        input: &TokenizeInput,
+    ) -> Result<(Option<Vec<u8>>, Option<SubjectId>)> {
+        let subject = input.subject.as_deref().map(SubjectId::parse).transpose()?;
         if input.value.is_empty() || input.value.len() > ids::MAX_VALUE {
             return Err(VaultError::BadRequest(format!(
                 "value: must be 1 to {} bytes",
@@ -139,11 +145,12 @@ impl Vault {
             )));
         }
         if input.kind == "card_number" {
-            return card_digits(&input.value).map(Some).ok_or_else(|| {
+            let digits = card_digits(&input.value).ok_or_else(|| {
                 VaultError::BadRequest(
                     "value: not a card number (12-19 digits passing the Luhn check)".into(),
                 )
-            });
+            })?;
+            return Ok((Some(digits), subject));
         }
         if self.policy().category(&input.kind).is_none() {
             return Err(VaultError::BadRequest(format!(
@@ -151,18 +158,18 @@ impl Vault {
                 ids::shown(&input.kind)
             )));
         }
-        Ok(None)
+        Ok((None, subject))
     }
 
     /// Turns a value into a token. Durable when this returns.
     pub async fn tokenize(&self, actor: &Actor, input: &TokenizeInput) -> Result<String> {
         self.require(actor, Operation::Tokenize, input.subject.as_deref())
             .await?;
-        let card = self.validate_token_input(input)?;
+        let (card, subject_id) = self.validate_token_input(input)?;
         let deterministic = self.tokens.deterministic.contains(&input.kind);
-        let subject = input.subject.as_deref().unwrap_or("");
+        let subject = subject_id.as_ref().map_or("", SubjectId::as_str);
         let (seal_key, owned_key);
-        match &input.subject {
+        match &subject_id {
             Some(s) => {
                 let row = self
                     .store
@@ -191,8 +198,14 @@ impl Vault {
         if let Some(d) = &digest
             && let Some(existing) = self.store.token_by_digest(d).await?
         {
-            self.audit_token(actor, "token.create", input, "ok", Some("existing"))
-                .await?;
+            self.audit_token(
+                actor,
+                AuditAction::TokenCreate,
+                input,
+                AuditDecision::Ok,
+                Some("existing"),
+            )
+            .await?;
             return Ok(existing);
         }
         for attempt in 0u32..8 {
@@ -202,13 +215,13 @@ impl Vault {
                 &token_aad(&token, &input.kind),
                 normalized.as_bytes(),
             )?;
-            let mut draft = self.token_draft(actor, "token.create", input);
-            draft.decision = "ok".into();
+            let mut draft = self.token_draft(actor, AuditAction::TokenCreate, input);
+            draft.decision = AuditDecision::Ok;
             let unit = WriteUnit {
                 ops: vec![Op::InsertToken {
                     token: token.clone(),
                     kind: input.kind.clone(),
-                    subject: input.subject.clone(),
+                    subject: subject_id.clone(),
                     sealed,
                     value_digest: digest.clone(),
                     at: draft.at,
@@ -250,13 +263,15 @@ impl Vault {
                 })
             }
             (Some(digits), true) => {
-                let mut stream = DigitStream::new(&self.secrets.token, digest_input, attempt);
-                card_token(digits, &self.tokens, || Ok(stream.next()))
+                let seed = [&attempt.to_be_bytes(), digest_input].concat();
+                let mut stream = KeyedStream::new(&self.secrets.token, b"token-digits", &seed);
+                card_token(digits, &self.tokens, || Ok(stream.digit()))
             }
-            (None, false) => Ok(generic_token(&random_bytes::<16>()?)),
+            (None, false) => Ok(base32_id("tok_", &random_bytes::<16>()?)),
             (None, true) => {
                 let seed = [&attempt.to_be_bytes(), digest_input].concat();
-                Ok(generic_token(
+                Ok(base32_id(
+                    "tok_",
                     &mac(&self.secrets.token, b"token-generic", &seed)[..16],
                 ))
             }
@@ -266,7 +281,7 @@ impl Vault {
     fn token_draft(
         &self,
         actor: &Actor,
-        action: &str,
+        action: AuditAction,
         input: &TokenizeInput,
     ) -> privet_store::AuditDraft {
         let mut draft = self.draft(actor, action);
@@ -278,13 +293,13 @@ impl Vault {
     async fn audit_token(
         &self,
         actor: &Actor,
-        action: &str,
+        action: AuditAction,
         input: &TokenizeInput,
-        decision: &str,
+        decision: AuditDecision,
         reason: Option<&str>,
     ) -> Result<()> {
         let mut draft = self.token_draft(actor, action, input);
-        draft.decision = decision.into();
+        draft.decision = decision;
         draft.reason = reason.map(str::to_owned);
         self.record(draft).await?;
         Ok(())
@@ -310,7 +325,7 @@ impl Vault {
     ) -> Result<FieldOutcome> {
         let result = self.detokenize_one(actor, token, purpose).await;
         if let Err(VaultError::NotFound(_)) = &result {
-            self.audit_misses(actor, "token.detokenize", Some(purpose), None, 1)
+            self.audit_misses(actor, AuditAction::TokenDetokenize, Some(purpose), None, 1)
                 .await?;
         }
         result
@@ -336,7 +351,7 @@ impl Vault {
             Reach::Any
         };
         let policy = self
-            .may_read(actor, "token.detokenize", purpose, reach, None)
+            .may_read(actor, AuditAction::TokenDetokenize, purpose, reach, None)
             .await?;
         let row = self
             .store
@@ -354,9 +369,12 @@ impl Vault {
             (None, _) => &self.secrets.token,
         };
         let category = category_of(&row.kind);
-        let consent = match &row.subject_id {
-            Some(s) => self.consent_state(s, purpose).await?,
-            None => ConsentState::Unknown,
+        let (consent, restricted) = match &row.subject_id {
+            Some(s) => (
+                self.consent_state(s, purpose).await?,
+                self.store.restricted(s).await?,
+            ),
+            None => (ConsentState::Unknown, false),
         };
         let decision = policy.decide(&AccessRequest {
             role: &actor.role,
@@ -364,14 +382,15 @@ impl Vault {
             category: &category,
             consent,
             training: actor.training,
+            restricted,
         });
-        let mut draft = self.draft(actor, "token.detokenize");
+        let mut draft = self.draft(actor, AuditAction::TokenDetokenize);
         draft.purpose = Some(purpose.to_owned());
-        draft.subject = row.subject_id.clone();
+        draft.subject = row.subject_id.as_ref().map(SubjectId::to_string);
         draft.categories = vec![category.clone()];
         let outcome = match decision {
             Decision::Deny(reason) => {
-                draft.decision = "deny".into();
+                draft.decision = AuditDecision::Deny;
                 draft.reason = Some(reason.code().into());
                 self.record(draft).await?;
                 return Err(VaultError::Forbidden {
@@ -383,10 +402,10 @@ impl Vault {
                 let plain = open(key, &token_aad(token, &row.kind), &row.sealed)?;
                 let text = String::from_utf8_lossy(&plain).into_owned();
                 if d == Decision::Allow {
-                    draft.decision = "allow".into();
+                    draft.decision = AuditDecision::Allow;
                     FieldOutcome::Value(text)
                 } else {
-                    draft.decision = "mask".into();
+                    draft.decision = AuditDecision::Mask;
                     let style = policy
                         .category(&category)
                         .map_or(MaskStyle::Generic, |c| c.masking());
@@ -411,7 +430,7 @@ impl Vault {
         let purpose = first.filter(|f| items.iter().all(|(_, p)| p == f));
         self.audit_misses(
             actor,
-            "token.detokenize",
+            AuditAction::TokenDetokenize,
             purpose,
             None,
             count_misses(&results),
@@ -432,44 +451,6 @@ impl Vault {
             ));
         }
         Ok(())
-    }
-}
-
-/// Decimal digits drawn from HMAC output, without modulo bias.
-struct DigitStream<'a> {
-    key: &'a SecretKey,
-    seed: Vec<u8>,
-    block: [u8; 32],
-    pos: usize,
-    counter: u32,
-}
-
-impl<'a> DigitStream<'a> {
-    fn new(key: &'a SecretKey, input: &[u8], attempt: u32) -> Self {
-        let seed = [&attempt.to_be_bytes(), input].concat();
-        DigitStream {
-            key,
-            seed,
-            block: [0; 32],
-            pos: 32,
-            counter: 0,
-        }
-    }
-
-    fn next(&mut self) -> u8 {
-        loop {
-            if self.pos == 32 {
-                let data = [&self.counter.to_be_bytes(), self.seed.as_slice()].concat();
-                self.block = mac(self.key, b"token-digits", &data);
-                self.counter += 1;
-                self.pos = 0;
-            }
-            let b = self.block[self.pos];
-            self.pos += 1;
-            if b < 250 {
-                return b % 10;
-            }
-        }
     }
 }
 

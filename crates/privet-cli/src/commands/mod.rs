@@ -1,14 +1,20 @@
 //! One module per subcommand.
 
 mod admin;
+mod purge;
 mod redact;
+mod requests;
 mod scan;
 mod serve;
 mod vault_args;
+mod vendors;
 
 pub(crate) use admin::{AuditCommand, BackupArgs, CheckArgs, InitArgs, KeysCommand, RestoreArgs};
+pub(crate) use purge::PurgeArgs;
 pub(crate) use redact::{RedactArgs, RevealArgs};
+pub(crate) use requests::RequestsArgs;
 pub(crate) use serve::ServeArgs;
+pub(crate) use vendors::VendorsArgs;
 
 use crate::Status;
 use crate::cli::Command;
@@ -26,5 +32,8 @@ pub(crate) fn run(command: Command) -> anyhow::Result<Status> {
         Command::Audit { command } => admin::audit(command),
         Command::Backup(args) => admin::backup(args),
         Command::Restore(args) => admin::restore(args),
+        Command::Requests(args) => requests::run(args),
+        Command::Vendors(args) => vendors::run(args),
+        Command::Purge(args) => purge::run(args),
     }
 }

@@ -1,9 +1,15 @@
 //! `/v1` handlers, grouped by resource.
 
 pub mod audit;
+pub mod consents;
+pub mod export;
+pub mod holds;
 pub mod ops;
+pub mod requests;
+pub mod retention;
 pub mod subjects;
 pub mod tokens;
+pub mod vendors;
 
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
@@ -58,6 +64,21 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned + Send> FromRequestParts<S> 
                 "the path is malformed (each segment must be UTF-8)",
             )),
         }
+    }
+}
+
+/// The `{id}` segment of a subject route, checked against the subject id rule (400 naming the
+/// rule, never the segment) before anything else looks at it.
+pub struct SubjectPath(pub privet_types::SubjectId);
+
+impl<S: Send + Sync> FromRequestParts<S> for SubjectPath {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let ApiPath(id) = ApiPath::<String>::from_request_parts(parts, state).await?;
+        privet_types::SubjectId::parse(&id)
+            .map(SubjectPath)
+            .map_err(|e| ApiError::bad_request(e.to_string()))
     }
 }
 

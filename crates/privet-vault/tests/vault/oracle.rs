@@ -2,9 +2,11 @@
 //! lookups apply the same decision as reads; field names cannot carry values.
 
 use privet_store::AuditEntry;
+use privet_types::AuditDecision;
 use privet_vault::{Vault, VaultError};
 
 use super::harness::{VISA, actor, admin, backends, card, contact_and_card, field};
+use super::harness::{consent, sid};
 
 fn forbidden<T: std::fmt::Debug>(r: Result<T, VaultError>) -> String {
     match r {
@@ -29,9 +31,13 @@ async fn last_entry(v: &Vault) -> AuditEntry {
 async fn a_caller_who_may_read_nothing_gets_the_same_answer_for_present_and_absent() {
     for b in backends().await {
         let v = &b.vault;
-        v.put_subject(&admin(), "cus_1", &contact_and_card("o@example.com", VISA))
-            .await
-            .unwrap();
+        v.put_subject(
+            &admin(),
+            &sid("cus_1"),
+            &contact_and_card("o@example.com", VISA),
+        )
+        .await
+        .unwrap();
         let token = v
             .tokenize(&admin(), &card(VISA, Some("cus_1")))
             .await
@@ -41,14 +47,14 @@ async fn a_caller_who_may_read_nothing_gets_the_same_answer_for_present_and_abse
         let absent_token = String::from_utf8(absent_token).unwrap();
         // `service` may read nothing for support.
         let service = actor("service");
-        let present = forbidden(v.read_subject(&service, "cus_1", "support").await);
-        let absent = forbidden(v.read_subject(&service, "cus_404", "support").await);
+        let present = forbidden(v.read_subject(&service, &sid("cus_1"), "support").await);
+        let absent = forbidden(v.read_subject(&service, &sid("cus_404"), "support").await);
         assert_eq!(present, absent, "{}", b.name);
         let present = forbidden(v.detokenize(&service, &token, "support").await);
         let absent = forbidden(v.detokenize(&service, &absent_token, "support").await);
         assert_eq!(present, absent, "{}", b.name);
         let entry = last_entry(v).await;
-        assert_eq!(entry.draft.decision, "deny", "{}", b.name);
+        assert_eq!(entry.draft.decision, AuditDecision::Deny, "{}", b.name);
         // Per item in a batch too: the batch itself is refused.
         forbidden(
             v.read_subjects(&service, &["cus_1".into(), "cus_404".into()], "support")
@@ -68,10 +74,14 @@ async fn a_caller_who_may_read_nothing_gets_the_same_answer_for_present_and_abse
 async fn misses_are_audited_and_batches_in_one_entry() {
     for b in backends().await {
         let v = &b.vault;
-        v.put_subject(&admin(), "cus_1", &contact_and_card("m@example.com", VISA))
-            .await
-            .unwrap();
-        not_found(v.read_subject(&admin(), "cus_404", "support").await);
+        v.put_subject(
+            &admin(),
+            &sid("cus_1"),
+            &contact_and_card("m@example.com", VISA),
+        )
+        .await
+        .unwrap();
+        not_found(v.read_subject(&admin(), &sid("cus_404"), "support").await);
         let entry = last_entry(v).await;
         assert_eq!(
             (entry.draft.action.as_str(), entry.draft.decision.as_str()),
@@ -94,7 +104,7 @@ async fn misses_are_audited_and_batches_in_one_entry() {
         let after = v.store().counts().await.unwrap().audit;
         assert_eq!(after - before, 2, "{}", b.name);
         let entry = last_entry(v).await;
-        assert_eq!(entry.draft.decision, "miss");
+        assert_eq!(entry.draft.decision, AuditDecision::Miss);
         assert_eq!(entry.draft.reason.as_deref(), Some("not_found=3"));
 
         not_found(v.detokenize(&admin(), "4111110000001111", "support").await);
@@ -110,17 +120,21 @@ async fn misses_are_audited_and_batches_in_one_entry() {
 async fn lookup_names_only_subjects_the_purpose_may_read() {
     for b in backends().await {
         let v = &b.vault;
-        v.put_subject(&admin(), "cus_1", &contact_and_card("l@example.com", VISA))
-            .await
-            .unwrap();
+        v.put_subject(
+            &admin(),
+            &sid("cus_1"),
+            &contact_and_card("l@example.com", VISA),
+        )
+        .await
+        .unwrap();
         // Marketing needs consent, which cus_1 has not given.
         let found = v
             .lookup(&admin(), "email", "l@example.com", "marketing")
             .await
             .unwrap();
         assert!(found.is_empty(), "{}: {found:?}", b.name);
-        forbidden(v.read_subject(&admin(), "cus_1", "marketing").await);
-        v.set_consent(&admin(), "cus_1", "marketing", true, "web", None)
+        forbidden(v.read_subject(&admin(), &sid("cus_1"), "marketing").await);
+        v.set_consent(&admin(), &sid("cus_1"), consent("marketing", true))
             .await
             .unwrap();
         let found = v
@@ -128,7 +142,7 @@ async fn lookup_names_only_subjects_the_purpose_may_read() {
             .await
             .unwrap();
         assert_eq!(found, vec!["cus_1".to_owned()], "{}", b.name);
-        v.set_consent(&admin(), "cus_1", "marketing", false, "web", None)
+        v.set_consent(&admin(), &sid("cus_1"), consent("marketing", false))
             .await
             .unwrap();
         assert!(
@@ -160,7 +174,7 @@ async fn field_names_cannot_carry_values() {
             let err = v
                 .put_subject(
                     &admin(),
-                    "cus_n",
+                    &sid("cus_n"),
                     &[field(name, "contact.email", "x@example.com")],
                 )
                 .await
