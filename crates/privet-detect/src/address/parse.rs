@@ -432,7 +432,13 @@ fn backward(v: &Vocab, hay: &[u8], p: usize, floor: usize) -> Option<Match> {
         // carry no street word, and then the postcode and city after the
         // house number are the evidence. A year in the postcode's place
         // ("May 5, 2024 Report") is a date.
-        None if extra > 0.0 && prev.shape == Shape::Title && !year_follows(hay, num_end) => {
+        // A unit designator before the number ("Apt. 1A, Columbus, OH") names
+        // a flat of an address written before it, not a street.
+        None if extra > 0.0
+            && prev.shape == Shape::Title
+            && v.flags(prev_word) & UNIT == 0
+            && !year_follows(hay, num_end) =>
+        {
             (prev.start, 0.45)
         }
         None => return None,

@@ -83,6 +83,11 @@ fn negatives_in_text() {
         "We have 2 Dogs",
         "Apple Inc 1 Infinite",
         "ticket #4521 Main issue",
+        // A unit designator and its number are no street, even with a city
+        // and postcode after them.
+        "Apt. 1A, Columbus, OH 43203",
+        "Suite 200, London SW1A 1AA",
+        "Flat 3, 10115 Berlin",
     ] {
         assert_eq!(found(&f, text), Vec::<String>::new(), "in {text:?}");
     }

@@ -110,6 +110,7 @@ const DIRECTIONALS: &[&str] = &[
 const UNITS: &[&str] = &[
     "apt",
     "apartment",
+    "flat",
     "suite",
     "ste",
     "unit",
