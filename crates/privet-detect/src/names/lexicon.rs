@@ -31,6 +31,19 @@ pub(crate) const STREET_PREFIX: u16 = 1 << 10;
 /// ("Jackson Street"), unlike Hill, Mills, Green or Lane ("Tony Green").
 pub(crate) const STREET_CORE: u16 = 1 << 11;
 
+/// I, you, my, our, the ...: a pronoun or article that some list also holds
+/// as a name ("My", "You") opens a name only after an outright cue; "My Thai
+/// ID" and "thanks You can reach me" are sentences. Weekday abbreviations
+/// ("Sun Qiang", "Thu Trang") are not in this set: as the first word of two
+/// they are names more often than not.
+pub(crate) const PRONOUN: u16 = 1 << 12;
+
+/// The words of [`PRONOUN`].
+const PRONOUNS: &[&str] = &[
+    "i", "we", "you", "he", "she", "they", "it", "my", "your", "our", "their", "his", "her", "its",
+    "this", "that", "these", "those", "the", "a",
+];
+
 /// The street words of [`STREET_CORE`].
 const STREET_CORES: &[&str] = &[
     "street",
@@ -661,6 +674,40 @@ const STREET_PREFIXES: &[&str] = &[
     "aleja",
     "plac",
     "namesti",
+    // French and Spanish types written in lower case or abbreviated before
+    // the name: "124 place Victor Hugo", "28 av. du Général Leclerc", "33 bd
+    // Jean Jaurès", "Ctra. de Valencia".
+    "place",
+    "av",
+    "bd",
+    "bld",
+    "cours",
+    "route",
+    "avda",
+    "ctra",
+    "pza",
+    "osiedle",
+    // Spanish and Brazilian street types (the Brazilian postal service's
+    // kinds of logradouro) that no name list holds: "Vivo en Vial Araceli
+    // Benitez 40", "Moro na Núcleo Esther Camargo, 97".
+    "vial",
+    "acceso",
+    "urbanizacion",
+    "rambla",
+    "nucleo",
+    "residencial",
+    "sitio",
+    "trevo",
+    "viaduto",
+    "viela",
+    "chacara",
+    "condominio",
+    "conjunto",
+    "quadra",
+    "setor",
+    "morro",
+    "parque",
+    "jardim",
 ];
 
 /// Months and places that are also given names or surnames ("May", "June",
@@ -912,6 +959,7 @@ impl Lexicon {
             (NAME_SUFFIXES, NAME_SUFFIX),
             (STREET_PREFIXES, STREET_PREFIX),
             (STREET_CORES, STREET_CORE),
+            (PRONOUNS, PRONOUN),
         ] {
             for w in words {
                 lx.insert(w.as_bytes(), flag);

@@ -6,8 +6,8 @@ use privet_types::{Match, PiiType};
 
 use super::lex::{self, Shape, Word};
 use super::lexicon::{
-    COMMON, CUE, GIVEN, HONORIFIC, Lexicon, NAME_SUFFIX, ORG, PARTICLE, STOP, STREET, STREET_CORE,
-    STREET_PREFIX, SURNAME,
+    COMMON, CUE, GIVEN, HONORIFIC, Lexicon, NAME_SUFFIX, ORG, PARTICLE, PRONOUN, STOP, STREET,
+    STREET_CORE, STREET_PREFIX, SURNAME,
 };
 
 /// Confidence below which a candidate is dropped rather than reported.
@@ -208,7 +208,9 @@ fn candidate(lx: &Lexicon, hay: &[u8], w: Word) -> Option<Match> {
     if flags & HONORIFIC != 0 && !after_house_number(hay, w.start) {
         return after_honorific(lx, hay, w);
     }
-    if flags & CUE != 0 && flags & GIVEN == 0 {
+    // "Nimi: Jorma Nykänen": a cue word that some list also holds as a name
+    // is a field label when a colon follows it, not a chat speaker.
+    if flags & CUE != 0 && (flags & GIVEN == 0 || hay.get(w.end) == Some(&b':')) {
         return after_cue(lx, hay, w);
     }
     if flags & (STOP | ORG | STREET) != 0 && flags & (GIVEN | SURNAME) == 0 {
@@ -423,6 +425,11 @@ fn ctx_bonus(ctx: Ctx) -> f32 {
 
 /// Confidence for "First Last" from what the lists say about both words.
 fn pair_score(first: u16, last: u16, ctx: Ctx) -> f32 {
+    if first & PRONOUN != 0 && ctx != Ctx::Strong {
+        // "My Thai ID", "Our Lane": a pronoun that some list also holds as a
+        // name opens one only when a cue says a name follows.
+        return 0.0;
+    }
     let given = first & GIVEN != 0;
     let first_plain = first & (COMMON | STOP) == 0;
     let surname = last & SURNAME != 0;
@@ -464,6 +471,12 @@ fn single_word(start: usize, tok: Tok, hay: &[u8], ctx: Ctx) -> Option<Match> {
         hay.get(tok.end),
         None | Some(b',' | b'!' | b'.' | b'\n' | b'\r' | b':' | b';' | b')' | b'?')
     ) || hay.get(tok.end..tok.end + 2) == Some(b" -");
+    if f & STOP != 0 && !closed {
+        // "thanks You can reach me", "thanks My card": a pronoun or weekday
+        // that a list also holds as a name is one alone only when nothing
+        // but punctuation follows it ("Thanks, My!").
+        return None;
+    }
     let conf = if f & GIVEN != 0 && f & COMMON == 0 {
         0.7
     } else if f & (GIVEN | SURNAME) != 0 && closed || f & GIVEN != 0 {
@@ -585,17 +598,44 @@ fn surname_comma_given(
     // "Smith, John Brown and ..." is a list of people, not one inverted name.
     let run = read_run(lx, hay, g, gf);
     let toks = &run.toks[..run.len];
-    if toks.iter().skip(1).any(|t| t.kind == Kind::Name) {
+    let more: Vec<&Tok> = toks
+        .iter()
+        .skip(1)
+        .filter(|t| t.kind == Kind::Name)
+        .collect();
+    // "Customer: Duong, Thu Trang |": after a cue, a two-word given name that
+    // closes its field (Vietnamese, Korean and Chinese given names often are
+    // two words) belongs to the surname before the comma.
+    let two_word_given = strong
+        && more.len() == 1
+        && toks.last().is_some_and(|t| t.kind == Kind::Name)
+        && more[0].flags & GIVEN != 0
+        && more[0].flags & (COMMON | STOP | ORG | STREET | CUE) == 0
+        && field_closes(hay, more[0].end);
+    if !more.is_empty() && !two_word_given {
         return None;
     }
-    let end = toks
-        .iter()
-        .take_while(|t| t.kind != Kind::Name || t.end == g.end)
-        .map(|t| t.end)
-        .last()
-        .unwrap_or(g.end);
+    let end = if two_word_given {
+        more[0].end
+    } else {
+        toks.iter()
+            .take_while(|t| t.kind != Kind::Name || t.end == g.end)
+            .map(|t| t.end)
+            .last()
+            .unwrap_or(g.end)
+    };
     let ctx = context_before(lx, hay, w.start);
     name_match(w.start, end, 0.75 + ctx_bonus(ctx))
+}
+
+/// True when a field ends at `end`: the line ends, or a column separator,
+/// closing quote or bracket follows (after optional blanks).
+fn field_closes(hay: &[u8], end: usize) -> bool {
+    let blanks = hay[end..].iter().take_while(|&&b| b == b' ').count();
+    matches!(
+        hay.get(end + blanks),
+        None | Some(b'\n' | b'\r' | b'|' | b';' | b'\t' | b'"' | b')' | b']' | b'>')
+    )
 }
 
 /// True when a house number and street-name words come right before `start`
@@ -672,6 +712,9 @@ fn context_before(lx: &Lexicon, hay: &[u8], start: usize) -> Ctx {
         words[n] = &hay[i..end];
         n += 1;
     }
+    if abbreviated_street_before(lx, hay, start, floor) {
+        return Ctx::Street;
+    }
     let mut keys = [[0u8; lex::MAX_KEY]; 3];
     let mut k: [&[u8]; 3] = [b""; 3];
     for (idx, (w, buf)) in words.iter().zip(keys.iter_mut()).take(n).enumerate() {
@@ -712,6 +755,47 @@ fn context_before(lx: &Lexicon, hay: &[u8], start: usize) -> Ctx {
         }
         _ => Ctx::None,
     }
+}
+
+/// True when an abbreviated street type and its dot stand before `start`,
+/// with at most one particle between: "av. Victor Hugo", "av. du Général
+/// Leclerc", "Ctra. de Valencia". The word scan of [`context_before`] stops
+/// at the dot, which also ends sentences.
+fn abbreviated_street_before(lx: &Lexicon, hay: &[u8], start: usize, floor: usize) -> bool {
+    let word_before = |end: usize| {
+        let mut s = end;
+        while s > floor && lex::is_word_byte(hay[s - 1]) {
+            s -= 1;
+        }
+        (s < end).then_some(s)
+    };
+    let mut i = start;
+    for hop in 0..2 {
+        if i <= floor + 1 || hay[i - 1] != b' ' {
+            return false;
+        }
+        i -= 1;
+        if hay[i - 1] == b'.' {
+            let Some(s) = word_before(i - 1) else {
+                return false;
+            };
+            let mut buf = [0u8; lex::MAX_KEY];
+            return lex::fold(&hay[s..i - 1], &mut buf)
+                .is_some_and(|k| lx.get(k) & STREET_PREFIX != 0);
+        }
+        // One particle may stand between: "av. du Général".
+        let Some(s) = word_before(i) else {
+            return false;
+        };
+        let mut buf = [0u8; lex::MAX_KEY];
+        let particle = hay[s].is_ascii_lowercase()
+            && lex::fold(&hay[s..i], &mut buf).is_some_and(|k| lx.get(k) & PARTICLE != 0);
+        if hop == 1 || !particle {
+            return false;
+        }
+        i = s;
+    }
+    false
 }
 
 /// "Thanks,", "Best regards,", "Cheers" on a line of their own.
