@@ -319,7 +319,10 @@ enum Source {
 
 /// Every region's compiled metadata and the crate's lookup tables.
 struct Plans {
-    regions: Vec<Region>,
+    /// Each region's metadata, compiled on first use: a scan meets a few
+    /// dozen of the 250 regions, and compiling all of them up front cost a
+    /// quarter of a second of every run.
+    regions: Vec<(&'static Metadata, OnceLock<Option<Region>>)>,
     by_id: FxHashMap<String, usize>,
     /// Calling codes the database knows (`by_code` is `Some`).
     codes: FxHashMap<u16, Source>,
@@ -339,7 +342,7 @@ impl Plans {
         // `iter` walks the by-id table, which keeps one of the several
         // non-geographic entities (id "001"); the by-code table has them all,
         // and calling codes fit in a u16.
-        let mut metas: Vec<&Metadata> = Vec::new();
+        let mut metas: Vec<&'static Metadata> = Vec::new();
         let mut seen: FxHashMap<usize, usize> = FxHashMap::default();
         let by_code: Vec<(u16, Vec<&Metadata>)> = (0..=u16::MAX)
             .filter_map(|code| Some((code, db.by_code(&code)?)))
@@ -357,13 +360,8 @@ impl Plans {
         let mut regions = Vec::new();
         let mut index: FxHashMap<usize, usize> = FxHashMap::default();
         for m in metas {
-            // A region whose patterns do not compile (none today) keeps no
-            // entry: numbers pointing to it are treated as unknown, which the
-            // property test would report.
-            if let Some(r) = Region::new(m, regions.len()) {
-                index.insert(std::ptr::from_ref(m) as usize, regions.len());
-                regions.push(r);
-            }
+            index.insert(std::ptr::from_ref(m) as usize, regions.len());
+            regions.push((m, OnceLock::new()));
         }
         let of = |m: &Metadata| index.get(&(std::ptr::from_ref(m) as usize)).copied();
         let mut by_id = FxHashMap::default();
@@ -400,24 +398,31 @@ impl Plans {
         }
     }
 
+    /// Region `i`, compiled on first use. A region whose patterns do not
+    /// compile (none today) reads as unknown, which the comparison test
+    /// would report.
+    fn region(&self, i: usize) -> Option<&Region> {
+        let (meta, compiled) = self.regions.get(i)?;
+        compiled.get_or_init(|| Region::new(meta, i)).as_ref()
+    }
+
     fn region_of(&self, id: Id) -> Option<&Region> {
         let id: &str = id.as_ref();
-        self.by_id.get(id).map(|&i| &self.regions[i])
+        self.region(*self.by_id.get(id)?)
     }
 
     /// `validator::source_for`: the metadata a calling code and national
     /// number belong to.
     fn source_for(&self, code: u16, national: &str) -> Option<&Region> {
         match self.codes.get(&code)? {
-            Source::Single(r) => r.map(|i| &self.regions[i]),
-            Source::Shared(list) => {
-                list.iter()
-                    .map(|&i| &self.regions[i])
-                    .find(|r| match &r.leading_digits {
-                        Some(p) => p.matches_prefix(national),
-                        None => r.has_type(national),
-                    })
-            }
+            Source::Single(r) => self.region((*r)?),
+            Source::Shared(list) => list
+                .iter()
+                .filter_map(|&i| self.region(i))
+                .find(|r| match &r.leading_digits {
+                    Some(p) => p.matches_prefix(national),
+                    None => r.has_type(national),
+                }),
         }
     }
 
@@ -772,6 +777,9 @@ mod tests {
     fn every_region_compiles() {
         let plans = plans();
         assert!(plans.regions.len() > DATABASE.iter().count());
+        for i in 0..plans.regions.len() {
+            assert!(plans.region(i).is_some(), "{i}");
+        }
         for id in all_regions() {
             assert!(plans.region_of(id).is_some(), "{id:?}");
         }
