@@ -14,15 +14,21 @@ use privet_detect::{Detector, DetectorConfig};
 use privet_scan::{ColumnReport, NoProgress, Problem, ScanOptions, ScanSummary, Sink};
 use privet_types::Finding;
 
-/// Counts findings and folds them into a digest, in the order received.
+/// Counts findings and folds them into a digest, in the order received;
+/// with `SCAN_SPEED_DUMP` set, also prints each one (masked) to stderr so two
+/// runs whose digests differ can be compared.
 struct Digest {
     findings: u64,
     hasher: std::collections::hash_map::DefaultHasher,
+    dump: bool,
 }
 
 impl Sink for Digest {
     fn finding(&mut self, f: &Finding) -> io::Result<()> {
         self.findings += 1;
+        if self.dump {
+            eprintln!("{:?} {:?} {} {}", f.location, f.ty, f.confidence, f.masked);
+        }
         f.path.hash(&mut self.hasher);
         format!("{:?}", f.location).hash(&mut self.hasher);
         format!("{:?}", f.ty).hash(&mut self.hasher);
@@ -62,6 +68,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut sink = Digest {
         findings: 0,
         hasher: std::collections::hash_map::DefaultHasher::new(),
+        dump: std::env::var_os("SCAN_SPEED_DUMP").is_some(),
     };
     let summary = privet_scan::run(
         &specs,
