@@ -258,7 +258,7 @@ pub struct DeliveryRow {
     pub next_at: Timestamp,
     /// What went wrong last (a status code or a connection error; never a body).
     pub last_error: Option<String>,
-    /// When it was queued.
+    /// When it was queued, or put back in the outbox by a person: its age counts from here.
     pub created_at: Timestamp,
     /// When it was delivered or given up.
     pub done_at: Option<Timestamp>,

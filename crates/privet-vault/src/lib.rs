@@ -36,7 +36,7 @@ pub use consent::{ConsentChange, ConsentReport};
 pub use error::{Result, Unavailability, VaultError};
 pub use export::{ExportField, ExportPurpose, REQUEST_PURPOSE, SubjectExport};
 pub use keys::{Keys, SECRET_NAMES, Secrets};
-pub use outbox::{DeliveryTarget, MAX_ATTEMPTS, retry_delay};
+pub use outbox::{DeliveryTarget, retry_delay};
 pub use privet_store::{
     ConsentEntry, DeliveryRow, DeliveryStatus, HoldRow, PurgeReceipt, RequestFilter, RequestRow,
 };

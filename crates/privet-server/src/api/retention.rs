@@ -2,7 +2,6 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use jiff::Timestamp;
 use privet_vault::PurgeReceipt;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -73,14 +72,7 @@ pub async fn record_event(
     SubjectPath(id): SubjectPath,
     ApiJson(body): ApiJson<EventIn>,
 ) -> Result<StatusCode, ApiError> {
-    let at = body
-        .at
-        .as_deref()
-        .map(|t| {
-            t.parse::<Timestamp>()
-                .map_err(|_| ApiError::bad_request("at: not an RFC 3339 timestamp"))
-        })
-        .transpose()?;
+    let at = super::parse_time("at", body.at.as_deref())?;
     state
         .vault
         .record_event(&actor, &id, &body.kind, at)
@@ -96,10 +88,7 @@ pub async fn purges(
     Authenticated(actor): Authenticated,
     ApiQuery(q): ApiQuery<PurgesQuery>,
 ) -> Result<ApiJson<PurgesOut>, ApiError> {
-    let limit = q.limit.unwrap_or(100);
-    if !(1..=1000).contains(&limit) {
-        return Err(ApiError::bad_request("limit: must be from 1 to 1000"));
-    }
+    let limit = super::page_limit(q.limit)?;
     let receipts = state.vault.purge_receipts(&actor, limit).await?;
     Ok(ApiJson(PurgesOut {
         purges: receipts.into_iter().map(purge_out).collect(),

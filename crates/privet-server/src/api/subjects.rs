@@ -125,24 +125,16 @@ pub(crate) fn require_purpose(p: Option<String>) -> Result<String, ApiError> {
     }
 }
 
-fn parse_time(field: usize, s: &Option<String>) -> Result<Option<jiff::Timestamp>, ApiError> {
-    match s {
-        None => Ok(None),
-        Some(t) => t.parse::<jiff::Timestamp>().map(Some).map_err(|_| {
-            ApiError::bad_request(format!(
-                "fields[{field}].collected_at: not an RFC 3339 timestamp"
-            ))
-        }),
-    }
-}
-
 pub(crate) fn inputs(fields: Vec<FieldIn>) -> Result<Vec<FieldInput>, ApiError> {
     fields
         .into_iter()
         .enumerate()
         .map(|(i, f)| {
             Ok(FieldInput {
-                collected_at: parse_time(i, &f.collected_at)?,
+                collected_at: super::parse_time(
+                    &format!("fields[{i}].collected_at"),
+                    f.collected_at.as_deref(),
+                )?,
                 name: f.name,
                 category: f.category,
                 value: f.value,

@@ -693,14 +693,15 @@ pub(super) async fn apply_op(conn: &mut AnyConnection, op: &Op) -> Result<u64> {
             let rows = run(
                 conn,
                 query(
-                    "UPDATE deliveries SET status = $1, attempts = $2, next_at = $3, last_error = $4, done_at = $5 \
-                     WHERE id = $6 AND attempts = $7",
+                    "UPDATE deliveries SET status = $1, attempts = $2, next_at = $3, last_error = $4, done_at = $5, \
+                     created_at = $6 WHERE id = $7 AND attempts = $8",
                 )
                 .bind(d.status.as_str())
                 .bind(i64::from(d.attempts))
                 .bind(d.next_at.as_millisecond())
                 .bind(d.last_error.clone())
                 .bind(d.done_at.map(|t| t.as_millisecond()))
+                .bind(d.created_at.as_millisecond())
                 .bind(d.id.clone())
                 .bind(i64::from(*attempts_before)),
                 "recording a vendor notice",

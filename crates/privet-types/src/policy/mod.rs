@@ -129,6 +129,10 @@ pub struct Rights {
     pub vendors: Vec<crate::vendor::Vendor>,
     /// The retention rules, by name.
     pub retention: Vec<crate::retention::RetentionRule>,
+    /// `[outbox] max_attempts`: attempts before a vendor notice is given up (default 12).
+    pub outbox_max_attempts: u32,
+    /// `[outbox] max_age`: how long after the erasure a notice is still tried (default 3 days).
+    pub outbox_max_age: crate::deadline::Period,
 }
 
 impl Default for Rights {
@@ -144,6 +148,8 @@ impl Default for Rights {
             regulations,
             vendors: Vec::new(),
             retention: Vec::new(),
+            outbox_max_attempts: 12,
+            outbox_max_age: crate::deadline::Period::Days(3),
         }
     }
 }

@@ -79,6 +79,7 @@ impl Parser<'_> {
                 "regulations",
                 "vendors",
                 "retention",
+                "outbox",
             ],
             "the top level",
         );
@@ -93,6 +94,7 @@ impl Parser<'_> {
         let mut rights = self.rights(lookup(root, "organization"), lookup(root, "regulations"));
         rights.vendors = self.vendors(lookup(root, "vendors"), &categories, &purposes);
         rights.retention = self.retention(lookup(root, "retention"), &categories);
+        self.outbox(lookup(root, "outbox"), &mut rights);
         Some(Policy {
             reviewed_on: reviewed_on?,
             categories,

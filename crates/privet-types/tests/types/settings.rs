@@ -410,3 +410,23 @@ fn categories_the_rules_use_without_retention_are_named() {
         ["financial.card_number"]
     );
 }
+
+#[test]
+fn outbox_limits_are_read() {
+    use privet_types::deadline::Period;
+    let defaults = parse("").unwrap();
+    assert_eq!(defaults.rights().outbox_max_attempts, 12);
+    assert_eq!(defaults.rights().outbox_max_age, Period::Days(3));
+    let set = parse("[outbox]\nmax_attempts = 5\nmax_age = \"12 hours\"\n");
+    assert!(set.is_err(), "hours are not a period privet knows");
+    let set = parse("[outbox]\nmax_attempts = 5\nmax_age = \"2d\"\n").unwrap();
+    assert_eq!(
+        (
+            set.rights().outbox_max_attempts,
+            set.rights().outbox_max_age
+        ),
+        (5, Period::Days(2))
+    );
+    let (_, _, msg) = only_error("[outbox]\nmax_attempts = 0\n");
+    assert!(msg.contains("between 1 and 100"), "{msg}");
+}
