@@ -83,6 +83,12 @@ impl From<VaultError> for ApiError {
                 err.problem.reason = Some(code);
                 err
             }
+            VaultError::Unjustified { code, message } => {
+                let mut err =
+                    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "unjustified", message);
+                err.problem.reason = Some(code.to_owned());
+                err
+            }
             VaultError::NotFound(what) => ApiError::new(
                 StatusCode::NOT_FOUND,
                 "not-found",

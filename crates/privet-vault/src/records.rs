@@ -3,7 +3,7 @@
 
 use privet_crypto::{SecretKey, mac, open, random_bytes, seal};
 use privet_store::{Op, StoreError, WriteUnit};
-use privet_types::policy::{DenyReason, Operation, Policy};
+use privet_types::policy::{DenyReason, Operation, Policy, Unjustified};
 use privet_types::{
     AccessRequest, ConsentState, Decision, FieldName, MaskStyle, Sensitivity, SubjectId, mask_value,
 };
@@ -136,6 +136,23 @@ fn validate_fields(policy: &Policy, fields: &[FieldInput]) -> Result<Vec<FieldNa
                 "fields[{i}].category: '{}' is not a known data category",
                 ids::shown(&f.category)
             )));
+        }
+        if let Err(why) = policy.justifies(&f.category) {
+            let category = ids::shown(&f.category);
+            let message = match why {
+                Unjustified::NoPurpose => format!(
+                    "fields[{i}].category: no purpose uses '{category}' (no access rule in \
+                     privet.toml allows or masks it), so privet does not collect it"
+                ),
+                Unjustified::NoRetention => format!(
+                    "fields[{i}].category: no retention rule covers '{category}': declare one \
+                     under [retention] in privet.toml (or set [policy] require_retention = false)"
+                ),
+            };
+            return Err(VaultError::Unjustified {
+                code: why.code(),
+                message,
+            });
         }
         if f.value.len() > ids::MAX_VALUE {
             return Err(VaultError::BadRequest(format!(

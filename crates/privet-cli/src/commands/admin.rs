@@ -159,12 +159,27 @@ pub(crate) fn check(args: CheckArgs) -> Result<Status> {
         rights.retention.len(),
         rights.vendors.len()
     );
+    let consequence = if policy.require_retention() {
+        "writes of it are refused (no_retention)"
+    } else {
+        "it is kept with no end"
+    };
     if rights.retention.is_empty() {
         println!("warning: no [retention] rules: nothing is ever purged");
+        if policy.require_retention() {
+            println!(
+                "warning: [policy] require_retention is on, so every write is refused until a [retention] rule covers its category"
+            );
+        }
     }
     for category in policy.categories_without_retention() {
         println!(
-            "warning: {category} is used by the access rules but no [retention] rule covers it"
+            "warning: {category} is used by the access rules but no [retention] rule covers it: {consequence}"
+        );
+    }
+    if !policy.require_retention() {
+        println!(
+            "note: [policy] require_retention = false: categories that no [retention] rule covers are stored all the same"
         );
     }
     Ok(Status::Ok)

@@ -157,7 +157,8 @@ impl Env {
     }
 
     /// `privet init`'s policy with `extra` appended (vendors, retention rules...), written to
-    /// privet.toml in this vault's directory; its path.
+    /// privet.toml in this vault's directory; its path. Retention rules in `extra` replace the
+    /// default's, which would overlap them.
     pub fn policy_with(&self, extra: &str) -> PathBuf {
         let path = self.path().join("privet.toml");
         let out = self
@@ -172,6 +173,9 @@ impl Env {
             String::from_utf8_lossy(&out.stderr)
         );
         let mut text = std::fs::read_to_string(&path).expect("privet init wrote the policy");
+        if extra.contains("[retention.") {
+            text = privet_testkit::policy::without_retention(&text);
+        }
         text.push('\n');
         text.push_str(extra);
         std::fs::write(&path, text).expect("write the policy");

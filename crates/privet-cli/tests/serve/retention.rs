@@ -6,6 +6,81 @@ use serde_json::{Value, json};
 use super::harness::Env;
 
 on_each_backend!(purges_run_beside_the_server_and_leave_receipts);
+on_each_backend!(writes_that_nothing_justifies_are_refused_at_the_door);
+
+fn writes_that_nothing_justifies_are_refused_at_the_door(env: &Env) {
+    // online.* is read for fraud prevention, but no retention rule says when it goes.
+    let policy = env.policy_with(
+        "\n[[rules]]\nrole = \"admin\"\npurpose = \"fraud_prevention\"\ncategories = [\"online.*\"]\ndecision = \"mask\"\n",
+    );
+    let policy_arg = policy.to_str().expect("utf-8");
+    let server = env.start_with(&["--policy", policy_arg]);
+    let api = server.client();
+    let put = |api: &super::http::Client, subject: &str, category: &str| {
+        api.put(
+            &format!("/v1/subjects/{subject}"),
+            &json!({"fields": [
+                {"name": "email", "category": "contact.email", "value": "door@example.com"},
+                {"name": "other", "category": category, "value": "door-secret-value"},
+            ]}),
+        )
+    };
+    // (category, reason): no rule lets any purpose read health records; online ids have no end.
+    for (category, reason) in [
+        ("health.record", "no_purpose"),
+        ("online.ip_address", "no_retention"),
+    ] {
+        let response = put(&api, "cust-door", category);
+        let problem = response.problem(422);
+        assert_eq!(problem["reason"], reason, "{category}: {problem}");
+        let detail = problem["detail"].as_str().unwrap_or_default();
+        assert!(
+            detail.contains("fields[1].category") && detail.contains(category),
+            "{detail}"
+        );
+        assert!(
+            !response.text().contains("door-secret-value") && !response.text().contains("door@")
+        );
+    }
+    // Nothing of the refused writes was stored, not even the justified field beside them.
+    api.get("/v1/subjects/cust-door?purpose=support")
+        .problem(404);
+    let batch = api.post(
+        "/v1/subjects/batch",
+        &json!({"items": [
+            {"subject": "cust-door-1", "fields": [{"name": "ip", "category": "online.ip_address", "value": "192.0.2.1"}]},
+            {"subject": "cust-door-2", "fields": [{"name": "email", "category": "contact.email", "value": "ok@example.com"}]},
+        ]}),
+    );
+    let batch = batch.expect(200);
+    assert_eq!(batch["items"][0]["error"]["status"], 422, "{batch}");
+    assert_eq!(
+        batch["items"][0]["error"]["reason"], "no_retention",
+        "{batch}"
+    );
+    assert_eq!(batch["items"][1]["stored"], 1, "{batch}");
+    drop(server);
+
+    // With the check turned off, privet check says so and the write goes through.
+    let text = std::fs::read_to_string(&policy).expect("policy");
+    let off = text.replacen("[policy]\n", "[policy]\nrequire_retention = false\n", 1);
+    assert_ne!(off, text);
+    std::fs::write(&policy, off).expect("write");
+    let checked = env
+        .command()
+        .arg("check")
+        .arg(&policy)
+        .output()
+        .expect("privet check runs");
+    assert!(checked.status.success());
+    let checked = String::from_utf8_lossy(&checked.stdout);
+    assert!(checked.contains("require_retention = false"), "{checked}");
+    assert!(checked.contains("online.ip_address"), "{checked}");
+    let server = env.start_with(&["--policy", policy_arg]);
+    let api = server.client();
+    put(&api, "cust-door", "online.ip_address").expect(200);
+    put(&api, "cust-door", "health.record").problem(422);
+}
 
 fn purges_run_beside_the_server_and_leave_receipts(env: &Env) {
     let policy = env.policy_with("\n[retention.contact]\ncategories = [\"contact.*\"]\nkeep_for = \"365d\"\ngrace = \"7d\"\n\

@@ -147,7 +147,8 @@ pub(crate) fn inputs(fields: Vec<FieldIn>) -> Result<Vec<FieldInput>, ApiError> 
 /// Store fields of a subject.
 #[utoipa::path(put, path = "/v1/subjects/{id}", request_body = PutSubject,
     params(("id" = String, Path, description = "Subject id from your system")),
-    responses((status = 200, body = PutAnswer), (status = 400, body = Problem), (status = 401, body = Problem)),
+    responses((status = 200, body = PutAnswer), (status = 400, body = Problem), (status = 401, body = Problem),
+        (status = 422, description = "No purpose uses a field's category (reason no_purpose) or no retention rule covers it (no_retention)", body = Problem)),
     security(("bearer" = [])))]
 pub async fn put_subject(
     State(state): State<AppState>,

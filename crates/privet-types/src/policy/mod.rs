@@ -102,6 +102,8 @@ impl Default for Limits {
 #[derive(Clone, Debug)]
 pub struct Policy {
     reviewed_on: Date,
+    /// `[policy] require_retention`: refuse to store a category no retention rule covers.
+    require_retention: bool,
     /// Custom categories only; built-in ones are looked up in the taxonomy.
     categories: BTreeMap<String, Category>,
     purposes: BTreeMap<String, Purpose>,
@@ -111,6 +113,25 @@ pub struct Policy {
     server: ServerSection,
     tokens: TokenSection,
     rights: Rights,
+}
+
+/// Why a write of a category is refused at the door.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unjustified {
+    /// No access rule lets any purpose read the category.
+    NoPurpose,
+    /// No retention rule says when the category goes.
+    NoRetention,
+}
+
+impl Unjustified {
+    /// The stable reason code (`no_purpose`, `no_retention`).
+    pub fn code(self) -> &'static str {
+        match self {
+            Unjustified::NoPurpose => "no_purpose",
+            Unjustified::NoRetention => "no_retention",
+        }
+    }
 }
 
 /// `[organization]` and `[regulations.*]`: who answers customers' requests, in which time zone
@@ -174,6 +195,27 @@ impl Policy {
     /// When the policy was last reviewed (`[policy] version`).
     pub fn reviewed_on(&self) -> Date {
         self.reviewed_on
+    }
+
+    /// Whether a write of `category` is justified: some purpose may read it (an access rule that
+    /// allows or masks it) and, unless `[policy] require_retention = false`, a retention rule
+    /// says when it goes. Data that nothing justifies is never collected.
+    pub fn justifies(&self, category: &str) -> Result<(), Unjustified> {
+        let used = self.rules.iter().any(|r| {
+            r.decision() != RuleDecision::Deny && r.categories().iter().any(|p| p.matches(category))
+        });
+        if !used {
+            return Err(Unjustified::NoPurpose);
+        }
+        if self.require_retention && !self.rights.retention.iter().any(|r| r.covers(category)) {
+            return Err(Unjustified::NoRetention);
+        }
+        Ok(())
+    }
+
+    /// `[policy] require_retention` (true unless the file turns it off).
+    pub fn require_retention(&self) -> bool {
+        self.require_retention
     }
 
     /// Categories that an access rule lets some purpose use but no retention rule covers, when

@@ -412,6 +412,60 @@ fn categories_the_rules_use_without_retention_are_named() {
 }
 
 #[test]
+fn writes_are_justified_by_a_purpose_and_a_retention_rule() {
+    use privet_types::policy::Unjustified::{NoPurpose, NoRetention};
+    const BASE: &str = "[purposes.support]\nlegal_basis = \"contract\"\n[roles.agent]\n\
+        [[rules]]\nrole = \"agent\"\npurpose = \"support\"\ncategories = [\"contact.*\", \"financial.card_number\"]\ndecision = \"mask\"\n\
+        [[rules]]\nrole = \"agent\"\npurpose = \"support\"\ncategories = [\"health.*\"]\ndecision = \"deny\"\n\
+        [retention.contact]\ncategories = [\"contact.*\", \"health.*\"]\nkeep_for = \"1y\"\nowner = \"DPO\"\nevery = \"1d\"\n";
+    let on = parse(BASE).unwrap();
+    let off = Policy::parse(&format!(
+        "[policy]\nversion = \"2026-01-01\"\nrequire_retention = false\n{BASE}"
+    ))
+    .unwrap();
+    assert!(on.require_retention());
+    assert!(!off.require_retention());
+    // (category, with require_retention, without it)
+    let table = [
+        ("contact.email", Ok(()), Ok(())),
+        ("contact.phone", Ok(()), Ok(())),
+        ("financial.card_number", Err(NoRetention), Ok(())),
+        // Only a deny rule names it: no purpose uses it.
+        ("health.record", Err(NoPurpose), Err(NoPurpose)),
+        ("identity.name", Err(NoPurpose), Err(NoPurpose)),
+    ];
+    for (category, with, without) in table {
+        assert_eq!(on.justifies(category), with, "{category}");
+        assert_eq!(
+            off.justifies(category),
+            without,
+            "{category}, require_retention = false"
+        );
+    }
+    assert_eq!(NoPurpose.code(), "no_purpose");
+    assert_eq!(NoRetention.code(), "no_retention");
+    // The built-in policy justifies what its rules use.
+    let default = Policy::default_policy();
+    for category in [
+        "contact.email",
+        "identity.name",
+        "financial.card_number",
+        "identity.government_id",
+    ] {
+        assert_eq!(default.justifies(category), Ok(()), "{category}");
+    }
+    assert!(default.categories_without_retention().is_empty());
+    let wrong = Policy::parse("[policy]\nversion = \"2026-01-01\"\nrequire_retention = \"no\"\n");
+    let errors = wrong.unwrap_err();
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.to_string().contains("require_retention")),
+        "{errors:?}"
+    );
+}
+
+#[test]
 fn outbox_limits_are_read() {
     use privet_types::deadline::Period;
     let defaults = parse("").unwrap();

@@ -5,8 +5,9 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use jiff::{SignedDuration, Timestamp};
+use privet_testkit::policy::default_with_own_retention;
 use privet_types::AuditAction;
-use privet_types::policy::{DEFAULT_POLICY_TOML, Policy};
+use privet_types::policy::Policy;
 use privet_vault::{FieldInput, PurgeOptions, RuleCounts, VaultError};
 
 use super::harness::{admin, backends, field, sid};
@@ -54,7 +55,7 @@ fn counts(rule: &str, fields: u64, erased: u64, held: u64, cats: &[(&str, u64)])
 async fn purges_match_their_dry_run_and_spare_held_subjects() {
     for b in backends().await {
         let v = &b.vault;
-        v.set_policy(Policy::parse(&format!("{DEFAULT_POLICY_TOML}{RULES}")).unwrap());
+        v.set_policy(Policy::parse(&default_with_own_retention(RULES)).unwrap());
         let now = v.now();
         let two_years_ago = now
             .checked_sub(SignedDuration::from_hours(2 * 365 * 24))
@@ -316,7 +317,7 @@ cron = "0 3 * * *"
 #[tokio::test]
 async fn the_scheduler_runs_each_rule_on_time_once_across_nodes() {
     for b in backends().await {
-        let policy = Policy::parse(&format!("{DEFAULT_POLICY_TOML}{SCHEDULED}")).unwrap();
+        let policy = Policy::parse(&default_with_own_retention(SCHEDULED)).unwrap();
         let v = &b.vault;
         v.set_policy(policy.clone());
         let runs = |reports: &[privet_vault::PurgeReport]| -> Vec<String> {
@@ -368,7 +369,9 @@ async fn the_scheduler_runs_each_rule_on_time_once_across_nodes() {
 async fn an_expired_field_is_refused_to_every_read_during_its_grace() {
     for b in backends().await {
         let v = &b.vault;
-        v.set_policy(Policy::parse(&format!("{DEFAULT_POLICY_TOML}{RULES}")).unwrap());
+        let cards = "[retention.cards]\ncategories = [\"financial.*\"]\nkeep_for = \"7y\"\nowner = \"DPO\"\nevery = \"1d\"\n";
+        let rules = format!("{RULES}{cards}");
+        v.set_policy(Policy::parse(&default_with_own_retention(&rules)).unwrap());
         let s = sid("cus_grace");
         let expired_at = v
             .now()
