@@ -67,6 +67,7 @@ pub struct AppState {
         api::vendors::deliveries,
         api::vendors::retry,
         api::retention::record_event,
+        api::retention::restore_field,
         api::retention::purges,
         api::tokens::tokenize,
         api::tokens::tokenize_batch,
@@ -139,6 +140,10 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/v1/subjects/{id}/events",
             post(api::retention::record_event),
+        )
+        .route(
+            "/v1/subjects/{id}/fields/{name}/restore",
+            post(api::retention::restore_field),
         )
         .route("/v1/purges", get(api::retention::purges))
         .route("/v1/vendors", get(api::vendors::vendors))

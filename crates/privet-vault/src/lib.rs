@@ -42,7 +42,7 @@ pub use privet_store::{
 };
 pub use records::{EraseReceipt, FieldInput, FieldOutcome, FieldView, SubjectView};
 pub use requests::{NewRequest, StepNote};
-pub use retention::{PurgeOptions, PurgeReport, RuleCounts};
+pub use retention::{PurgeOptions, PurgeReport, Restored, RuleCounts};
 pub use rotation::RotationReport;
 pub use tokens::{TokenSettings, TokenizeInput, card_digits, card_token_shape};
 

@@ -683,6 +683,7 @@ fn expired(
         return false;
     }
     let field = FieldFacts {
+        name: &f.name,
         category: &f.category,
         collected_at: f
             .collected_at

@@ -62,6 +62,17 @@ pub struct PurgeReport {
     pub dry_run: bool,
 }
 
+/// An expired field brought back by [`Vault::restore_field`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Restored {
+    /// The rule it expired under.
+    pub rule: String,
+    /// When it was restored.
+    pub restored_at: Timestamp,
+    /// When its rule's time is up again (at the earliest: an anchor event may come later).
+    pub expires_at: Option<Timestamp>,
+}
+
 /// What one subject's purge needs.
 struct SubjectPlan {
     subject: SubjectId,
@@ -119,6 +130,77 @@ impl Vault {
             })
             .await?;
         Ok(())
+    }
+
+    /// Restores an expired field of a subject: its rule starts again from now, as if the field
+    /// were collected (and the subject active) now, so reads see it again. Open to roles that may
+    /// erase, for a field past its time and not yet purged (the grace period is the window that
+    /// is sure to exist); audited with the field's category, never its value.
+    pub async fn restore_field(
+        &self,
+        actor: &Actor,
+        subject: &SubjectId,
+        name: &privet_types::FieldName,
+    ) -> Result<Restored> {
+        self.require(actor, Operation::Erase, Some(subject.as_str()))
+            .await?;
+        let record = self
+            .store
+            .subject(subject)
+            .await?
+            .ok_or(VaultError::NotFound("subject"))?;
+        let field = record
+            .fields
+            .iter()
+            .find(|f| f.name == name.as_str())
+            .ok_or(VaultError::NotFound("field"))?;
+        let policy = self.policy();
+        let events = self.store.subject_events(subject).await?;
+        let now = self.now();
+        let facts = FieldFacts {
+            name: name.as_str(),
+            category: &field.category,
+            collected_at: field
+                .collected_at
+                .and_then(|ms| Timestamp::from_millisecond(ms).ok()),
+            written_at: Timestamp::from_millisecond(field.updated_at).unwrap_or(now),
+        };
+        let whole = SubjectFacts {
+            created_at: Timestamp::from_millisecond(record.created_at).unwrap_or(now),
+            events: &events,
+            held: false,
+        };
+        let rule = match fate(&policy.rights().retention, facts, whole, now) {
+            Fate::Expired { rule, .. } | Fate::Purge { rule, .. } | Fate::Held(rule) => rule,
+            Fate::Keep(_) | Fate::Uncovered => {
+                return Err(VaultError::WrongState(
+                    "the field has not expired, so there is nothing to restore".into(),
+                ));
+            }
+        };
+        let mut draft = self.draft(actor, AuditAction::RetentionRestore);
+        draft.subject = Some(subject.to_string());
+        draft.categories = vec![field.category.clone()];
+        draft.reason = Some(format!("field={} rule={}", name.as_str(), rule.name));
+        self.store
+            .commit(WriteUnit {
+                ops: vec![Op::RecordEvent {
+                    subject: subject.clone(),
+                    kind: privet_types::retention::restore_event(name.as_str()),
+                    at: now,
+                }],
+                audit: vec![draft],
+            })
+            .await?;
+        let quiet = rule.inactive_for.and_then(|p| p.after(now));
+        Ok(Restored {
+            rule: rule.name.clone(),
+            restored_at: now,
+            expires_at: rule
+                .keep_for
+                .after(now)
+                .map(|at| quiet.map_or(at, |q| at.max(q))),
+        })
     }
 
     /// Runs the retention rules over every subject once. `progress` hears the number of subjects
@@ -372,6 +454,7 @@ fn plan(
     let mut held = Vec::new();
     for f in &facts.fields {
         let field = FieldFacts {
+            name: f.name.as_str(),
             category: &f.category,
             collected_at: f.collected_at,
             written_at: f.written_at,

@@ -80,6 +80,54 @@ fn writes_that_nothing_justifies_are_refused_at_the_door(env: &Env) {
     let api = server.client();
     put(&api, "cust-door", "online.ip_address").expect(200);
     put(&api, "cust-door", "health.record").problem(422);
+
+    // Quiet since 2020: the default policy's contact rule (3 years from the last activity) has
+    // expired its e-mail; an administrator restores it and it reads again.
+    let events = "/v1/subjects/cust-door/events";
+    assert_eq!(
+        api.post(
+            events,
+            &json!({"kind": "activity", "at": "2020-01-01T00:00:00Z"})
+        )
+        .status,
+        204
+    );
+    let email = |api: &super::http::Client| {
+        let view = api.get("/v1/subjects/cust-door?purpose=support").json();
+        view["fields"]
+            .as_array()
+            .and_then(|f| f.iter().find(|f| f["name"] == "email").cloned())
+            .unwrap_or(view)
+    };
+    // The only field support may read has expired, so the read is refused as a whole.
+    assert_eq!(
+        email(&api)["reason"],
+        "retention_expired",
+        "{}",
+        email(&api)
+    );
+    let restore = "/v1/subjects/cust-door/fields/email/restore";
+    let restored = api.post(restore, &json!({})).expect(200);
+    assert_eq!(restored["rule"], "customer_contact", "{restored}");
+    assert_eq!(restored["field"], "email");
+    assert_eq!(email(&api)["value"], "door@example.com");
+    api.post(restore, &json!({})).problem(409);
+    api.post("/v1/subjects/cust-door/fields/phone/restore", &json!({}))
+        .problem(404);
+    api.post(
+        "/v1/subjects/cust-door/fields/No%20Name/restore",
+        &json!({}),
+    )
+    .problem(400);
+    let log = api.get("/v1/audit?after=0&limit=1000").expect(200);
+    let restores: Vec<&Value> = log["entries"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|e| e["action"] == "retention.restore")
+        .collect();
+    assert_eq!(restores.len(), 1, "{log}");
+    assert!(!log.to_string().contains("door@example.com"));
 }
 
 fn purges_run_beside_the_server_and_leave_receipts(env: &Env) {

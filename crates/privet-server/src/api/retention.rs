@@ -7,7 +7,9 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use utoipa::{IntoParams, ToSchema};
 
-use super::{ApiJson, ApiQuery, SubjectPath};
+use privet_types::{FieldName, SubjectId};
+
+use super::{ApiJson, ApiPath, ApiQuery, SubjectPath};
 use crate::AppState;
 use crate::auth::Authenticated;
 use crate::problem::{ApiError, Problem};
@@ -78,6 +80,45 @@ pub async fn record_event(
         .record_event(&actor, &id, &body.kind, at)
         .await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Answer of `POST /v1/subjects/{id}/fields/{name}/restore`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RestoredOut {
+    /// Subject id.
+    pub subject: String,
+    /// Field name.
+    pub field: String,
+    /// The retention rule it had expired under.
+    pub rule: String,
+    /// When it was restored (RFC 3339).
+    pub restored_at: String,
+    /// When the rule's time is up again, at the earliest (RFC 3339).
+    pub expires_at: Option<String>,
+}
+
+/// Restore an expired field (refused to reads, not yet purged): its retention rule starts again
+/// from now. Roles that may erase; audited as `retention.restore`.
+#[utoipa::path(post, path = "/v1/subjects/{id}/fields/{name}/restore",
+    params(("id" = String, Path, description = "Subject id"), ("name" = String, Path, description = "Field name")),
+    responses((status = 200, body = RestoredOut), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 409, description = "The field has not expired", body = Problem)),
+    security(("bearer" = [])))]
+pub async fn restore_field(
+    State(state): State<AppState>,
+    Authenticated(actor): Authenticated,
+    ApiPath((id, name)): ApiPath<(String, String)>,
+) -> Result<ApiJson<RestoredOut>, ApiError> {
+    let id = SubjectId::parse(&id).map_err(|e| ApiError::bad_request(e.to_string()))?;
+    let name = FieldName::parse(&name).map_err(|e| ApiError::bad_request(format!("name: {e}")))?;
+    let restored = state.vault.restore_field(&actor, &id, &name).await?;
+    Ok(ApiJson(RestoredOut {
+        subject: id.into(),
+        field: name.as_str().to_owned(),
+        rule: restored.rule,
+        restored_at: restored.restored_at.to_string(),
+        expires_at: restored.expires_at.map(|t| t.to_string()),
+    }))
 }
 
 /// Purge receipts, newest first (roles granted `audit`).

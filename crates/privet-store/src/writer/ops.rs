@@ -498,6 +498,16 @@ pub(super) async fn apply_op(conn: &mut AnyConnection, op: &Op) -> Result<u64> {
             insert_many(conn, statement, &[&row]).await
         }
         Op::DeleteField { subject, name } => {
+            // A restore of the field ends with it, so a later field of that name starts afresh.
+            run(
+                conn,
+                query("DELETE FROM subject_events WHERE subject_id = $1 AND kind = $2")
+                    .bind(subject.as_str().to_owned())
+                    .bind(privet_types::retention::restore_event(name.as_str())),
+                "deleting a field's restore",
+                "event",
+            )
+            .await?;
             run(
                 conn,
                 query("DELETE FROM fields WHERE subject_id = $1 AND name = $2").bind(subject.as_str().to_owned()).bind(name.as_str().to_owned()),
