@@ -7,6 +7,7 @@
 mod access;
 mod apikeys;
 mod backup;
+mod backup_files;
 mod consent;
 mod error;
 mod export;
@@ -32,6 +33,7 @@ use privet_types::{AuditAction, AuditDecision};
 
 pub use apikeys::{Actor, api_key_id};
 pub use backup::{BackupReport, RestoreReport};
+pub use backup_files::{BackupFile, BackupKind, backups_in};
 pub use consent::{ConsentChange, ConsentReport};
 pub use error::{Result, Unavailability, VaultError};
 pub use export::{ExportField, ExportPurpose, REQUEST_PURPOSE, SubjectExport};

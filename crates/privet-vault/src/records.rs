@@ -75,6 +75,10 @@ pub struct EraseReceipt {
     pub erased_at: jiff::Timestamp,
     /// Sequence number of the audit entry recording it.
     pub audit_seq: i64,
+    /// After this no copy of the subject's values can be read: key-store backups taken before
+    /// the erasure hold its key, and they are kept (and restorable) for `[backups]
+    /// keys_keep_for`; data backups hold no keys.
+    pub unreadable_after: Option<jiff::Timestamp>,
 }
 
 fn put_len(out: &mut Vec<u8>, bytes: &[u8]) {
@@ -663,6 +667,7 @@ impl Vault {
         };
         Ok(EraseReceipt {
             subject: subject.clone(),
+            unreadable_after: self.policy().rights().unreadable_after(at),
             erased_at: at,
             audit_seq: outcome.audit_seqs.first().copied().unwrap_or(0),
         })

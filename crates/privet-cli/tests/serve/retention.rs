@@ -249,6 +249,17 @@ fn purges_run_beside_the_server_and_leave_receipts(env: &Env) {
         .filter_map(|p| p["fields"].as_u64())
         .sum();
     assert_eq!(fields, 8, "{listed}");
+    // Nothing purged is readable from a backup after the later of the two backup retentions.
+    let after = |p: &Value, key: &str| -> jiff::Timestamp {
+        p[key]
+            .as_str()
+            .and_then(|t| t.parse().ok())
+            .unwrap_or_else(|| panic!("{key}: {p}"))
+    };
+    assert_eq!(
+        after(&purges[0], "unreadable_after").duration_since(after(&purges[0], "finished_at")),
+        jiff::SignedDuration::from_hours(90 * 24)
+    );
     let printed = env.privet_ok(&["purge", "receipts", "--format", "json"]);
     let printed: Value = serde_json::from_str(&printed).expect("JSON");
     assert_eq!(printed["purges"].as_array().map(Vec::len), Some(4));

@@ -46,6 +46,10 @@ pub struct PurgeOut {
     pub held: u64,
     /// Fields deleted by category.
     pub by_category: BTreeMap<String, u64>,
+    /// When no backup holds a readable copy of what it deleted: `[backups] data_keep_for` (fields
+    /// of remaining subjects, in data backups) or `keys_keep_for` (keys of erased subjects)
+    /// after the run, whichever is later.
+    pub unreadable_after: Option<String>,
 }
 
 /// Purge receipts.
@@ -131,13 +135,20 @@ pub async fn purges(
 ) -> Result<ApiJson<PurgesOut>, ApiError> {
     let limit = super::page_limit(q.limit)?;
     let receipts = state.vault.purge_receipts(&actor, limit).await?;
+    let rights = state.vault.policy();
     Ok(ApiJson(PurgesOut {
-        purges: receipts.into_iter().map(purge_out).collect(),
+        purges: receipts
+            .into_iter()
+            .map(|r| purge_out(r, rights.rights()))
+            .collect(),
     }))
 }
 
-fn purge_out(r: PurgeReceipt) -> PurgeOut {
+fn purge_out(r: PurgeReceipt, rights: &privet_types::policy::Rights) -> PurgeOut {
     PurgeOut {
+        unreadable_after: rights
+            .purge_unreadable_after(r.finished_at)
+            .map(|t| t.to_string()),
         id: r.id,
         rule: r.rule,
         owner: r.owner,

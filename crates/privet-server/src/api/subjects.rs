@@ -284,6 +284,9 @@ pub struct EraseAnswer {
     pub key_destroyed: bool,
     /// Audit entry recording the erasure.
     pub audit_seq: i64,
+    /// When the last key-store backup that holds the subject's key stops being restorable (RFC
+    /// 3339): after it, no copy of the values can be read anywhere.
+    pub unreadable_after: Option<String>,
 }
 
 /// Erase a subject (crypto-shredding plus deletion).
@@ -300,6 +303,7 @@ pub async fn erase_subject(
         erased_at: r.erased_at.to_string(),
         key_destroyed: true,
         audit_seq: r.audit_seq,
+        unreadable_after: r.unreadable_after.map(|t| t.to_string()),
     }))
 }
 

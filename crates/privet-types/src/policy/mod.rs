@@ -154,6 +154,28 @@ pub struct Rights {
     pub outbox_max_attempts: u32,
     /// `[outbox] max_age`: how long after the erasure a notice is still tried (default 3 days).
     pub outbox_max_age: crate::deadline::Period,
+    /// `[backups] keys_keep_for`: how long key-store backups are kept and restorable (default 30
+    /// days). An erased subject's key is in no restorable backup once this has passed.
+    pub backup_keys_keep_for: crate::deadline::Period,
+    /// `[backups] data_keep_for`: how long data backups are kept (default 90 days).
+    pub backup_data_keep_for: crate::deadline::Period,
+}
+
+impl Rights {
+    /// When the last key-store backup that could decrypt a subject erased at `erased_at` stops
+    /// being restorable: backups are taken before the erasure and kept `keys_keep_for`.
+    pub fn unreadable_after(&self, erased_at: jiff::Timestamp) -> Option<jiff::Timestamp> {
+        self.backup_keys_keep_for.after(erased_at)
+    }
+
+    /// When nothing a purge finished at `at` deleted can be read any more: fields deleted from
+    /// subjects that remain are in data backups, readable under the subject's live key, for
+    /// `data_keep_for`; erased subjects' keys in key-store backups for `keys_keep_for`.
+    pub fn purge_unreadable_after(&self, at: jiff::Timestamp) -> Option<jiff::Timestamp> {
+        let keys = self.backup_keys_keep_for.after(at)?;
+        let data = self.backup_data_keep_for.after(at)?;
+        Some(keys.max(data))
+    }
 }
 
 impl Default for Rights {
@@ -171,6 +193,8 @@ impl Default for Rights {
             retention: Vec::new(),
             outbox_max_attempts: 12,
             outbox_max_age: crate::deadline::Period::Days(3),
+            backup_keys_keep_for: crate::deadline::Period::Days(30),
+            backup_data_keep_for: crate::deadline::Period::Days(90),
         }
     }
 }

@@ -80,6 +80,7 @@ impl Parser<'_> {
                 "vendors",
                 "retention",
                 "outbox",
+                "backups",
             ],
             "the top level",
         );
@@ -95,6 +96,7 @@ impl Parser<'_> {
         rights.vendors = self.vendors(lookup(root, "vendors"), &categories, &purposes);
         rights.retention = self.retention(lookup(root, "retention"), &categories);
         self.outbox(lookup(root, "outbox"), &mut rights);
+        self.backups(lookup(root, "backups"), &mut rights);
         Some(Policy {
             reviewed_on: reviewed_on?,
             require_retention,

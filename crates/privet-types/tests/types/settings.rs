@@ -466,6 +466,38 @@ fn writes_are_justified_by_a_purpose_and_a_retention_rule() {
 }
 
 #[test]
+fn backup_retention_is_read_and_names_when_copies_end() {
+    use privet_types::deadline::Period;
+    let defaults = parse("").unwrap();
+    assert_eq!(defaults.rights().backup_keys_keep_for, Period::Days(30));
+    assert_eq!(defaults.rights().backup_data_keep_for, Period::Days(90));
+    let set = parse("[backups]\nkeys_keep_for = \"2w\"\ndata_keep_for = \"6m\"\n").unwrap();
+    let rights = set.rights();
+    assert_eq!(rights.backup_keys_keep_for, Period::Days(14));
+    assert_eq!(rights.backup_data_keep_for, Period::Months(6));
+    let at: jiff::Timestamp = "2026-01-31T12:00:00Z".parse().unwrap();
+    assert_eq!(
+        rights.unreadable_after(at),
+        Some("2026-02-14T12:00:00Z".parse().unwrap())
+    );
+    // A purge's deleted fields live on in data backups, its erased keys in key-store ones.
+    assert_eq!(
+        rights.purge_unreadable_after(at),
+        Some("2026-07-31T12:00:00Z".parse().unwrap())
+    );
+    for (rest, needle) in [
+        ("[backups]\nkeys_keep_for = \"soon\"\n", "not a period"),
+        (
+            "[backups]\nkeep = \"1d\"\n",
+            "unknown key `keep` in [backups]",
+        ),
+    ] {
+        let (_, _, msg) = only_error(rest);
+        assert!(msg.contains(needle), "{rest}: {msg}");
+    }
+}
+
+#[test]
 fn outbox_limits_are_read() {
     use privet_types::deadline::Period;
     let defaults = parse("").unwrap();

@@ -72,6 +72,22 @@ impl Parser<'_> {
         }
     }
 
+    /// `[backups]`: how long data and key-store backups are kept.
+    pub(super) fn backups(&mut self, entry: Option<(&Key<'_>, &Value<'_>)>, rights: &mut Rights) {
+        const BACKUPS: &str = "[backups]";
+        let Some((_, value)) = entry else { return };
+        let Some(table) = self.table(value, BACKUPS) else {
+            return;
+        };
+        self.known_keys(table, &["keys_keep_for", "data_keep_for"], BACKUPS);
+        if let Some(p) = self.period(table, "keys_keep_for", BACKUPS) {
+            rights.backup_keys_keep_for = p;
+        }
+        if let Some(p) = self.period(table, "data_keep_for", BACKUPS) {
+            rights.backup_data_keep_for = p;
+        }
+    }
+
     /// One regulation: every key optional when it overrides a built-in one, `respond_within`
     /// required for a new one.
     fn regulation(
