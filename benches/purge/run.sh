@@ -14,6 +14,9 @@
 #   FIELDS        expired fields per subject (default 10; each also keeps one field)
 #   READERS       privet-load connections reading other subjects (default 16)
 #   READ_SUBJECTS subjects privet-load stores and reads (default 10000)
+#   VIA           "server" (POST /v1/purges: the purge runs inside privet serve and shares its
+#                 group commits, as the scheduler's does) or "cli" (privet purge, a second
+#                 process on the same store); default "server cli", each on a fresh population
 #   PORT          port to listen on (default 8790)
 #   PRIVET_BENCH_POSTGRES_URL  also run against this PostgreSQL database (emptied first)
 #   OUT           where results go (default benches/out/purge, gitignored)
@@ -25,6 +28,7 @@ SUBJECTS="${SUBJECTS:-100000}"
 FIELDS="${FIELDS:-10}"
 READERS="${READERS:-16}"
 READ_SUBJECTS="${READ_SUBJECTS:-10000}"
+VIA="${VIA:-server cli}"
 PORT="${PORT:-8790}"
 OUT="${OUT:-$ROOT/benches/out/purge}"
 BIN="${CARGO_TARGET_DIR:-$ROOT/target}/release"
@@ -74,9 +78,12 @@ every = "1d"
 open(path, "w").write("".join(out))
 PY
 sed -i 's/^max_batch = .*/max_batch = 1000/' "$WORK/privet.toml"
+# A purge over HTTP answers when it is done.
+printf '\nrequest_timeout_secs = 3600\n' > "$WORK/limits"
+sed -i '/^max_batch = 1000/r '"$WORK/limits" "$WORK/privet.toml"
 
-run_backend() { # name [database-url]
-  local name="$1" db=("${@:2}") dir="$WORK/$1" args
+run_backend() { # name via [database-url]
+  local name="$1" via="$2" db=("${@:3}") dir="$WORK/$1-$2" args
   mkdir -p "$dir"
   args=(--policy "$WORK/privet.toml" --data-dir "$dir")
   if [ "${#db[@]}" -gt 0 ]; then args+=(--database "${db[0]}"); fi
@@ -93,7 +100,11 @@ run_backend() { # name [database-url]
     --subjects "$SUBJECTS" --fields "$FIELDS" > "$dir/populate.json"
   log "$name: $(cat "$dir/populate.json")"
   log "$name: dry run"
+  local d0 d1
+  d0=$(date +%s.%N)
   "$BIN/privet" purge --dry-run --format json "${args[@]}" > "$dir/dry.json"
+  d1=$(date +%s.%N)
+  log "$name: dry run took $(python3 -c "print(round($d1 - $d0, 2))") s"
   log "$name: readers start ($READERS connections over $READ_SUBJECTS other subjects)"
   rm -f "$dir/purged"
   PRIVET_API_KEY="$key" "$BIN/privet-load" --url "http://127.0.0.1:$PORT" --scenario read \
@@ -105,23 +116,28 @@ run_backend() { # name [database-url]
     sleep 0.2
   done
   sleep 2.5
-  log "$name: purging beside the server"
+  log "$name: purging ($via)"
   local t0 t1
   t0=$(date +%s.%N)
-  "$BIN/privet" purge --format json "${args[@]}" > "$dir/purge.json"
+  if [ "$via" = server ]; then
+    curl -fsS -X POST "http://127.0.0.1:$PORT/v1/purges" -H "Authorization: Bearer $key" \
+      -H 'content-type: application/json' -d '{}' > "$dir/purge.json"
+  else
+    "$BIN/privet" purge --format json "${args[@]}" > "$dir/purge.json"
+  fi
   t1=$(date +%s.%N)
   touch "$dir/purged"
   wait "$load_pid" || true
   stop_server
-  python3 - "$name" "$t0" "$t1" "$dir" <<'PY' | tee -a "$OUT/results.jsonl"
+  python3 - "$name" "$t0" "$t1" "$dir" "$via" <<'PY' | tee -a "$OUT/results.jsonl"
 import json, sys
-name, t0, t1, d = sys.argv[1], float(sys.argv[2]), float(sys.argv[3]), sys.argv[4]
+name, t0, t1, d, via = sys.argv[1], float(sys.argv[2]), float(sys.argv[3]), sys.argv[4], sys.argv[5]
 purge = json.load(open(f"{d}/purge.json"))
 dry = json.load(open(f"{d}/dry.json"))
 load = json.loads(open(f"{d}/load.json").read().strip().splitlines()[-1])
 fields = sum(r["fields"] for r in purge["rules"])
 print(json.dumps({
-    "backend": name, "fields_purged": fields,
+    "backend": name, "via": via, "fields_purged": fields,
     "dry_run_equal": [r["fields"] for r in dry["rules"]] == [r["fields"] for r in purge["rules"]],
     "seconds": round(t1 - t0, 2), "fields_per_s": round(fields / (t1 - t0)),
     "reads": load["requests"], "read_errors": load["errors"], "reads_per_s": round(load["ops_per_sec"]),
@@ -131,16 +147,18 @@ PY
 }
 
 : > "$OUT/results.jsonl"
-run_backend sqlite
-if [ -n "${PRIVET_BENCH_POSTGRES_URL:-}" ]; then
-  psql "$PRIVET_BENCH_POSTGRES_URL" -qc 'DROP SCHEMA public CASCADE; CREATE SCHEMA public;' >/dev/null
-  run_backend postgres "$PRIVET_BENCH_POSTGRES_URL"
-fi
+for via in $VIA; do
+  run_backend sqlite "$via"
+  if [ -n "${PRIVET_BENCH_POSTGRES_URL:-}" ]; then
+    psql "$PRIVET_BENCH_POSTGRES_URL" -qc 'DROP SCHEMA public CASCADE; CREATE SCHEMA public;' >/dev/null
+    run_backend postgres "$via" "$PRIVET_BENCH_POSTGRES_URL"
+  fi
+done
 python3 - "$OUT/results.jsonl" <<'PY'
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
-print(f"{'backend':<10} {'fields':>9} {'seconds':>8} {'fields/s':>9} {'reads':>7} {'p50 ms':>7} {'p99 ms':>7} {'max ms':>7}  dry run equal")
+print(f"{'backend':<10} {'via':<7} {'fields':>9} {'seconds':>8} {'fields/s':>9} {'reads':>7} {'p50 ms':>7} {'p99 ms':>7} {'max ms':>7}  dry run equal")
 for r in rows:
-    print(f"{r['backend']:<10} {r['fields_purged']:>9} {r['seconds']:>8} {r['fields_per_s']:>9} {r['reads']:>7} "
+    print(f"{r['backend']:<10} {r['via']:<7} {r['fields_purged']:>9} {r['seconds']:>8} {r['fields_per_s']:>9} {r['reads']:>7} "
           f"{r['read_p50_ms']:>7.2f} {r['read_p99_ms']:>7.2f} {r['read_max_ms']:>7.2f}  {r['dry_run_equal']}")
 PY

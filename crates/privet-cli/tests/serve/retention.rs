@@ -211,6 +211,22 @@ fn purges_run_beside_the_server_and_leave_receipts(env: &Env) {
         (&json!(2), &json!(4)),
         "{dry}"
     );
+    // The server's own dry run over HTTP says the same.
+    let served = api
+        .post("/v1/purges", &json!({"dry_run": true}))
+        .expect(200);
+    assert_eq!(served["dry_run"], true);
+    for rule in ["closed", "contact"] {
+        assert_eq!(
+            by_rule(&served, rule)["fields"],
+            by_rule(&dry, rule)["fields"],
+            "{served}"
+        );
+    }
+    api.post("/v1/purges", &json!({"rule": "nope", "dry_run": true}))
+        .problem(400);
+    api.post("/v1/purges", &json!({"dryrun": true}))
+        .problem(422);
     let contact = by_rule(&dry, "contact");
     assert_eq!(
         (&contact["fields"], &contact["subjects_erased"]),

@@ -2,7 +2,7 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use privet_vault::PurgeReceipt;
+use privet_vault::{PurgeOptions, PurgeReceipt};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use utoipa::{IntoParams, ToSchema};
@@ -84,6 +84,86 @@ pub async fn record_event(
         .record_event(&actor, &id, &body.kind, at)
         .await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Body of `POST /v1/purges`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PurgeIn {
+    /// Only this rule (all when absent).
+    #[serde(default)]
+    pub rule: Option<String>,
+    /// Count without deleting.
+    #[serde(default)]
+    pub dry_run: bool,
+}
+
+/// What one rule of a purge did (or would do).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RuleCountsOut {
+    /// The rule.
+    pub rule: String,
+    /// Its owner.
+    pub owner: String,
+    /// Fields deleted.
+    pub fields: u64,
+    /// Subjects erased.
+    pub subjects_erased: u64,
+    /// Subjects a legal hold kept.
+    pub held: u64,
+    /// Fields by category.
+    pub by_category: BTreeMap<String, u64>,
+}
+
+/// Answer of `POST /v1/purges`: the shape of `privet purge --format json`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PurgeReportOut {
+    /// Whether nothing was deleted.
+    pub dry_run: bool,
+    /// Subjects looked at.
+    pub subjects: u64,
+    /// Per rule.
+    pub rules: Vec<RuleCountsOut>,
+}
+
+/// Run the retention rules now, inside the server (its writes share the server's group
+/// commits), and answer what was done; roles that may erase. The purge goes on to the end and
+/// files its receipts even if the client stops waiting.
+#[utoipa::path(post, path = "/v1/purges", request_body = PurgeIn,
+    responses((status = 200, body = PurgeReportOut), (status = 400, body = Problem), (status = 403, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn run_purge(
+    State(state): State<AppState>,
+    Authenticated(actor): Authenticated,
+    ApiJson(body): ApiJson<PurgeIn>,
+) -> Result<ApiJson<PurgeReportOut>, ApiError> {
+    let vault = state.vault.clone();
+    let options = PurgeOptions {
+        rule: body.rule,
+        dry_run: body.dry_run,
+    };
+    let running = tokio::spawn(async move { vault.purge(&actor, &options, &|_| {}).await });
+    let report = running.await.map_err(|e| {
+        ApiError::from(privet_vault::VaultError::Internal {
+            detail: e.to_string(),
+        })
+    })??;
+    Ok(ApiJson(PurgeReportOut {
+        dry_run: report.dry_run,
+        subjects: report.subjects,
+        rules: report
+            .rules
+            .into_iter()
+            .map(|r| RuleCountsOut {
+                rule: r.rule,
+                owner: r.owner,
+                fields: r.fields,
+                subjects_erased: r.subjects_erased,
+                held: r.held,
+                by_category: r.by_category,
+            })
+            .collect(),
+    }))
 }
 
 /// Answer of `POST /v1/subjects/{id}/fields/{name}/restore`.

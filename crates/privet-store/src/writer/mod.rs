@@ -238,7 +238,7 @@ async fn apply_fast(
     let gather = !batch.iter().flat_map(|j| &j.unit.ops).any(|op| {
         matches!(
             op,
-            Op::EraseSubject { .. } | Op::DeleteField { .. } | Op::PurgeRows { .. }
+            Op::EraseSubject { .. } | Op::DeleteFields { .. } | Op::PurgeRows { .. }
         )
     });
     let (mut tx, mut head) = begin_with_head(conn, dialect, key).await?;
