@@ -330,9 +330,11 @@ impl Vault {
             page = if options.dry_run {
                 next.await?
             } else {
-                let (applied, next) =
-                    futures_util::future::join(self.apply(actor, plans, started, &mut counts), next)
-                        .await;
+                let (applied, next) = futures_util::future::join(
+                    self.apply(actor, plans, started, &mut counts),
+                    next,
+                )
+                .await;
                 applied?;
                 next?
             };
