@@ -4,3 +4,4 @@
 mod redact;
 mod scan;
 mod serve;
+mod shell;

@@ -4,11 +4,13 @@ mod admin;
 mod redact;
 mod scan;
 mod serve;
+mod shell;
 mod vault_args;
 
 pub(crate) use admin::{AuditCommand, BackupArgs, CheckArgs, InitArgs, KeysCommand, RestoreArgs};
 pub(crate) use redact::{RedactArgs, RevealArgs};
 pub(crate) use serve::ServeArgs;
+pub(crate) use shell::{CompletionsArgs, ManArgs};
 
 use crate::Status;
 use crate::cli::Command;
@@ -26,5 +28,7 @@ pub(crate) fn run(command: Command) -> anyhow::Result<Status> {
         Command::Audit { command } => admin::audit(command),
         Command::Backup(args) => admin::backup(args),
         Command::Restore(args) => admin::restore(args),
+        Command::Completions(args) => shell::completions(args),
+        Command::Man(args) => shell::man(args),
     }
 }
