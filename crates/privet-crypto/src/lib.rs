@@ -17,6 +17,7 @@
 mod apikey;
 mod backup;
 mod error;
+pub mod fuzz;
 mod hash;
 mod key;
 mod keyring;

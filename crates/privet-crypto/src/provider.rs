@@ -3,7 +3,7 @@
 
 mod env;
 mod file;
-mod format;
+pub(crate) mod format;
 
 pub use env::{EnvKeyProvider, MASTER_KEY_ENV};
 pub use file::FileKeyProvider;

@@ -309,10 +309,17 @@ impl Detector {
                     None
                 }
             }
+            Kind::UrlCredential => {
+                let (s, e) = secret::url_password(span)?;
+                at(start + s, start + e, 0.93)
+            }
             Kind::Url => {
                 let len = url::check(span)?;
                 at(start, start + len, 0.9)
             }
+            // `scheme://user:pass@host` is a credential, not an address: its `pass@host` part
+            // is no e-mail.
+            Kind::Email if secret::after_url_userinfo(&hay[..start]) => None,
             Kind::Email => {
                 let skip = email::check(span)?;
                 at(start + skip, end, 0.95)

@@ -41,6 +41,8 @@ pub(crate) enum Kind {
     Jwt,
     SecretPair,
     PasswordPair,
+    /// A password in a URL's userinfo: `postgres://user:PASSWORD@host`.
+    UrlCredential,
     Url,
     Email,
     Iban,
@@ -81,7 +83,8 @@ impl Kind {
             | Kind::OpenAiKey
             | Kind::Jwt
             | Kind::SecretPair
-            | Kind::PasswordPair => PiiType::Secret,
+            | Kind::PasswordPair
+            | Kind::UrlCredential => PiiType::Secret,
             Kind::Url => PiiType::Url,
             Kind::Email => PiiType::Email,
             Kind::Iban => PiiType::Iban,
@@ -129,6 +132,10 @@ pub(crate) fn all() -> Vec<(Kind, String)> {
             Kind::SecretPair,
             r#"\b(?:[A-Za-z0-9]+[_\-])*(?i:api[_\-]?key|api[_\-]?token|api[_\-]?secret|access[_\-]?token|access[_\-]?key|auth[_\-]?token|secret[_\-]?key|client[_\-]?secret|private[_\-]?key|secret|token)(?:[_\-][A-Za-z0-9]+)*["']?[ \t]*[:=][ \t]*["']?[A-Za-z0-9_\-+/=.~]+"#
                 .into(),
+        ),
+        (
+            Kind::UrlCredential,
+            r#"\b[A-Za-z][A-Za-z0-9+.\-]*://[^\s:/@"'<>]+:[^\s@/"'<>]+@"#.into(),
         ),
         (Kind::Url, format!(r"\b(?i:https?|ftp)://{URL_CHARS}+")),
         (

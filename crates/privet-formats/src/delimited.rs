@@ -41,6 +41,7 @@ impl DelimitedSource {
             consumed: 0,
             record_end: 0,
             tripped: false,
+            quotes: crate::QuoteState::new(delimiter),
         };
         if bom {
             // Drop the byte-order mark so it does not stick to the first
@@ -195,6 +196,15 @@ impl DelimitedSource {
                     if let Some(b) = self.batch.take() {
                         self.out.push(Ok(b));
                     }
+                    if let Some(line) = self.reader.get_ref().quotes.unclosed() {
+                        let e = self.error(
+                            Position::Line(line),
+                            InputErrorKind::MalformedCsv(
+                                "a quoted field opens here and never closes; the rest of the file was read as one cell".into(),
+                            ),
+                        );
+                        self.out.push(Err(e));
+                    }
                     self.out.done = true;
                     return;
                 }
@@ -265,6 +275,7 @@ pub(crate) struct Guarded {
     consumed: u64,
     record_end: u64,
     tripped: bool,
+    quotes: crate::QuoteState,
 }
 
 impl Read for Guarded {
@@ -275,6 +286,7 @@ impl Read for Guarded {
         }
         let n = self.input.read(buf)?;
         self.consumed += n as u64;
+        self.quotes.feed(&buf[..n]);
         Ok(n)
     }
 }

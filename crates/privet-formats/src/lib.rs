@@ -24,6 +24,7 @@ mod error;
 mod input;
 mod json;
 mod open;
+mod quotes;
 mod text;
 
 pub use batch::{Batch, FieldValue, Source, TextChunk};
@@ -32,3 +33,4 @@ pub use db::{DbUrl, TableSelection, open_database, parse_db_url};
 pub use detect::{Compression, Detected, InputFormat, UnknownFormat, detect_format};
 pub use error::{InputError, InputErrorKind, Position};
 pub use open::{fuzz_read, open_file, open_reader};
+pub use quotes::{QuoteState, QuoteTracker};

@@ -270,7 +270,8 @@ impl Engine {
             return Ok(CellOut::Keep);
         }
         let ctx = self.context(column);
-        let out = self.redact_all(value, |hay, out| self.detector.detect_field(&ctx, hay, out))?;
+        let (out, _) =
+            self.redact_all(value, |hay, out| self.detector.detect_field(&ctx, hay, out))?;
         Ok(if out.is_empty() {
             CellOut::Null
         } else {
@@ -282,19 +283,20 @@ impl Engine {
     /// outside the replacements: a replacement can change the context of the text after it
     /// (a `[DATE_OF_BIRTH]` label makes the next date look like one), so the output is scanned
     /// again. Replacements themselves are never replaced twice, so `fpe` stays reversible.
+    /// `value` with every detected span replaced, and how many spans were replaced.
     fn redact_all(
         &self,
         value: &str,
         detect: impl Fn(&[u8], &mut Vec<Match>),
-    ) -> Result<String, String> {
+    ) -> Result<(String, usize), String> {
         let mut matches = Vec::new();
         detect(value.as_bytes(), &mut matches);
         if matches.is_empty() {
-            return Ok(value.to_owned());
+            return Ok((value.to_owned(), 0));
         }
         let (mut out, mut replaced) = self.replace_spans(value, &matches, &[])?;
         if self.mode == Mode::Reveal {
-            return Ok(out);
+            return Ok((out, replaced.len()));
         }
         for _ in 0..RESCANS {
             matches.clear();
@@ -307,7 +309,17 @@ impl Engine {
             }
             (out, replaced) = self.replace_spans(&out, &matches, &replaced)?;
         }
-        Ok(out)
+        Ok((out, replaced.len()))
+    }
+
+    /// Free text with every detected span replaced, and the number of values replaced (not of
+    /// lines changed).
+    pub fn text_counted(&self, value: &str) -> Result<(String, usize), RedactError> {
+        self.redact_all(value, |hay, out| self.detector.detect(hay, out))
+            .map_err(|reason| RedactError::Operator {
+                column: "text".into(),
+                reason,
+            })
     }
 
     /// `value` with every span outside `skip` replaced by its type's operator output, and the
@@ -395,11 +407,7 @@ impl CellRedactor for Engine {
     }
 
     fn text(&self, value: &str) -> Result<String, RedactError> {
-        self.redact_all(value, |hay, out| self.detector.detect(hay, out))
-            .map_err(|reason| RedactError::Operator {
-                column: "text".into(),
-                reason,
-            })
+        self.text_counted(value).map(|(out, _)| out)
     }
 }
 

@@ -15,7 +15,7 @@ use privet_types::{Finding, Location, PiiType};
 
 use crate::summary::ColumnReport;
 
-/// Masked examples kept per column for the report.
+/// Examples kept per column for the report: masked, or raw with `--show-values`.
 const EXAMPLES: usize = 2;
 
 #[derive(Default)]
@@ -71,8 +71,9 @@ impl Columns {
         if col.suppressed == Some(finding.ty) {
             return false;
         }
-        if col.examples.len() < EXAMPLES && !col.examples.contains(&finding.masked) {
-            col.examples.push(finding.masked.clone());
+        let shown = finding.value.as_ref().unwrap_or(&finding.masked);
+        if col.examples.len() < EXAMPLES && !col.examples.contains(shown) {
+            col.examples.push(shown.clone());
         }
         true
     }

@@ -48,11 +48,7 @@ pub fn plan_sources(inputs: &[String], no_ignore: bool) -> Vec<SourceSpec> {
         let path = Path::new(input);
         match std::fs::metadata(path) {
             Ok(meta) if meta.is_dir() => walk(path, no_ignore, &mut specs),
-            Ok(meta) => specs.push(SourceSpec::File {
-                path: path.to_path_buf(),
-                explicit: true,
-                size: meta.len(),
-            }),
+            Ok(meta) => specs.push(file_spec(path, true, meta.len())),
             Err(err) => specs.push(SourceSpec::Unreadable(PlanError {
                 path: input.clone(),
                 reason: io_reason(&err),
@@ -60,6 +56,27 @@ pub fn plan_sources(inputs: &[String], no_ignore: bool) -> Vec<SourceSpec> {
         }
     }
     specs
+}
+
+/// The first bytes of every SQLite database file.
+const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
+
+/// A file to read, or a database when its header says SQLite, whatever its name: a `shop.db`
+/// in a folder is scanned table by table, not skipped as binary.
+fn file_spec(path: &Path, explicit: bool, size: u64) -> SourceSpec {
+    let mut head = [0u8; 16];
+    let is_sqlite = std::fs::File::open(path)
+        .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut head))
+        .is_ok_and(|()| &head == SQLITE_MAGIC);
+    if is_sqlite {
+        SourceSpec::Database(DbUrl::Sqlite(path.to_path_buf()))
+    } else {
+        SourceSpec::File {
+            path: path.to_path_buf(),
+            explicit,
+            size,
+        }
+    }
 }
 
 fn walk(root: &Path, no_ignore: bool, specs: &mut Vec<SourceSpec>) {
@@ -83,11 +100,7 @@ fn walk(root: &Path, no_ignore: bool, specs: &mut Vec<SourceSpec>) {
                     continue;
                 }
                 let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
-                specs.push(SourceSpec::File {
-                    path: entry.into_path(),
-                    explicit: false,
-                    size,
-                });
+                specs.push(file_spec(entry.path(), false, size));
             }
             Err(err) => specs.push(SourceSpec::Unreadable(walk_error(root, &err))),
         }

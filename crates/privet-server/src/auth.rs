@@ -18,6 +18,12 @@ impl FromRequestParts<AppState> for Authenticated {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
+        // Two credentials are ambiguous: a proxy and the client may disagree on which counts.
+        if parts.headers.get_all(AUTHORIZATION).iter().nth(1).is_some() {
+            return Err(ApiError::bad_request(
+                "send one Authorization header, not several",
+            ));
+        }
         let header = parts
             .headers
             .get(AUTHORIZATION)

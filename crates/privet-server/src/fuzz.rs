@@ -13,6 +13,7 @@ pub fn fuzz_request_body(data: &[u8]) {
     check::<subjects::PutBatch>(data, &runs);
     check::<subjects::ReadBatch>(data, &runs);
     check::<subjects::ConsentIn>(data, &runs);
+    check::<subjects::LookupIn>(data, &runs);
     check::<tokens::TokenizeIn>(data, &runs);
     check::<tokens::TokenizeBatch>(data, &runs);
     check::<tokens::DetokenizeIn>(data, &runs);

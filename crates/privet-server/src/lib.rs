@@ -4,12 +4,18 @@
 pub mod api;
 pub mod auth;
 pub mod fuzz;
+pub mod idle;
+pub mod limit;
 pub mod metrics;
 pub mod problem;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
+
+use hyper_util::rt::TokioExecutor;
+use hyper_util::server::conn::auto::Builder;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -27,6 +33,8 @@ pub struct AppState {
     pub vault: Arc<Vault>,
     /// Request metrics.
     pub metrics: Arc<Metrics>,
+    /// Limits on failed authentication and look-up misses.
+    pub limiter: Arc<limit::Limiter>,
 }
 
 /// The OpenAPI description.
@@ -45,7 +53,12 @@ pub struct AppState {
         api::tokens::tokenize_batch,
         api::tokens::detokenize,
         api::tokens::detokenize_batch,
+        api::subjects::lookup_by_body,
         api::audit::audit,
+        api::ops::healthz,
+        api::ops::readyz,
+        api::ops::metrics,
+        api::ops::openapi,
     ),
     modifiers(&BearerAuth)
 )]
@@ -72,6 +85,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/v1/subjects", get(api::subjects::lookup))
         .route("/v1/subjects/batch", post(api::subjects::put_batch))
+        .route("/v1/subjects/lookup", post(api::subjects::lookup_by_body))
         .route("/v1/subjects/read", post(api::subjects::read_batch))
         .route(
             "/v1/subjects/{id}",
@@ -109,6 +123,14 @@ pub fn router(state: AppState) -> Router {
                 "the route does not take this method",
             )
         })
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            limit::deadline,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            limit::guard,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             metrics::track,
@@ -154,26 +176,62 @@ pub enum ServeError {
     Serve(#[source] std::io::Error),
 }
 
-/// Binds, reports the bound address through `on_bound`, and serves until `shutdown` resolves.
+/// Serves on an already bound `listener` (bound by the caller, so a busy port is found before
+/// anything is created), reports the address through `on_bound`, and serves until `shutdown`
+/// resolves. A client gets `[limits] header_timeout_secs` to send a request's headers, which
+/// also closes idle keep-alive connections and slow-header (slowloris) connections; a request
+/// gets `request_timeout_secs` to be answered.
 pub async fn serve(
     state: AppState,
-    addr: SocketAddr,
+    listener: std::net::TcpListener,
     tls: Option<Tls>,
     on_bound: impl FnOnce(SocketAddr, bool),
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServeError> {
-    let app = router(state);
+    let limits = state.vault.policy().limits().clone();
+    let header_timeout = Duration::from_secs(limits.header_timeout_secs);
+    // Longer than any answer may take (see `idle`), and never shorter than the header time.
+    let idle = idle::IdleAcceptor {
+        idle: Duration::from_secs(
+            limits
+                .request_timeout_secs
+                .saturating_add(5)
+                .max(limits.header_timeout_secs),
+        ),
+    };
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    let addr = listener.local_addr().map_err(|source| ServeError::Bind {
+        addr: SocketAddr::from(([0, 0, 0, 0], 0)),
+        source,
+    })?;
+    listener
+        .set_nonblocking(true)
+        .map_err(|source| ServeError::Bind { addr, source })?;
+    let handle = axum_server::Handle::new();
+    let h2 = handle.clone();
+    tokio::spawn(async move {
+        shutdown.await;
+        h2.graceful_shutdown(Some(Duration::from_secs(10)));
+    });
+    // HTTP/1.1 only: the protocol sniffing of an HTTP/2-capable server waits for a first byte
+    // with no timeout, which would let idle connections stay open for ever.
+    let configure = |b: &mut Builder<TokioExecutor>| {
+        let sniffing = std::mem::replace(b, Builder::new(TokioExecutor::new()));
+        *b = sniffing.http1_only();
+        b.http1()
+            .timer(hyper_util::rt::TokioTimer::new())
+            .header_read_timeout(header_timeout);
+    };
     match tls {
         None => {
-            let listener = tokio::net::TcpListener::bind(addr)
-                .await
-                .map_err(|source| ServeError::Bind { addr, source })?;
-            let bound = listener
-                .local_addr()
-                .map_err(|source| ServeError::Bind { addr, source })?;
-            on_bound(bound, false);
-            axum::serve(listener, app)
-                .with_graceful_shutdown(shutdown)
+            let mut server = axum_server::from_tcp(listener)
+                .map_err(|source| ServeError::Bind { addr, source })?
+                .acceptor(idle);
+            configure(server.http_builder());
+            on_bound(addr, false);
+            server
+                .handle(handle)
+                .serve(app)
                 .await
                 .map_err(ServeError::Serve)
         }
@@ -187,25 +245,18 @@ pub async fn serve(
                     key: tls.key.display().to_string(),
                     source,
                 })?;
-            let std_listener = std::net::TcpListener::bind(addr)
-                .map_err(|source| ServeError::Bind { addr, source })?;
-            std_listener
-                .set_nonblocking(true)
-                .map_err(|source| ServeError::Bind { addr, source })?;
-            let bound = std_listener
-                .local_addr()
-                .map_err(|source| ServeError::Bind { addr, source })?;
-            on_bound(bound, true);
-            let handle = axum_server::Handle::new();
-            let h2 = handle.clone();
-            tokio::spawn(async move {
-                shutdown.await;
-                h2.graceful_shutdown(Some(std::time::Duration::from_secs(10)));
-            });
-            axum_server::from_tcp_rustls(std_listener, config)
+            // Offer HTTP/1.1 alone in ALPN, to match the connection builder.
+            let mut inner = (*config.get_inner()).clone();
+            inner.alpn_protocols = vec![b"http/1.1".to_vec()];
+            let config = axum_server::tls_rustls::RustlsConfig::from_config(Arc::new(inner));
+            let mut server = axum_server::from_tcp(listener)
                 .map_err(ServeError::Serve)?
+                .acceptor(axum_server::tls_rustls::RustlsAcceptor::new(config).acceptor(idle));
+            configure(server.http_builder());
+            on_bound(addr, true);
+            server
                 .handle(handle)
-                .serve(app.into_make_service())
+                .serve(app)
                 .await
                 .map_err(ServeError::Serve)
         }

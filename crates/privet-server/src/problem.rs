@@ -4,8 +4,7 @@ use axum::Json;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use privet_store::StoreError;
-use privet_vault::VaultError;
+use privet_vault::{Unavailability, VaultError};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -69,6 +68,11 @@ impl From<VaultError> for ApiError {
     fn from(e: VaultError) -> Self {
         match e {
             VaultError::BadRequest(d) => ApiError::bad_request(d),
+            VaultError::LimitExceeded(_) => ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "limit-exceeded",
+                e.to_string(),
+            ),
             VaultError::BatchTooLarge { .. } => ApiError::new(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "batch-too-large",
@@ -87,26 +91,20 @@ impl From<VaultError> for ApiError {
             VaultError::KeyRetired(_) => {
                 ApiError::new(StatusCode::CONFLICT, "key-retired", e.to_string())
             }
-            VaultError::Store(StoreError::Conflict(what)) => ApiError::new(
-                StatusCode::CONFLICT,
-                "conflict",
-                format!("{what} already exists; retry"),
-            ),
-            VaultError::Store(StoreError::WriterStopped | StoreError::CommitFailed(_)) => {
-                tracing::error!(error = %e, "write failed");
-                ApiError::new(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "unavailable",
-                    "the store could not commit; nothing was written",
-                )
+            VaultError::Conflict(_) => {
+                ApiError::new(StatusCode::CONFLICT, "conflict", e.to_string())
             }
-            VaultError::Store(_) | VaultError::Crypto(_) => {
-                tracing::error!(error = %e, "internal error");
-                ApiError::new(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "internal",
-                    "internal error; see the server log",
-                )
+            VaultError::Unavailable { kind, .. } => {
+                tracing::error!(error = %e.detail(), "refused: unavailable");
+                let slug = match kind {
+                    Unavailability::AuditDamaged => "audit-damaged",
+                    Unavailability::Storage => "unavailable",
+                };
+                ApiError::new(StatusCode::SERVICE_UNAVAILABLE, slug, e.to_string())
+            }
+            VaultError::Internal { .. } => {
+                tracing::error!(error = %e.detail(), "internal error");
+                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string())
             }
         }
     }
@@ -166,12 +164,30 @@ pub(crate) fn safe_serde_message(text: &str) -> String {
             "an unknown field".to_owned()
         }
     } else {
-        "a value has the wrong type or form".to_owned()
+        match value_path(text) {
+            Some(path) => format!("{path}: the value has the wrong type or form"),
+            None => "a value has the wrong type or form".to_owned(),
+        }
     };
     match position {
         Some(p) => format!("{reason} ({p})"),
         None => reason,
     }
+}
+
+/// The field path axum's JSON extractor puts before serde's message (`fields[0].collected_at`),
+/// when it is made of schema names and indexes only: keys a caller sent that are not in the
+/// schema are refused as unknown fields before any value is read, so a path never carries data.
+fn value_path(text: &str) -> Option<&str> {
+    let rest = text.split("target type: ").nth(1)?;
+    let (path, _) = rest.split_once(": ")?;
+    let schema_like = !path.is_empty()
+        && path.len() <= 64
+        && path.bytes().all(|b| {
+            b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'_' | b'.' | b'[' | b']')
+        })
+        && path.bytes().next().is_some_and(|b| b.is_ascii_lowercase());
+    schema_like.then_some(path)
 }
 
 impl IntoResponse for ApiError {
@@ -196,6 +212,19 @@ mod tests {
         );
         assert!(!m.contains("4111"), "{m}");
         assert!(m.contains("line 1 column 40"));
+        assert!(m.starts_with("fields[0].value: "), "{m}");
+        let m = safe_serde_message(
+            "Failed to deserialize the JSON body into the target type: fields[0].collected_at: invalid type: integer `1`, expected a string at line 1 column 67",
+        );
+        assert_eq!(
+            m,
+            "fields[0].collected_at: the value has the wrong type or form (at line 1 column 67)"
+        );
+        // A path that does not look like the schema's is not repeated.
+        let m = safe_serde_message(
+            "Failed to deserialize the JSON body into the target type: 536-22-8145: invalid type: integer `1` at line 1 column 3",
+        );
+        assert!(!m.contains("536"), "{m}");
         let m = safe_serde_message("missing field `fields` at line 1 column 2");
         assert_eq!(m, "missing field `fields` (at line 1 column 2)");
         let m = safe_serde_message("unknown field `feilds`, expected `fields` at line 1 column 9");

@@ -92,6 +92,63 @@ pub fn head_mac(key: &SecretKey, seq: i64, hash: &[u8]) -> [u8; 32] {
     mac(key, b"privet audit head v1", &data)
 }
 
+/// Sets the head row to the empty chain under `key` (creating it if absent).
+pub(crate) async fn write_genesis_head(
+    conn: &mut sqlx::AnyConnection,
+    key: &SecretKey,
+) -> crate::Result<()> {
+    sqlx::query(
+        "INSERT INTO audit_head (id, seq, hash, mac) VALUES (1, 0, $1, $2) \
+         ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, mac = excluded.mac",
+    )
+    .bind(GENESIS.to_vec())
+    .bind(head_mac(key, 0, &GENESIS).to_vec())
+    .execute(conn)
+    .await
+    .map_err(crate::StoreError::db("initialising the audit head", "audit head"))?;
+    Ok(())
+}
+
+/// Reads the head row and the newest entry and checks them with [`check_tail`]; returns the
+/// head's sequence number and hash, ready to be extended.
+pub(crate) async fn read_checked_head(
+    conn: &mut sqlx::AnyConnection,
+    key: &SecretKey,
+    lock: bool,
+) -> crate::Result<(i64, Vec<u8>)> {
+    use crate::StoreError;
+    // Several nodes may append to one chain: on PostgreSQL the row lock orders their batches.
+    let sql = if lock {
+        "SELECT seq, hash, mac FROM audit_head WHERE id = 1 FOR UPDATE"
+    } else {
+        "SELECT seq, hash, mac FROM audit_head WHERE id = 1"
+    };
+    let head: Option<(i64, Vec<u8>, Vec<u8>)> = sqlx::query_as(sql)
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(StoreError::db("reading the audit head", "audit head"))?;
+    let Some((seq, hash, mac_bytes)) = head else {
+        return Err(StoreError::AuditBroken(ChainBreak::NoHead));
+    };
+    let last: Option<(i64, Vec<u8>)> =
+        sqlx::query_as("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")
+            .fetch_optional(&mut *conn)
+            .await
+            .map_err(StoreError::db(
+                "reading the newest audit entry",
+                "audit entry",
+            ))?;
+    check_tail(
+        key,
+        seq,
+        &hash,
+        &mac_bytes,
+        last.as_ref().map(|(s, h)| (*s, h.as_slice())),
+    )
+    .map_err(StoreError::AuditBroken)?;
+    Ok((seq, hash))
+}
+
 /// Categories are stored as one comma-joined column; category names never contain commas.
 pub(crate) fn join_categories(categories: &[String]) -> String {
     categories.join(",")
@@ -137,6 +194,9 @@ pub enum ChainBreak {
         /// Sequence number the head row claims.
         head: i64,
     },
+    /// The head row is gone: the log was wiped. A store's head is created with its audit secret,
+    /// so an empty log still has one.
+    NoHead,
 }
 
 impl std::fmt::Display for ChainBreak {
@@ -166,6 +226,10 @@ impl std::fmt::Display for ChainBreak {
                     "head record (entry {head}): altered or not matching the last entry"
                 )
             }
+            ChainBreak::NoHead => write!(
+                f,
+                "head record: missing; the log was wiped (a store's head is created with it)"
+            ),
         }
     }
 }
@@ -233,6 +297,36 @@ impl<'k> Verifier<'k> {
             return Err(ChainBreak::BadHead { head: head_seq });
         }
         Ok(self.last)
+    }
+}
+
+/// Checks, before the chain is extended, that the head row is authentic and that the newest
+/// entry is the one it names: `last` is the entry with the highest sequence number, if any. A
+/// writer that extended a chain without this check would put a fresh MAC over a cut tail and
+/// launder it.
+pub fn check_tail(
+    key: &SecretKey,
+    head_seq: i64,
+    head_hash: &[u8],
+    head_mac_bytes: &[u8],
+    last: Option<(i64, &[u8])>,
+) -> Result<(), ChainBreak> {
+    if !ct_eq(&head_mac(key, head_seq, head_hash), head_mac_bytes) {
+        return Err(ChainBreak::BadHead { head: head_seq });
+    }
+    match last {
+        None if head_seq == 0 && ct_eq(head_hash, &GENESIS) => Ok(()),
+        None if head_seq == 0 => Err(ChainBreak::BadHead { head: head_seq }),
+        None => Err(ChainBreak::Truncated {
+            last: 0,
+            head: head_seq,
+        }),
+        Some((seq, _)) if seq < head_seq => Err(ChainBreak::Truncated {
+            last: seq,
+            head: head_seq,
+        }),
+        Some((seq, hash)) if seq == head_seq && ct_eq(hash, head_hash) => Ok(()),
+        Some(_) => Err(ChainBreak::BadHead { head: head_seq }),
     }
 }
 
@@ -322,6 +416,80 @@ mod tests {
 
         let other = SecretKey::from_bytes([8; 32]);
         assert!(verify(&other, &entries, (5, &last)).is_err());
+    }
+
+    #[test]
+    fn the_tail_check_refuses_every_head_that_does_not_name_the_last_entry() {
+        let key = SecretKey::from_bytes([7; 32]);
+        let (entries, last) = chain(&key, 5);
+        let mac5 = head_mac(&key, 5, &last);
+        let e3 = (3, entries[2].hash.as_slice());
+        let e5 = (5, last.as_slice());
+        let genesis_mac = head_mac(&key, 0, &GENESIS);
+        let mac3 = head_mac(&key, 3, &entries[2].hash);
+        type Case<'a> = (
+            &'a str,
+            i64,
+            &'a [u8],
+            &'a [u8],
+            Option<(i64, &'a [u8])>,
+            Result<(), ChainBreak>,
+        );
+        let cases: Vec<Case<'_>> = vec![
+            ("whole", 5, &last, &mac5, Some(e5), Ok(())),
+            ("empty", 0, &GENESIS, &genesis_mac, None, Ok(())),
+            (
+                "tail cut, head kept",
+                5,
+                &last,
+                &mac5,
+                Some(e3),
+                Err(ChainBreak::Truncated { last: 3, head: 5 }),
+            ),
+            (
+                "all cut, head kept",
+                5,
+                &last,
+                &mac5,
+                None,
+                Err(ChainBreak::Truncated { last: 0, head: 5 }),
+            ),
+            (
+                "head moved back, MAC zeroed",
+                3,
+                &entries[2].hash,
+                &[0; 32],
+                Some(e3),
+                Err(ChainBreak::BadHead { head: 3 }),
+            ),
+            (
+                "head moved back, entries after it",
+                3,
+                &entries[2].hash,
+                &mac3,
+                Some(e5),
+                Err(ChainBreak::BadHead { head: 3 }),
+            ),
+            (
+                "head at genesis, entries kept",
+                0,
+                &GENESIS,
+                &genesis_mac,
+                Some(e5),
+                Err(ChainBreak::BadHead { head: 0 }),
+            ),
+            (
+                "hash swapped",
+                5,
+                &entries[2].hash,
+                &mac5,
+                Some(e5),
+                Err(ChainBreak::BadHead { head: 5 }),
+            ),
+        ];
+        for (name, seq, hash, mac_bytes, tail, want) in cases {
+            assert_eq!(check_tail(&key, seq, hash, mac_bytes, tail), want, "{name}");
+        }
     }
 
     #[test]

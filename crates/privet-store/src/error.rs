@@ -38,6 +38,10 @@ pub enum StoreError {
     /// A backup stream could not be read or written.
     #[error("backup: {0}")]
     Backup(String),
+    /// The audit chain's head or tail is not what the chain says it is, so the writer will not
+    /// extend it (doing so would put a fresh MAC over the damage).
+    #[error("the audit log is damaged ({0}); nothing is written until it is repaired")]
+    AuditBroken(crate::ChainBreak),
 }
 
 impl StoreError {

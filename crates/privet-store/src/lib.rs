@@ -22,7 +22,8 @@ use sqlx::any::AnyConnectOptions;
 use sqlx::{AnyPool, Connection, Executor};
 
 pub use audit::{
-    AuditDraft, AuditEntry, ChainBreak, Verifier, chain_hash, encode as encode_audit, head_mac,
+    AuditDraft, AuditEntry, ChainBreak, Verifier, chain_hash, check_tail, encode as encode_audit,
+    head_mac,
 };
 pub use backup::{BackupSummary, DATA_TABLES, KEY_TABLES};
 pub use error::{Result, StoreError};
@@ -77,8 +78,49 @@ impl Store {
         }
     }
 
-    /// Writes a secret before the writer exists (the audit key itself is one). Returns false when a
-    /// secret of that name already exists.
+    /// Whether the writer found the audit chain damaged at its last commit (or at start), and how.
+    /// While it is, nothing is written.
+    pub fn audit_break(&self) -> Option<ChainBreak> {
+        self.writer
+            .get()
+            .and_then(writer::WriterHandle::audit_break)
+    }
+
+    /// Stores the audit secret and, in the same transaction, the head of its empty chain. Returns
+    /// false (and changes nothing) when an audit secret exists. Tying the two together is what lets
+    /// a missing head mean "wiped": no other code path creates a head.
+    pub async fn insert_audit_secret(
+        &self,
+        kek_version: u32,
+        wrapped: &[u8],
+        audit_key: &SecretKey,
+    ) -> Result<bool> {
+        let mut tx = self
+            .pool
+            .begin()
+            .await
+            .map_err(StoreError::db("starting a transaction", "transaction"))?;
+        let rows = sqlx::query(
+            "INSERT INTO keystore_secrets (name, kek_version, wrapped) VALUES ('audit', $1, $2) ON CONFLICT (name) DO NOTHING",
+        )
+        .bind(i64::from(kek_version))
+        .bind(wrapped.to_vec())
+        .execute(&mut *tx)
+        .await
+        .map_err(StoreError::db("storing the audit secret", "secret"))?
+        .rows_affected();
+        if rows == 0 {
+            return Ok(false);
+        }
+        audit::write_genesis_head(&mut tx, audit_key).await?;
+        tx.commit()
+            .await
+            .map_err(StoreError::db("committing the audit secret", "transaction"))?;
+        Ok(true)
+    }
+
+    /// Writes a secret before the writer exists. Returns false when a secret of that name already
+    /// exists. The audit secret goes through [`Store::insert_audit_secret`].
     pub async fn insert_secret_if_absent(
         &self,
         name: &str,
@@ -133,7 +175,7 @@ impl Store {
                 .await
                 .map_err(StoreError::db("reading the audit head", "audit head"))?;
         let Some((head_seq, head_hash, head_mac_bytes)) = head else {
-            return Ok(Err(ChainBreak::BadHead { head: 0 }));
+            return Ok(Err(ChainBreak::NoHead));
         };
         let mut verifier = Verifier::new(key);
         let mut after = 0i64;

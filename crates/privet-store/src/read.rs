@@ -53,6 +53,30 @@ type TokenJoin = (
 type ApiKeyTuple = (String, Vec<u8>, String, Option<String>, i64, Option<i64>);
 
 impl Store {
+    /// How many fields a subject holds and how many bytes their sealed values take, counting
+    /// only the fields not named in `except` (those a write is about to replace).
+    pub async fn subject_usage(&self, id: &str, except: &[&str]) -> Result<(u64, u64)> {
+        let mut sql = String::from(
+            "SELECT COUNT(*), COALESCE(SUM(LENGTH(sealed)), 0) FROM fields WHERE subject_id = $1",
+        );
+        if !except.is_empty() {
+            let marks: Vec<String> = (0..except.len()).map(|i| format!("${}", i + 2)).collect();
+            sql.push_str(&format!(" AND name NOT IN ({})", marks.join(", ")));
+        }
+        let mut q = sqlx::query_as::<_, (i64, i64)>(sqlx::AssertSqlSafe(sql)).bind(id.to_owned());
+        for name in except {
+            q = q.bind((*name).to_owned());
+        }
+        let (count, bytes) = q
+            .fetch_one(&self.pool)
+            .await
+            .map_err(StoreError::db("measuring a subject", "field"))?;
+        Ok((
+            u64::try_from(count).unwrap_or(0),
+            u64::try_from(bytes).unwrap_or(0),
+        ))
+    }
+
     /// A subject with its data key and fields, or `None` if it does not exist (or was erased).
     pub async fn subject(&self, id: &str) -> Result<Option<SubjectRecord>> {
         let err = StoreError::db("reading a subject", "subject");

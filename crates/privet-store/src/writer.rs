@@ -8,7 +8,11 @@ use sqlx::any::AnyConnectOptions;
 use sqlx::{AnyConnection, Connection, Executor};
 use tokio::sync::{mpsc, oneshot};
 
-use crate::audit::{AuditDraft, GENESIS, chain_hash, head_mac, join_categories};
+use std::sync::{Arc, Mutex};
+
+use crate::audit::{
+    AuditDraft, ChainBreak, chain_hash, head_mac, join_categories, read_checked_head,
+};
 use crate::error::{Result, StoreError};
 use crate::open::{Dialect, writer_connection};
 
@@ -185,13 +189,24 @@ struct Job {
     reply: oneshot::Sender<Result<UnitOutcome>>,
 }
 
+/// The writer's last finding about the audit chain: `Some` while it is damaged.
+type AuditState = Arc<Mutex<Option<ChainBreak>>>;
+
 /// Handle to the writer task.
 #[derive(Clone)]
 pub(crate) struct WriterHandle {
     tx: mpsc::Sender<Job>,
+    audit: AuditState,
 }
 
 impl WriterHandle {
+    pub(crate) fn audit_break(&self) -> Option<ChainBreak> {
+        match self.audit.lock() {
+            Ok(state) => state.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
     pub(crate) async fn submit(&self, unit: WriteUnit) -> Result<UnitOutcome> {
         let (reply, rx) = oneshot::channel();
         self.tx
@@ -210,15 +225,15 @@ pub(crate) async fn start(
     let mut conn = writer_connection(options, dialect)
         .await
         .map_err(StoreError::db("opening the write connection", "connection"))?;
-    let genesis_mac = head_mac(&audit_key, 0, &GENESIS).to_vec();
-    sqlx::query(
-        "INSERT INTO audit_head (id, seq, hash, mac) VALUES (1, 0, $1, $2) ON CONFLICT (id) DO NOTHING",
-    )
-    .bind(GENESIS.to_vec())
-    .bind(genesis_mac)
-    .execute(&mut conn)
-    .await
-    .map_err(StoreError::db("initialising the audit head", "audit head"))?;
+    // The head is never created here: it comes with the audit secret, so a missing one is a
+    // wiped log, not a new store. The chain is checked now so readiness says so before any write.
+    let audit: AuditState = Arc::default();
+    match read_checked_head(&mut conn, &audit_key, false).await {
+        Ok(_) => {}
+        Err(StoreError::AuditBroken(b)) => note_audit(&audit, Some(b)),
+        Err(e) => return Err(e),
+    }
+    let state = audit.clone();
     let (tx, mut rx) = mpsc::channel::<Job>(8192);
     tokio::spawn(async move {
         let mut batch = Vec::with_capacity(MAX_BATCH);
@@ -230,25 +245,58 @@ pub(crate) async fn start(
                     Err(_) => break,
                 }
             }
-            commit_batch(&mut conn, dialect, &audit_key, &mut batch).await;
+            commit_batch(&mut conn, dialect, &audit_key, &state, &mut batch).await;
         }
     });
-    Ok(WriterHandle { tx })
+    Ok(WriterHandle { tx, audit })
 }
 
-struct Head {
-    seq: i64,
-    hash: Vec<u8>,
+/// Records what the writer found about the chain, logging each change once.
+fn note_audit(state: &AuditState, found: Option<ChainBreak>) {
+    let mut current = match state.lock() {
+        Ok(s) => s,
+        Err(poisoned) => poisoned.into_inner(),
+    };
+    if *current == found {
+        return;
+    }
+    match &found {
+        Some(b) => tracing::error!(
+            damage = %b,
+            "the audit log is damaged: refusing every write until it is repaired (run `privet audit verify`)"
+        ),
+        None => tracing::warn!("the audit log checks out again; writes resume"),
+    }
+    *current = found;
+}
+
+/// The chain's newest entry, as the head row records it.
+pub(crate) struct Head {
+    /// Its sequence number.
+    pub(crate) seq: i64,
+    /// Its hash.
+    pub(crate) hash: Vec<u8>,
 }
 
 async fn commit_batch(
     conn: &mut AnyConnection,
     dialect: Dialect,
     key: &SecretKey,
+    audit: &AuditState,
     batch: &mut Vec<Job>,
 ) {
     let results = match apply_batch(conn, dialect, key, batch).await {
-        Ok(results) => results,
+        Ok(results) => {
+            note_audit(audit, None);
+            results
+        }
+        Err(StoreError::AuditBroken(b)) => {
+            note_audit(audit, Some(b.clone()));
+            batch
+                .iter()
+                .map(|_| Err(StoreError::AuditBroken(b.clone())))
+                .collect()
+        }
         Err(e) => {
             tracing::error!(error = %e, units = batch.len(), "group commit failed; nothing in it was written");
             let msg = e.to_string();
@@ -263,28 +311,36 @@ async fn commit_batch(
     }
 }
 
+/// Opens the group commit's transaction and reads the audit head, refusing to go on when the
+/// head's MAC or the newest entry says the chain was cut or rewritten.
 async fn begin_with_head<'c>(
     conn: &'c mut AnyConnection,
     dialect: Dialect,
+    key: &SecretKey,
 ) -> Result<(sqlx::Transaction<'c, sqlx::Any>, Head)> {
     let mut tx = match dialect {
         Dialect::Sqlite => conn.begin_with("BEGIN IMMEDIATE").await,
         Dialect::Postgres => conn.begin().await,
     }
     .map_err(StoreError::db("starting a group commit", "transaction"))?;
-    let head_sql = match dialect {
-        Dialect::Sqlite => "SELECT seq, hash FROM audit_head WHERE id = 1",
-        // Several nodes may append to one chain: the row lock orders their batches.
-        Dialect::Postgres => "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE",
-    };
-    let (seq, hash): (i64, Vec<u8>) = sqlx::query_as(head_sql)
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(StoreError::db("reading the audit head", "audit head"))?;
-    Ok((tx, Head { seq, hash }))
+    match read_checked_head(&mut tx, key, dialect == Dialect::Postgres).await {
+        Ok((seq, hash)) => Ok((tx, Head { seq, hash })),
+        Err(e) => {
+            // Rolled back now, not when the connection is next used: on SQLite the transaction
+            // holds the write lock.
+            tx.rollback()
+                .await
+                .map_err(StoreError::db("rolling back", "transaction"))?;
+            Err(e)
+        }
+    }
 }
 
-async fn move_head(conn: &mut AnyConnection, key: &SecretKey, head: &Head) -> Result<()> {
+pub(crate) async fn move_head(
+    conn: &mut AnyConnection,
+    key: &SecretKey,
+    head: &Head,
+) -> Result<()> {
     sqlx::query("UPDATE audit_head SET seq = $1, hash = $2, mac = $3 WHERE id = 1")
         .bind(head.seq)
         .bind(head.hash.clone())
@@ -327,7 +383,7 @@ async fn apply_fast(
             Op::EraseSubject { .. } | Op::DeleteField { .. } | Op::PurgeRows { .. }
         )
     });
-    let (mut tx, mut head) = begin_with_head(conn, dialect).await?;
+    let (mut tx, mut head) = begin_with_head(conn, dialect, key).await?;
     let start_seq = head.seq;
     let mut results = Vec::with_capacity(batch.len());
     let mut entries: Vec<(i64, &AuditDraft, Vec<u8>, Vec<u8>)> = Vec::new();
@@ -550,7 +606,7 @@ async fn insert_many(
 
 const AUDIT_INSERT: &str = "INSERT INTO audit (seq, at, actor, action, purpose, subject_id, categories, decision, reason, prev, hash) VALUES ";
 
-async fn insert_audit_rows(
+pub(crate) async fn insert_audit_rows(
     conn: &mut AnyConnection,
     rows: &[(i64, &AuditDraft, Vec<u8>, Vec<u8>)],
 ) -> Result<()> {
@@ -597,7 +653,7 @@ async fn apply_careful(
     key: &SecretKey,
     batch: &[Job],
 ) -> Result<Vec<Result<UnitOutcome>>> {
-    let (mut tx, mut head) = begin_with_head(conn, dialect).await?;
+    let (mut tx, mut head) = begin_with_head(conn, dialect, key).await?;
     let start_seq = head.seq;
     let mut results = Vec::with_capacity(batch.len());
     for job in batch {
@@ -897,7 +953,9 @@ async fn apply_op(conn: &mut AnyConnection, op: &Op) -> Result<u64> {
                 "token",
             )
             .await?;
-            if fields + tokens == 0 {
+            // A step that deleted fewer rows than it could has reached the end of both tables.
+            let limit = u64::try_from(*limit).unwrap_or(0);
+            if fields < limit && tokens < limit {
                 run(conn, query("DELETE FROM purge_queue WHERE subject_id = $1").bind(subject.clone()), "clearing the purge queue", "purge entry").await?;
             }
             Ok(fields + tokens)

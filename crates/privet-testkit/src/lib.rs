@@ -5,6 +5,8 @@
 //! - [`generate_csv`] / [`CsvCorpus`]: a customer table with per-cell labels.
 //! - [`evaluate`] / [`evaluate_cells`]: precision, recall and F1 per type.
 //! - [`checks`]: the standard validity rules every labeled value passes.
+//! - `postgres` (feature `postgres`): a temporary PostgreSQL database per test, dropped
+//!   afterwards, for the suites that run on every backend.
 //!
 //! Everything is deterministic per seed and built from lists written for this
 //! crate, never from the data the detectors are built from.
@@ -18,6 +20,8 @@ pub mod detect_eval;
 pub mod eval;
 pub mod io;
 mod label;
+#[cfg(feature = "postgres")]
+pub mod postgres;
 mod rng;
 mod text;
 mod values;

@@ -80,13 +80,23 @@ pub struct Finding {
     /// The kind of data.
     #[serde(rename = "type")]
     pub ty: PiiType,
-    /// Confidence in `0.0..=1.0`.
+    /// Confidence in `0.0..=1.0`, written with two decimals (`0.95`, not `0.949999988`).
+    #[serde(serialize_with = "serialize_confidence")]
     pub confidence: f32,
     /// A masked rendering of the value, such as `j***@e***.com`.
     pub masked: String,
     /// The raw value, only when explicitly requested.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub value: Option<String>,
+}
+
+/// A confidence as it is shown everywhere: two decimals, as a number.
+pub fn rounded_confidence(confidence: f32) -> f64 {
+    (f64::from(confidence) * 100.0).round() / 100.0
+}
+
+fn serialize_confidence<S: serde::Serializer>(c: &f32, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_f64(rounded_confidence(*c))
 }
 
 #[cfg(test)]
@@ -147,5 +157,26 @@ mod tests {
         assert!(m(0, 5).overlaps(&m(4, 8)));
         assert!(m(4, 8).overlaps(&m(0, 5)));
         assert!(!m(0, 5).overlaps(&m(5, 8)));
+    }
+
+    #[test]
+    fn confidences_are_written_with_two_decimals() {
+        let f = Finding {
+            path: "a.log".into(),
+            location: Location::Text {
+                line: 1,
+                start: 0,
+                end: 1,
+            },
+            ty: PiiType::Email,
+            confidence: 0.95_f32,
+            masked: "x".into(),
+            value: None,
+        };
+        let text = serde_json::to_string(&f).unwrap();
+        assert!(text.contains("\"confidence\":0.95,"), "{text}");
+        assert_eq!(rounded_confidence(0.95_f32), 0.95);
+        assert_eq!(rounded_confidence(0.874_f32), 0.87);
+        assert_eq!(rounded_confidence(1.0), 1.0);
     }
 }

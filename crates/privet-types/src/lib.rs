@@ -25,7 +25,19 @@ pub use category::{
     UnknownSensitivity, builtin_category, category_for,
 };
 pub use clock::{Clock, ManualClock, SystemClock};
-pub use finding::{Finding, Location, Match};
+pub use finding::{Finding, Location, Match, rounded_confidence};
 pub use mask::{MaskStyle, UnknownMaskStyle, mask_value};
 pub use pii_type::{PiiType, UnknownPiiType};
-pub use policy::{AccessRequest, ConsentState, Decision, DenyReason, Policy, PolicyError};
+pub use policy::{
+    AccessRequest, ConsentState, Decision, DenyReason, Policy, PolicyError, Training,
+};
+
+/// `n` with its noun in the right number: `1 error`, `2 errors`. Every count shown to people
+/// goes through it.
+pub fn counted(n: u64, singular: &str, plural: &str) -> String {
+    if n == 1 {
+        format!("1 {singular}")
+    } else {
+        format!("{n} {plural}")
+    }
+}

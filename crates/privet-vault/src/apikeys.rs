@@ -2,6 +2,7 @@
 
 use privet_crypto::{api_key_hash, ct_eq, generate_api_key, parse_api_key};
 use privet_store::{ApiKeyRow, Op, WriteUnit};
+use privet_types::Training;
 
 use crate::error::{Result, VaultError};
 use crate::{Vault, ids};
@@ -13,6 +14,9 @@ pub struct Actor {
     pub id: String,
     /// Role in the policy.
     pub role: String,
+    /// Privacy training, an input of every access decision (API keys and the operator: not
+    /// applicable; staff accounts will carry their own).
+    pub training: Training,
 }
 
 impl Actor {
@@ -21,8 +25,14 @@ impl Actor {
         Actor {
             id: "cli".into(),
             role: "admin".into(),
+            training: Training::NotApplicable,
         }
     }
+}
+
+/// The id part of a token that has an API key's shape; not proof that the key is genuine.
+pub fn api_key_id(token: &str) -> Option<&str> {
+    parse_api_key(token).map(|(id, _)| id)
 }
 
 impl Vault {
@@ -99,6 +109,7 @@ impl Vault {
         let actor = Actor {
             id: row.id,
             role: row.role,
+            training: Training::NotApplicable,
         };
         self.auth_cache.put(presented, actor.clone());
         Ok(Some(actor))

@@ -123,12 +123,7 @@ impl Vault {
             "rows={}",
             summary.rows.iter().map(|(_, n)| n).sum::<u64>()
         ));
-        self.store
-            .commit(privet_store::WriteUnit {
-                ops: Vec::new(),
-                audit: vec![draft],
-            })
-            .await?;
+        self.record(draft).await?;
         Ok(())
     }
 
@@ -140,7 +135,8 @@ impl Vault {
         let (mut reader, header) = BackupReader::new(BufReader::new(file), &self.secrets.backup)
             .map_err(|e| {
                 VaultError::BadRequest(format!(
-                    "{}: not a data backup of this vault, or damaged ({e})",
+                    "{}: not a data backup of this vault, or damaged ({e}); when rebuilding on a new \
+                     machine, restore the key-store backup first (`privet restore --keys FILE`)",
                     input.display()
                 ))
             })?;

@@ -2,8 +2,18 @@ use privet_crypto::CryptoError;
 use privet_store::StoreError;
 use thiserror::Error;
 
-/// Errors of vault operations. Messages never hold personal data: they name fields, categories,
-/// purposes and reasons, not values.
+/// Why the vault cannot serve right now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unavailability {
+    /// The store could not commit (its writer stopped, or the database failed the commit).
+    Storage,
+    /// The audit chain is damaged, so nothing that must be recorded can happen.
+    AuditDamaged,
+}
+
+/// Errors of vault operations, in the vault's own terms: the server maps these alone and never
+/// looks at the store's or the cipher's errors beneath them. `Display` is the message a client
+/// may see and never holds personal data; [`VaultError::detail`] adds what only the log gets.
 #[derive(Debug, Error)]
 pub enum VaultError {
     /// The request is malformed (bad id, unknown category, missing purpose...).
@@ -20,6 +30,10 @@ pub enum VaultError {
     /// The subject, token or key does not exist (or was erased).
     #[error("{0} not found")]
     NotFound(&'static str),
+    /// Something that must be unique already exists, or a concurrent change won; retrying may
+    /// succeed.
+    #[error("{0} already exists; retry")]
+    Conflict(&'static str),
     /// A value is wrapped under a master-key version that has been retired.
     #[error("refused: the value's key is wrapped under retired master-key version {0}")]
     KeyRetired(u32),
@@ -31,19 +45,67 @@ pub enum VaultError {
         /// Limit.
         limit: usize,
     },
-    /// Storage failed.
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    /// Cryptography failed (wrong key, altered data).
-    #[error(transparent)]
-    Crypto(CryptoError),
+    /// A `[limits]` bound would be passed; the message names it.
+    #[error("{0}")]
+    LimitExceeded(String),
+    /// Nothing can be done now, and nothing was written.
+    #[error("{}", match .kind {
+        Unavailability::Storage => "the store could not commit; nothing was written",
+        Unavailability::AuditDamaged => "the audit log is damaged, so nothing is written or read until an operator repairs it (privet audit verify)",
+    })]
+    Unavailable {
+        /// Why.
+        kind: Unavailability,
+        /// For the log only.
+        detail: String,
+    },
+    /// A fault inside the vault (a database error, data that does not decrypt).
+    #[error("internal error; see the server log")]
+    Internal {
+        /// For the log only.
+        detail: String,
+    },
+}
+
+impl VaultError {
+    /// What the log gets: the client's message plus, for faults, what went wrong beneath.
+    pub fn detail(&self) -> String {
+        match self {
+            VaultError::Unavailable { detail, .. } | VaultError::Internal { detail } => {
+                format!("{self}: {detail}")
+            }
+            other => other.to_string(),
+        }
+    }
+}
+
+impl From<StoreError> for VaultError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Conflict(what) => VaultError::Conflict(what),
+            StoreError::NotFound(what) => VaultError::NotFound(what),
+            StoreError::AuditBroken(_) => VaultError::Unavailable {
+                kind: Unavailability::AuditDamaged,
+                detail: e.to_string(),
+            },
+            StoreError::WriterStopped | StoreError::CommitFailed(_) => VaultError::Unavailable {
+                kind: Unavailability::Storage,
+                detail: e.to_string(),
+            },
+            other => VaultError::Internal {
+                detail: other.to_string(),
+            },
+        }
+    }
 }
 
 impl From<CryptoError> for VaultError {
     fn from(e: CryptoError) -> Self {
         match e {
             CryptoError::RetiredKeyVersion(v) => VaultError::KeyRetired(v),
-            other => VaultError::Crypto(other),
+            other => VaultError::Internal {
+                detail: other.to_string(),
+            },
         }
     }
 }

@@ -20,21 +20,32 @@ pub fn subject_id(id: &str) -> Result<()> {
     }
 }
 
-/// Field names: 1-64 characters of `a-z 0-9 _ . -`.
+/// Field names are identifiers: 1-64 characters of `a-z 0-9 _ .`, starting with a letter, with
+/// no run of more than four digits. Names are stored in clear (they are what the audit log and
+/// exports name), so they must not be able to carry a value: an SSN, a card or a phone number
+/// cannot pass as a name.
 pub fn field_name(name: &str) -> Result<()> {
-    let ok = !name.is_empty()
-        && name.len() <= 64
-        && name.bytes().all(|b| {
-            b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'_' | b'.' | b'-')
-        });
-    if ok {
+    let chars_ok = name.len() <= 64
+        && name.bytes().next().is_some_and(|b| b.is_ascii_lowercase())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'_' | b'.'));
+    let longest_digits = name
+        .split(|c: char| !c.is_ascii_digit())
+        .map(str::len)
+        .max()
+        .unwrap_or(0);
+    if chars_ok && longest_digits <= MAX_NAME_DIGITS {
         Ok(())
     } else {
         Err(VaultError::BadRequest(
-            "field name must be 1-64 characters of a-z, 0-9, '_', '.' or '-'".into(),
+            "field name must be an identifier: 1-64 characters of a-z, 0-9, '_' or '.', starting with a letter, with at most 4 digits in a row".into(),
         ))
     }
 }
+
+/// Longest run of digits a field name may hold (`address_line2`, `phone_2024` pass; a value does not).
+const MAX_NAME_DIGITS: usize = 4;
 
 /// A caller-supplied name as error messages may repeat it: only when it has the shape of a
 /// policy name (a category, purpose or role), so a value sent in the wrong field is never echoed.
@@ -75,7 +86,25 @@ mod tests {
         ] {
             assert_eq!(subject_id(id).is_ok(), ok, "{id}");
         }
-        assert!(field_name("email").is_ok());
+        for (name, ok) in [
+            ("email", true),
+            ("address.line2", true),
+            ("consent_2024", true),
+            ("e", true),
+            ("", false),
+            ("Email", false),
+            ("2fa_phone", false),
+            ("_hidden", false),
+            ("536-22-8145", false),
+            ("ssn536228145", false),
+            ("card_4111111111111111", false),
+            ("ada@example.com", false),
+            ("has space", false),
+            ("first-name", false),
+            (&"x".repeat(65), false),
+        ] {
+            assert_eq!(field_name(name).is_ok(), ok, "{name}");
+        }
         assert_eq!(shown("contact.email"), "contact.email");
         assert_eq!(shown("4111111111111111"), "(not a valid name)");
         assert_eq!(shown("ada@example.com"), "(not a valid name)");

@@ -134,9 +134,15 @@ impl Secrets {
             if !existing.iter().any(|s| s.name == name) {
                 let fresh = SecretKey::generate()?;
                 let wrapped = keys.wrap(&fresh, &secret_context(name))?;
-                store
-                    .insert_secret_if_absent(name, wrapped.kek_version, &wrapped.bytes)
-                    .await?;
+                if name == "audit" {
+                    store
+                        .insert_audit_secret(wrapped.kek_version, &wrapped.bytes, &fresh)
+                        .await?;
+                } else {
+                    store
+                        .insert_secret_if_absent(name, wrapped.kek_version, &wrapped.bytes)
+                        .await?;
+                }
             }
         }
         let rows = store.secrets().await?;

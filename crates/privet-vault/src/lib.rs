@@ -4,6 +4,7 @@
 //! group-committed transaction as the change (or, for reads, before the data is returned), so a
 //! failed audit write means the action did not happen.
 
+mod access;
 mod apikeys;
 mod backup;
 mod consent;
@@ -23,9 +24,9 @@ use privet_store::{AuditDraft, Store, WriteUnit};
 use privet_types::Clock;
 use privet_types::policy::{Operation, Policy};
 
-pub use apikeys::Actor;
+pub use apikeys::{Actor, api_key_id};
 pub use backup::{BackupReport, RestoreReport};
-pub use error::{Result, VaultError};
+pub use error::{Result, Unavailability, VaultError};
 pub use keys::{Keys, SECRET_NAMES, Secrets};
 pub use records::{EraseReceipt, FieldInput, FieldOutcome, FieldView, SubjectView};
 pub use rotation::RotationReport;
@@ -132,12 +133,7 @@ impl Vault {
         draft.subject = subject.map(str::to_owned);
         draft.decision = "deny".into();
         draft.reason = Some("operation_not_permitted".into());
-        self.store
-            .commit(WriteUnit {
-                ops: Vec::new(),
-                audit: vec![draft],
-            })
-            .await?;
+        self.record(draft).await?;
         Err(VaultError::Forbidden {
             code: "operation_not_permitted".into(),
             message: format!(
@@ -145,6 +141,18 @@ impl Vault {
                 op.name()
             ),
         })
+    }
+
+    /// Commits an audit entry that records no change (a read, a refusal, a miss): durable
+    /// before the caller answers.
+    pub(crate) async fn record(&self, draft: AuditDraft) -> Result<()> {
+        self.store
+            .commit(WriteUnit {
+                ops: Vec::new(),
+                audit: vec![draft],
+            })
+            .await?;
+        Ok(())
     }
 
     pub(crate) fn draft(&self, actor: &Actor, action: &str) -> AuditDraft {

@@ -4,8 +4,9 @@
 use privet_crypto::{SecretKey, mac, open, random_bytes, seal};
 use privet_store::{Op, StoreError, WriteUnit};
 use privet_types::policy::{Operation, Policy};
-use privet_types::{AccessRequest, ConsentState, Decision, MaskStyle, mask_value};
+use privet_types::{AccessRequest, ConsentState, Decision, MaskStyle, Sensitivity, mask_value};
 
+use crate::access::{Reach, count_misses};
 use crate::apikeys::Actor;
 use crate::error::{Result, VaultError};
 use crate::keys::dek_context;
@@ -142,6 +143,46 @@ fn validate_fields(policy: &Policy, fields: &[FieldInput]) -> Result<()> {
 }
 
 impl Vault {
+    /// Refuses a write that would take the subject past `[limits] max_fields_per_subject` or
+    /// `max_subject_bytes`: one subject must not be able to stall the writer or a read.
+    async fn check_room(&self, subject: &str, fields: &[FieldInput]) -> Result<()> {
+        let limits = self.policy().limits().clone();
+        let too_many = |n: u64| {
+            VaultError::LimitExceeded(format!(
+                "fields: the subject would hold {n} fields, over [limits] max_fields_per_subject = {}",
+                limits.max_fields_per_subject
+            ))
+        };
+        let new_fields = fields.len() as u64;
+        let max_fields = limits.max_fields_per_subject as u64;
+        if new_fields > max_fields {
+            return Err(too_many(new_fields));
+        }
+        // Sealing adds a fixed overhead per value; counted as stored.
+        let new_bytes: u64 = fields
+            .iter()
+            .map(|f| (f.value.len() + privet_crypto::SEAL_OVERHEAD) as u64)
+            .sum();
+        let max_bytes = limits.max_subject_bytes as u64;
+        let (count, bytes) = self.store.subject_usage(subject, &[]).await?;
+        if count + new_fields <= max_fields && bytes + new_bytes <= max_bytes {
+            return Ok(());
+        }
+        // Near a limit: fields of the same name are replaced, so count only the others.
+        let names: Vec<&str> = fields.iter().map(|f| f.name.as_str()).collect();
+        let (count, bytes) = self.store.subject_usage(subject, &names).await?;
+        if count + new_fields > max_fields {
+            return Err(too_many(count + new_fields));
+        }
+        if bytes + new_bytes > max_bytes {
+            return Err(VaultError::LimitExceeded(format!(
+                "fields: the subject would hold {} bytes, over [limits] max_subject_bytes = {max_bytes}",
+                bytes + new_bytes
+            )));
+        }
+        Ok(())
+    }
+
     /// The subject's data key, unwrapped, if it has one.
     async fn existing_dek(&self, subject: &str) -> Result<Option<SecretKey>> {
         match self.store.dek(subject).await? {
@@ -161,6 +202,7 @@ impl Vault {
         ids::subject_id(subject)?;
         self.require(actor, Operation::Write, Some(subject)).await?;
         validate_fields(&self.policy(), fields)?;
+        self.check_room(subject, fields).await?;
         // A concurrent first write may create the key first; then seal again under the winner's key.
         for _ in 0..3 {
             let (dek, new_dek) = match self.existing_dek(subject).await? {
@@ -223,7 +265,7 @@ impl Vault {
                 }
             }
         }
-        Err(VaultError::Store(StoreError::Conflict("data key")))
+        Err(VaultError::Conflict("data key"))
     }
 
     /// The consent state that a purpose's decision needs.
@@ -244,7 +286,7 @@ impl Vault {
 
     /// Reads a subject for a purpose: each field in clear, masked or withheld as the policy
     /// decides. The audit entry is durable before anything is returned. 403 when nothing at all
-    /// may be shown.
+    /// may be shown, whether the subject exists or not; a miss is audited.
     pub async fn read_subject(
         &self,
         actor: &Actor,
@@ -252,7 +294,77 @@ impl Vault {
         purpose: &str,
     ) -> Result<SubjectView> {
         ids::subject_id(subject)?;
-        let policy = self.known_purpose(purpose)?;
+        let policy = self
+            .may_read(actor, "subject.read", purpose, Reach::Any, Some(subject))
+            .await?;
+        let result = self.read_checked(actor, &policy, subject, purpose).await;
+        if let Err(VaultError::NotFound(_)) = &result {
+            self.audit_misses(actor, "subject.read", Some(purpose), Some(subject), 1)
+                .await?;
+        }
+        result
+    }
+
+    /// Reads many subjects for one purpose; each has its own result. The right to read is
+    /// checked once for the batch, and its misses are audited in one entry.
+    pub async fn read_subjects(
+        &self,
+        actor: &Actor,
+        subjects: &[String],
+        purpose: &str,
+    ) -> Result<Vec<Result<SubjectView>>> {
+        self.check_batch(subjects.len())?;
+        let policy = self
+            .may_read(actor, "subject.read", purpose, Reach::Any, None)
+            .await?;
+        // A few at a time, and no more once the answer has reached `max_read_bytes`: a batch of
+        // large subjects must not hold its whole answer, and more, in memory at once.
+        let budget = policy.limits().max_read_bytes;
+        let mut used = 0usize;
+        let mut results = Vec::with_capacity(subjects.len());
+        for chunk in subjects.chunks(READ_CONCURRENCY) {
+            if used >= budget {
+                results.extend(chunk.iter().map(|_| Err(over_budget(budget))));
+                continue;
+            }
+            let read = futures_util::future::join_all(chunk.iter().map(|s| async {
+                ids::subject_id(s)?;
+                self.read_checked(actor, &policy, s, purpose).await
+            }))
+            .await;
+            for r in read {
+                match r {
+                    Ok(view) if used >= budget => {
+                        drop(view);
+                        results.push(Err(over_budget(budget)));
+                    }
+                    Ok(view) => {
+                        used += view_bytes(&view);
+                        results.push(Ok(view));
+                    }
+                    Err(e) => results.push(Err(e)),
+                }
+            }
+        }
+        self.audit_misses(
+            actor,
+            "subject.read",
+            Some(purpose),
+            None,
+            count_misses(&results),
+        )
+        .await?;
+        Ok(results)
+    }
+
+    /// A read once the purpose and the caller's right to read were checked.
+    async fn read_checked(
+        &self,
+        actor: &Actor,
+        policy: &Policy,
+        subject: &str,
+        purpose: &str,
+    ) -> Result<SubjectView> {
         let record = self
             .store
             .subject(subject)
@@ -272,7 +384,7 @@ impl Vault {
                 purpose,
                 category: &f.category,
                 consent,
-                trained: true,
+                training: actor.training,
             });
             let outcome = match (decision, &dek) {
                 (Decision::Deny(reason), _) => {
@@ -316,16 +428,21 @@ impl Vault {
         .to_owned();
         denied.sort_unstable();
         denied.dedup();
-        if !denied.is_empty() {
-            draft.reason = Some(denied.join(","));
+        let mut reason: Vec<String> = denied.iter().map(|c| (*c).to_owned()).collect();
+        // Special categories depend on the reader's training: the entry records what it was.
+        let special = record.fields.iter().any(|f| {
+            policy
+                .category(&f.category)
+                .is_some_and(|c| c.sensitivity() == Sensitivity::Special)
+        });
+        if special {
+            reason.push(format!("training={}", actor.training.code()));
+        }
+        if !reason.is_empty() {
+            draft.reason = Some(reason.join(","));
         }
         let all_denied = shown.is_empty() && !denied.is_empty();
-        self.store
-            .commit(WriteUnit {
-                ops: Vec::new(),
-                audit: vec![draft],
-            })
-            .await?;
+        self.record(draft).await?;
         if all_denied {
             let first = fields.iter().find_map(|f| match &f.outcome {
                 FieldOutcome::Withheld { code, reason } => Some((*code, reason.clone())),
@@ -368,39 +485,45 @@ impl Vault {
             purpose,
             category,
             consent: ConsentState::Granted,
-            trained: true,
+            training: actor.training,
         }) {
             let mut draft = self.draft(actor, "subject.lookup");
             draft.purpose = Some(purpose.to_owned());
             draft.categories = vec![category.to_owned()];
             draft.decision = "deny".into();
             draft.reason = Some(reason.code().into());
-            self.store
-                .commit(WriteUnit {
-                    ops: Vec::new(),
-                    audit: vec![draft],
-                })
-                .await?;
+            self.record(draft).await?;
             return Err(VaultError::Forbidden {
                 code: reason.code().into(),
                 message: reason.to_string(),
             });
         }
-        let found = self
+        let matches = self
             .store
             .subjects_by_lookup(&blind_index(&self.secrets.blind_index, kind, value), 100)
             .await?;
+        // The same decision as a read of each match: a subject the purpose may not read (no
+        // consent, for one) is not named.
+        let mut found = Vec::with_capacity(matches.len());
+        for subject in matches {
+            let consent = self.consent_state(&subject, purpose).await?;
+            let decision = policy.decide(&AccessRequest {
+                role: &actor.role,
+                purpose,
+                category,
+                consent,
+                training: actor.training,
+            });
+            if !matches!(decision, Decision::Deny(_)) {
+                found.push(subject);
+            }
+        }
         let mut draft = self.draft(actor, "subject.lookup");
         draft.purpose = Some(purpose.to_owned());
         draft.categories = vec![category.to_owned()];
-        draft.decision = "allow".into();
+        draft.decision = if found.is_empty() { "miss" } else { "allow" }.into();
         draft.reason = Some(format!("matches={}", found.len()));
-        self.store
-            .commit(WriteUnit {
-                ops: Vec::new(),
-                audit: vec![draft],
-            })
-            .await?;
+        self.record(draft).await?;
         Ok(found)
     }
 
@@ -425,7 +548,7 @@ impl Vault {
             .await
             .map_err(|e| match e {
                 StoreError::NotFound(_) => VaultError::NotFound("subject"),
-                other => VaultError::Store(other),
+                other => other.into(),
             })?;
         Ok(EraseReceipt {
             subject: subject.to_owned(),
@@ -433,6 +556,26 @@ impl Vault {
             audit_seq: outcome.audit_seqs.first().copied().unwrap_or(0),
         })
     }
+}
+
+/// Subjects a batch read opens at once.
+const READ_CONCURRENCY: usize = 8;
+
+fn over_budget(budget: usize) -> VaultError {
+    VaultError::LimitExceeded(format!(
+        "not read: the batch's answer reached [limits] max_read_bytes = {budget}; read this subject in another request"
+    ))
+}
+
+/// Bytes of values a read returns.
+fn view_bytes(view: &SubjectView) -> usize {
+    view.fields
+        .iter()
+        .map(|f| match &f.outcome {
+            FieldOutcome::Value(v) | FieldOutcome::Masked(v) => v.len(),
+            FieldOutcome::Withheld { reason, .. } => reason.len(),
+        })
+        .sum()
 }
 
 fn categories<'a>(it: impl Iterator<Item = &'a str>) -> Vec<String> {

@@ -12,6 +12,7 @@ use privet_store::{Op, StoreError, WriteUnit};
 use privet_types::policy::Operation;
 use privet_types::{AccessRequest, ConsentState, Decision, MaskStyle, mask_value};
 
+use crate::access::{Reach, count_misses};
 use crate::apikeys::Actor;
 use crate::error::{Result, VaultError};
 use crate::records::FieldOutcome;
@@ -244,7 +245,7 @@ impl Vault {
                 Err(e) => return Err(e.into()),
             }
         }
-        Err(VaultError::Store(StoreError::Conflict("token")))
+        Err(VaultError::Conflict("token"))
     }
 
     fn make_token(
@@ -301,12 +302,7 @@ impl Vault {
         let mut draft = self.token_draft(actor, action, input);
         draft.decision = decision.into();
         draft.reason = reason.map(str::to_owned);
-        self.store
-            .commit(WriteUnit {
-                ops: Vec::new(),
-                audit: vec![draft],
-            })
-            .await?;
+        self.record(draft).await?;
         Ok(())
     }
 
@@ -328,12 +324,36 @@ impl Vault {
         token: &str,
         purpose: &str,
     ) -> Result<FieldOutcome> {
+        let result = self.detokenize_one(actor, token, purpose).await;
+        if let Err(VaultError::NotFound(_)) = &result {
+            self.audit_misses(actor, "token.detokenize", Some(purpose), None, 1)
+                .await?;
+        }
+        result
+    }
+
+    /// A detokenization whose miss the caller audits.
+    async fn detokenize_one(
+        &self,
+        actor: &Actor,
+        token: &str,
+        purpose: &str,
+    ) -> Result<FieldOutcome> {
         if token.is_empty() || token.len() > 128 {
             return Err(VaultError::BadRequest(
                 "token: must be 1 to 128 characters".into(),
             ));
         }
-        let policy = self.known_purpose(purpose)?;
+        // A card token's category is known from its shape; a generic token's only once found.
+        let card_category = category_of("card_number");
+        let reach = if token.bytes().all(|b| b.is_ascii_digit()) {
+            Reach::One(&card_category)
+        } else {
+            Reach::Any
+        };
+        let policy = self
+            .may_read(actor, "token.detokenize", purpose, reach, None)
+            .await?;
         let row = self
             .store
             .token(token)
@@ -359,7 +379,7 @@ impl Vault {
             purpose,
             category: &category,
             consent,
-            trained: true,
+            training: actor.training,
         });
         let mut draft = self.draft(actor, "token.detokenize");
         draft.purpose = Some(purpose.to_owned());
@@ -369,12 +389,7 @@ impl Vault {
             Decision::Deny(reason) => {
                 draft.decision = "deny".into();
                 draft.reason = Some(reason.code().into());
-                self.store
-                    .commit(WriteUnit {
-                        ops: Vec::new(),
-                        audit: vec![draft],
-                    })
-                    .await?;
+                self.record(draft).await?;
                 return Err(VaultError::Forbidden {
                     code: reason.code().into(),
                     message: reason.to_string(),
@@ -395,24 +410,30 @@ impl Vault {
                 }
             }
         };
-        self.store
-            .commit(WriteUnit {
-                ops: Vec::new(),
-                audit: vec![draft],
-            })
-            .await?;
+        self.record(draft).await?;
         Ok(outcome)
     }
 
-    /// Detokenizes many tokens; each item has its own result.
+    /// Detokenizes many `(token, purpose)` items; each has its own result, and the misses are
+    /// audited in one entry.
     pub async fn detokenize_many(
         &self,
         actor: &Actor,
-        tokens: &[String],
-        purpose: &str,
+        items: &[(String, String)],
     ) -> Result<Vec<Result<FieldOutcome>>> {
-        self.check_batch(tokens.len())?;
-        Ok(join_all(tokens.iter().map(|t| self.detokenize(actor, t, purpose))).await)
+        self.check_batch(items.len())?;
+        let results = join_all(items.iter().map(|(t, p)| self.detokenize_one(actor, t, p))).await;
+        let first = items.first().map(|(_, p)| p.as_str());
+        let purpose = first.filter(|f| items.iter().all(|(_, p)| p == f));
+        self.audit_misses(
+            actor,
+            "token.detokenize",
+            purpose,
+            None,
+            count_misses(&results),
+        )
+        .await?;
+        Ok(results)
     }
 
     /// Refuses batches over the policy's limit.

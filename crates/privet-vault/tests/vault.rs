@@ -11,6 +11,7 @@ mod vault {
     mod erase;
     mod harness;
     mod keybackup;
+    mod oracle;
     mod permissions;
     mod records;
     mod rotation;

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand};
+use privet_types::counted;
 use privet_types::policy::DEFAULT_POLICY_TOML;
 use privet_vault::Actor;
 
@@ -32,6 +33,13 @@ pub(crate) struct CheckArgs {
 /// `privet keys ...`.
 #[derive(Debug, Subcommand)]
 pub(crate) enum KeysCommand {
+    /// Write a new de-identification key file for `privet redact` and `privet reveal` (mode
+    /// 0600; never overwrites). Use it with --key-file FILE, or PRIVET_DEID_KEY="$(cat FILE)".
+    DeidKey {
+        /// Where to write it.
+        #[arg(value_name = "FILE")]
+        path: PathBuf,
+    },
     /// Create an API key for a role and print it (only the key, on stdout).
     CreateApiKey {
         /// Role of the policy the key acts as.
@@ -64,11 +72,17 @@ pub(crate) enum KeysCommand {
         vault: VaultArgs,
     },
     /// Retire a master-key version nothing is wrapped under any more; values under it are refused after.
+    ///
+    /// Key-store backups made while VERSION was the newest master-key version cannot be restored
+    /// once it is retired: make a fresh `privet backup --keys` first. Needs --yes.
     Retire {
         /// Version number.
         // Its own id: `version` would clash with the `--version` flag clap adds to every command.
         #[arg(id = "key_version", value_name = "VERSION")]
         version: u32,
+        /// Confirm that key-store backups made under VERSION may become unrestorable.
+        #[arg(long)]
+        yes: bool,
         #[command(flatten)]
         vault: VaultArgs,
     },
@@ -148,6 +162,13 @@ pub(crate) fn check(args: CheckArgs) -> Result<Status> {
 pub(crate) fn keys(cmd: KeysCommand) -> Result<Status> {
     runtime()?.block_on(async move {
         match cmd {
+            KeysCommand::DeidKey { path } => {
+                privet_redact::keys::new_key_file(&path)?;
+                eprintln!(
+                    "privet: wrote a de-identification key to {} (mode 0600); keep it apart from the data: fpe output cannot be revealed without it",
+                    path.display()
+                );
+            }
             KeysCommand::CreateApiKey { role, label, vault } => {
                 let (v, _) = vault.vault(true).await?;
                 let (key, _) = v.create_api_key(&Actor::operator(), &role, label).await?;
@@ -188,10 +209,18 @@ pub(crate) fn keys(cmd: KeysCommand) -> Result<Status> {
                     report.secrets + late.secrets
                 );
             }
-            KeysCommand::Retire { version, vault } => {
+            KeysCommand::Retire { version, yes, vault } => {
                 let (v, keys) = vault.vault(false).await?;
                 let Some(file) = keys.file else { bail!("retiring needs a master key file") };
                 v.ensure_unused(version).await?;
+                if !yes {
+                    bail!(
+                        "not retired: key-store backups made while master-key version {version} was the newest \
+                         (`privet backup --keys`) have their file key wrapped under it and cannot be restored \
+                         once it is retired. Make a fresh key-store backup now, keep it, then run \
+                         `privet keys retire {version} --yes`"
+                    );
+                }
                 file.retire(version).with_context(|| format!("retiring master-key version {version}"))?;
                 v.audit_retire(&Actor::operator(), version).await?;
                 eprintln!("privet: retired master-key version {version}; values under it are refused from now on");
@@ -257,7 +286,9 @@ pub(crate) fn backup(args: BackupArgs) -> Result<Status> {
 
 pub(crate) fn restore(args: RestoreArgs) -> Result<Status> {
     runtime()?.block_on(async move {
-        let (v, _) = args.vault.vault(false).await?;
+        // A key-store restore is the first step of a rebuild on a new machine: it may create the
+        // store, never the master key (the backup opens only under the one it was made with).
+        let (v, _) = args.vault.resolve()?.open(false, args.keys).await?;
         let report = if args.keys {
             v.restore_keys(&Actor::operator(), &args.input, args.max_age_days)
                 .await?
@@ -266,10 +297,11 @@ pub(crate) fn restore(args: RestoreArgs) -> Result<Status> {
         };
         let rows: u64 = report.rows.iter().map(|(_, n)| n).sum();
         eprintln!(
-            "privet: restored {rows} rows from {}; replayed the erasure ledger ({} subjects erased again, {} data keys destroyed)",
+            "privet: restored {} from {}; replayed the erasure ledger ({} erased again, {} destroyed)",
+            counted(rows, "row", "rows"),
             args.input.display(),
-            report.replayed_erasures,
-            report.destroyed_keys
+            counted(report.replayed_erasures, "subject", "subjects"),
+            counted(report.destroyed_keys, "data key", "data keys")
         );
         Ok(Status::Ok)
     })

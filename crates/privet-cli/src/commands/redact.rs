@@ -7,10 +7,13 @@ use clap::Args;
 use privet_formats::InputFormat;
 use privet_redact::engine::{Engine, Mode, Secrets};
 use privet_redact::files::{self, FileStats};
-use privet_redact::keys::{DEID_KEY_ENV, key_from_base64, key_from_file};
+use privet_redact::keys::{
+    DEID_KEY_ENV, key_check, key_from_env_value, key_from_file, key_record_path,
+};
 use privet_redact::policy::Policy;
 use privet_redact::report::{KReport, suppress_csv};
 use privet_redact::vault::VaultClient;
+use privet_types::counted;
 
 use crate::Status;
 
@@ -80,6 +83,10 @@ pub(crate) struct RevealArgs {
     /// The key file it was redacted with; else PRIVET_DEID_KEY.
     #[arg(long, value_name = "FILE")]
     pub key_file: Option<PathBuf>,
+    /// Decrypt even without the key record (INPUT.deid-key) that redact writes beside its
+    /// output; a wrong key then gives wrong values without an error.
+    #[arg(long)]
+    pub unchecked_key: bool,
 }
 
 fn load_policy(path: Option<&Path>) -> anyhow::Result<Policy> {
@@ -103,7 +110,7 @@ fn load_key(key_file: Option<&Path>) -> anyhow::Result<Option<privet_crypto::Sec
         return Ok(Some(key_from_file(path)?));
     }
     match std::env::var(DEID_KEY_ENV) {
-        Ok(value) => Ok(Some(key_from_base64(&value)?)),
+        Ok(value) => Ok(Some(key_from_env_value(&value)?)),
         Err(std::env::VarError::NotPresent) => Ok(None),
         Err(std::env::VarError::NotUnicode(_)) => bail!("{DEID_KEY_ENV} is not valid UTF-8"),
     }
@@ -144,6 +151,22 @@ fn run_file(input: &Path, output: &Path, engine: &Engine) -> anyhow::Result<File
     })
 }
 
+/// Rows of a table-like format, lines of text.
+fn units(format: InputFormat, n: u64) -> String {
+    match format {
+        InputFormat::Text => counted(n, "line", "lines"),
+        _ => counted(n, "row", "rows"),
+    }
+}
+
+/// Whether two paths name one file (the same inode once both exist, or the same path).
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => a == b,
+    }
+}
+
 /// `privet redact`.
 pub(crate) fn redact(args: RedactArgs) -> anyhow::Result<Status> {
     let policy = load_policy(args.policy.as_deref())?;
@@ -182,22 +205,81 @@ pub(crate) fn redact(args: RedactArgs) -> anyhow::Result<Status> {
         return Ok(Status::Ok);
     }
     let Some(output) = args.output.clone() else {
-        bail!("--output is required for files");
+        bail!("--output is required for files (`-o -` writes to standard output)");
+    };
+    let to_stdout = output.as_os_str() == "-";
+    if !to_stdout && same_file(&args.input, &output) {
+        bail!(
+            "refused: the output {} is the input; redact writes a new file and never overwrites its source",
+            output.display()
+        );
+    }
+    if to_stdout && wants_report {
+        bail!("--report and --k read the written output back: write it to a file with -o FILE");
+    }
+    if to_stdout && (args.key_file.is_some() || std::env::var_os(DEID_KEY_ENV).is_some()) {
+        // The key record goes beside the output file; standard output has no beside.
+        eprintln!(
+            "privet: note: writing to standard output, so no key record is written; `privet reveal` will need --unchecked-key"
+        );
+    }
+    // Standard output: redacted into a temporary file first (so a failure prints nothing
+    // half-done), then copied out.
+    let staged = if to_stdout {
+        Some(
+            tempfile::Builder::new()
+                .prefix(".privet-redact-")
+                .tempdir()
+                .context("cannot create a temporary directory")?,
+        )
+    } else {
+        None
+    };
+    let output = match &staged {
+        Some(dir) => dir.path().join(
+            args.input
+                .file_name()
+                .map_or_else(|| "out".into(), std::ffi::OsStr::to_owned),
+        ),
+        None => output,
     };
     let (format, _) = files::detect(&args.input)?;
     if args.k.is_some() && !matches!(format, InputFormat::Csv | InputFormat::Tsv) {
         bail!("--k suppresses rows of CSV/TSV output only; this input is {format}");
     }
+    let check = secrets.key.as_ref().map(key_check);
     let engine = Engine::new(policy, secrets, Mode::Redact)?;
     let stats = run_file(&args.input, &output, &engine)?;
+    if staged.is_some() {
+        let mut file =
+            std::fs::File::open(&output).context("cannot read back the redacted output")?;
+        let stdout = std::io::stdout();
+        let mut lock = stdout.lock();
+        std::io::copy(&mut file, &mut lock).context("cannot write to standard output")?;
+        std::io::Write::flush(&mut lock).context("cannot write to standard output")?;
+        eprintln!(
+            "privet: redacted {} to standard output ({}{}): {}, {} changed",
+            args.input.display(),
+            stats.format,
+            if stats.gzip { ", gzip" } else { "" },
+            units(stats.format, stats.rows),
+            counted(stats.changed, "value", "values")
+        );
+        return Ok(Status::Ok);
+    }
+    if let Some(check) = check {
+        let record = key_record_path(&output);
+        std::fs::write(&record, format!("key_check={check}\n"))
+            .with_context(|| format!("cannot write the key record {}", record.display()))?;
+    }
     eprintln!(
-        "privet: redacted {} into {} ({}{}): {} rows, {} values changed",
+        "privet: redacted {} into {} ({}{}): {}, {} changed",
         args.input.display(),
         output.display(),
         stats.format,
         if stats.gzip { ", gzip" } else { "" },
-        stats.rows,
-        stats.changed
+        units(stats.format, stats.rows),
+        counted(stats.changed, "value", "values")
     );
     if wants_report {
         report(&args, &output, &engine, stats.format)?;
@@ -259,6 +341,40 @@ fn report(
     Ok(())
 }
 
+/// Refuses a key other than the one `input` was redacted with, as its key record says. Without
+/// a record, refuses unless `unchecked`: decrypting under the wrong key gives valid-looking,
+/// wrong values, with nothing to tell.
+fn check_reveal_key(
+    input: &Path,
+    key: &privet_crypto::SecretKey,
+    unchecked: bool,
+) -> anyhow::Result<()> {
+    let record = key_record_path(input);
+    let ours = key_check(key);
+    match std::fs::read_to_string(&record) {
+        Ok(text) => {
+            let recorded = text
+                .lines()
+                .find_map(|l| l.trim().strip_prefix("key_check="))
+                .map(str::trim)
+                .unwrap_or_default();
+            if recorded != ours {
+                bail!(
+                    "refused: this key is not the one {} was redacted with (its record {} says key check {recorded}; this key's is {ours}); nothing was written",
+                    input.display(),
+                    record.display()
+                );
+            }
+            Ok(())
+        }
+        Err(_) if unchecked => Ok(()),
+        Err(_) => bail!(
+            "refused: no key record {} beside the input, so the key cannot be checked (a wrong key would give wrong values silently); keep the record redact wrote, or pass --unchecked-key",
+            record.display()
+        ),
+    }
+}
+
 /// `privet reveal`.
 pub(crate) fn reveal(args: RevealArgs) -> anyhow::Result<Status> {
     let policy = load_policy(Some(&args.policy))?;
@@ -266,6 +382,9 @@ pub(crate) fn reveal(args: RevealArgs) -> anyhow::Result<Status> {
         key: load_key(args.key_file.as_deref())?,
         vault: None,
     };
+    if let Some(key) = &secrets.key {
+        check_reveal_key(&args.input, key, args.unchecked_key)?;
+    }
     let engine = Engine::new(policy, secrets, Mode::Reveal)?;
     let stats = run_file(&args.input, &args.output, &engine)?;
     eprintln!(

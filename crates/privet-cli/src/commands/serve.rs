@@ -7,11 +7,14 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 use clap::Args;
+use privet_server::limit::{Limiter, RateLimits};
 use privet_server::{AppState, Tls, metrics::Metrics};
+use privet_types::SystemClock;
 use privet_vault::{Actor, Vault};
 
 use super::vault_args::{VaultArgs, VaultConfig, from_policy_file, load_policy_file, runtime};
 use crate::Status;
+use crate::logging::notice;
 
 /// Where `privet serve` listens when neither a flag, the environment nor the policy file says.
 const DEFAULT_LISTEN: SocketAddr = SocketAddr::V4(SocketAddrV4::new(Ipv4Addr::LOCALHOST, 8700));
@@ -84,12 +87,34 @@ async fn serve(args: ServeArgs) -> Result<Status> {
     let config = args.vault.resolve()?;
     let listen = args.listen(&config);
     let tls = args.tls(&config);
+    // The port and the data directory are claimed before anything is created, so a server that
+    // cannot start leaves no store, key or admin key behind.
+    let listener = std::net::TcpListener::bind(listen).with_context(|| {
+        format!(
+            "cannot listen on {listen}; nothing was created (is another server using the port?)"
+        )
+    })?;
+    if let Some(tls) = &tls {
+        for file in [&tls.cert, &tls.key] {
+            std::fs::metadata(file).with_context(|| {
+                format!(
+                    "cannot read TLS file {}; nothing was created",
+                    file.display()
+                )
+            })?;
+        }
+        warn_if_shared(&tls.key);
+    }
+    let _lock = match config.database {
+        None => Some(lock_data_dir(&config.data_dir)?),
+        Some(_) => None,
+    };
     let (vault, keys) = config.vault(true).await?;
     if keys.created {
-        eprintln!(
-            "privet: created the master key ({}, mode 0600); back it up apart from the data",
+        notice(&format!(
+            "created the master key ({}, mode 0600); back it up apart from the data",
             keys.provider.describe()
-        );
+        ));
     }
     if vault.api_keys().await?.is_empty() {
         let (key, id) = vault
@@ -104,23 +129,93 @@ async fn serve(args: ServeArgs) -> Result<Status> {
     let state = AppState {
         vault: vault.clone(),
         metrics: Arc::new(Metrics::default()),
+        limiter: Arc::new(Limiter::new(
+            RateLimits::from_limits(vault.policy().limits()),
+            Arc::new(SystemClock),
+        )),
     };
     let location = vault.store().location().describe();
     privet_server::serve(
         state,
-        listen,
+        listener,
         tls,
         |addr, tls| {
             let scheme = if tls { "https" } else { "http" };
-            eprintln!("privet: serving on {scheme}://{addr} (store: {location})");
-            tracing::info!(%addr, tls, "listening");
+            notice(&format!("serving on {scheme}://{addr} (store: {location})"));
         },
         shutdown_signal(),
     )
     .await
     .context("serving")?;
-    eprintln!("privet: stopped");
+    notice("stopped");
     Ok(Status::Ok)
+}
+
+/// Warns when the TLS private key can be read by anyone but its owner: unlike the master key
+/// (refused then), certificates are often provisioned by other tools with their own modes, so
+/// this is a warning, not a refusal.
+fn warn_if_shared(key: &std::path::Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if let Ok(meta) = std::fs::metadata(key)
+            && meta.permissions().mode() & 0o077 != 0
+        {
+            tracing::warn!(
+                key = %key.display(),
+                mode = format!("{:o}", meta.permissions().mode() & 0o777),
+                "the TLS private key is readable by others; chmod 600 it"
+            );
+            notice(&format!(
+                "warning: the TLS private key {} is readable by group or others; chmod 600 it",
+                key.display()
+            ));
+        }
+    }
+}
+
+/// Name of the lock file a serving process holds in the data directory.
+const LOCK_FILE: &str = "serve.lock";
+
+/// Takes the data directory's lock (creating the directory, mode 0700, if needed): two servers on
+/// one embedded store would each run a group-commit writer and a purge over the same file. The
+/// lock is released when the process ends, however it ends.
+fn lock_data_dir(dir: &std::path::Path) -> Result<std::fs::File> {
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("cannot create the data directory {}", dir.display()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+            .with_context(|| format!("cannot restrict {} to its owner", dir.display()))?;
+    }
+    let path = dir.join(LOCK_FILE);
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .read(true)
+        .write(true)
+        .open(&path)
+        .with_context(|| format!("cannot open {}", path.display()))?;
+    match file.try_lock() {
+        Ok(()) => {}
+        Err(std::fs::TryLockError::WouldBlock) => {
+            let holder = std::fs::read_to_string(&path).unwrap_or_default();
+            anyhow::bail!(
+                "another privet serve (pid {}) is using the data directory {}; stop it first, or give this one its own --data-dir",
+                holder.trim(),
+                dir.display()
+            );
+        }
+        Err(std::fs::TryLockError::Error(e)) => {
+            return Err(e).with_context(|| format!("cannot lock {}", path.display()));
+        }
+    }
+    use std::io::Write;
+    file.set_len(0)
+        .and_then(|()| write!(file, "{}", std::process::id()))
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(file)
 }
 
 /// Purges erased subjects' leftover rows in the background.
@@ -158,7 +253,7 @@ fn spawn_policy_reload(vault: Arc<Vault>, path: Option<PathBuf>) {
         };
         while hup.recv().await.is_some() {
             let Some(path) = &path else {
-                eprintln!("privet: SIGHUP: no policy file in use; the built-in policy stays");
+                notice("SIGHUP: no policy file in use; the built-in policy stays");
                 continue;
             };
             // Only the access policy is swapped. The vault was opened, and the listener bound,
@@ -168,17 +263,17 @@ fn spawn_policy_reload(vault: Arc<Vault>, path: Option<PathBuf>) {
             match load_policy_file(path) {
                 Ok(policy) => {
                     if policy.server() != started.server() || policy.tokens() != started.tokens() {
-                        eprintln!(
-                            "privet: SIGHUP: [server] or [tokens] changed in {}; they take effect at the next start",
+                        notice(&format!(
+                            "SIGHUP: [server] or [tokens] changed in {}; they take effect at the next start",
                             path.display()
-                        );
+                        ));
                     }
                     vault.set_policy(policy);
-                    eprintln!("privet: SIGHUP: reloaded policy {}", path.display());
+                    notice(&format!("SIGHUP: reloaded policy {}", path.display()));
                 }
-                Err(e) => {
-                    eprintln!("privet: SIGHUP: {e:#}\nprivet: the previous policy stays in force")
-                }
+                Err(e) => notice(&format!(
+                    "SIGHUP: {e:#}; the previous policy stays in force"
+                )),
             }
         }
     });

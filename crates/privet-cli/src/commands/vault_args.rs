@@ -130,7 +130,9 @@ impl VaultConfig {
                 .with_context(|| format!("cannot create the master key file {}", path.display()))?
         } else if !path.exists() {
             bail!(
-                "no master key at {} (start `privet serve` once to create it, or set PRIVET_MASTER_KEY)",
+                "no master key at {}: a new vault creates one on its first `privet serve`; to rebuild \
+                 a vault from backups, put the master key file they were made under there (mode 0600), \
+                 name it with --master-key-file, or set PRIVET_MASTER_KEY",
                 path.display()
             );
         } else {
@@ -149,7 +151,9 @@ impl VaultConfig {
         if self.database.is_none() && !self.data_dir.join(privet_store::DB_FILE).exists() && !create
         {
             bail!(
-                "no privet store in {} (start `privet serve` there first, or pass --data-dir, or set data_dir in the policy's [server] table)",
+                "no privet store in {} (a new vault starts with `privet serve`; to rebuild one from \
+                 backups, run `privet restore --keys KEY-BACKUP` there first; or pass --data-dir, or \
+                 set data_dir in the policy's [server] table)",
                 self.data_dir.display()
             );
         }
@@ -158,10 +162,21 @@ impl VaultConfig {
         )?))
     }
 
-    /// Opens the whole vault, its tokens made as the policy's `[tokens]` table says.
+    /// Opens the whole vault, its tokens made as the policy's `[tokens]` table says; `create`
+    /// makes the master key and the store when they do not exist.
     pub async fn vault(&self, create: bool) -> Result<(Arc<Vault>, KeySource)> {
-        let keys = self.keys(create)?;
-        let store = self.store(create).await?;
+        self.open(create, create).await
+    }
+
+    /// Opens the vault, creating the master key and the store each only if asked: a rebuild from
+    /// backups creates the store but must use the master key the backups were made under.
+    pub async fn open(
+        &self,
+        create_key: bool,
+        create_store: bool,
+    ) -> Result<(Arc<Vault>, KeySource)> {
+        let keys = self.keys(create_key)?;
+        let store = self.store(create_store).await?;
         let vault = Vault::open(
             store,
             keys.provider.clone(),
@@ -201,9 +216,9 @@ pub(crate) fn load_policy_file(path: &Path) -> Result<Policy> {
             })
             .collect();
         anyhow::anyhow!(
-            "invalid policy {} ({} errors):\n{}",
+            "invalid policy {} ({}):\n{}",
             path.display(),
-            errors.len(),
+            privet_types::counted(errors.len() as u64, "error", "errors"),
             lines.join("\n")
         )
     })

@@ -122,6 +122,49 @@ fn fpe_then_reveal_gives_the_input_back() {
         .assert()
         .success();
     assert_eq!(std::fs::read_to_string(&back).unwrap(), CSV);
+
+    // Another key is refused, says so, and writes nothing.
+    let other = dir.path().join("other.csv");
+    let assert = privet()
+        .env(
+            "PRIVET_DEID_KEY",
+            "AgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgI",
+        )
+        .args(["reveal", red.to_str().unwrap(), "--policy", &policy, "-o"])
+        .arg(&other)
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+    assert!(stderr.contains("not the one"), "{stderr}");
+    assert!(!other.exists());
+    // Without the key record the key cannot be checked: refused unless asked for.
+    let record = dir.path().join("red.csv.deid-key");
+    let check = std::fs::read_to_string(&record).unwrap();
+    assert!(
+        check.starts_with("key_check=") && !check.contains(KEY),
+        "{check}"
+    );
+    std::fs::remove_file(&record).unwrap();
+    privet()
+        .env("PRIVET_DEID_KEY", KEY)
+        .args(["reveal", red.to_str().unwrap(), "--policy", &policy, "-o"])
+        .arg(&other)
+        .assert()
+        .code(2);
+    privet()
+        .env("PRIVET_DEID_KEY", KEY)
+        .args([
+            "reveal",
+            red.to_str().unwrap(),
+            "--policy",
+            &policy,
+            "--unchecked-key",
+            "-o",
+        ])
+        .arg(&other)
+        .assert()
+        .success();
+    assert_eq!(std::fs::read_to_string(&other).unwrap(), CSV);
 }
 
 #[test]
@@ -199,4 +242,80 @@ fn token_operator_uses_a_running_vault() {
             "{masked}"
         );
     }
+}
+
+#[test]
+fn output_to_standard_output_and_never_over_the_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = write(dir.path(), "in.csv", CSV);
+    let out = privet()
+        .env_remove("PRIVET_DEID_KEY")
+        .args(["redact", &input, "-o", "-"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(text.lines().count(), 4, "{text}");
+    assert!(
+        text.contains("[EMAIL]") && !text.contains("ada.lovelace"),
+        "{text}"
+    );
+    // Only the input is left in the directory: nothing staged stays behind.
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+
+    let assert = privet()
+        .args(["redact", &input, "-o", &input])
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+    assert!(stderr.contains("is the input"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&input).unwrap(), CSV);
+}
+
+#[test]
+fn an_unclosed_quote_fails_with_its_line_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = write(
+        dir.path(),
+        "bad.csv",
+        "id,email,note\n1,ada@example.com,\"unclosed note\n2,bob@example.com,fine\n",
+    );
+    let out = dir.path().join("out.csv");
+    let assert = privet()
+        .args(["redact", &input, "-o"])
+        .arg(&out)
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+    assert!(
+        stderr.contains("line 2") && stderr.contains("never closes"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("ada@") && !stderr.contains("unclosed note"),
+        "{stderr}"
+    );
+    assert!(!out.exists());
+    // The scan reads the data and reports the defect with exit 2.
+    let scan = privet().args(["scan", &input]).output().unwrap();
+    assert_eq!(scan.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&scan.stderr).contains("line 2"));
+}
+
+#[test]
+fn the_count_is_of_values_replaced_not_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = write(
+        dir.path(),
+        "t.log",
+        "mail ada@example.com and bob@example.org\nnothing here\ncard 4111 1111 1111 1111\n",
+    );
+    let out = dir.path().join("t.out");
+    let assert = privet()
+        .args(["redact", &input, "-o"])
+        .arg(&out)
+        .assert()
+        .success();
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+    assert!(stderr.contains("3 lines, 3 values changed"), "{stderr}");
 }

@@ -76,6 +76,17 @@ fn sqlite_tables_are_scanned_sampled_and_selected() {
             .as_str()
             .is_some_and(|p| p.ends_with("#customers"))
     }));
+
+    // Named as a file, or met in a folder, a SQLite file is a database by its header.
+    let path = db.to_str().expect("utf-8").to_owned();
+    let folder = dir.path().to_str().expect("utf-8").to_owned();
+    for input in [&path, &folder] {
+        let (findings, stderr, code) = scan_jsonl(&["--full", input]);
+        assert_eq!(code, 0, "{input}: {stderr}");
+        let emails = findings.iter().filter(|f| f["type"] == "email").count();
+        assert_eq!(emails, ROWS + 1, "{input}: {stderr}");
+        assert!(!stderr.contains("binary"), "{stderr}");
+    }
 }
 
 #[test]

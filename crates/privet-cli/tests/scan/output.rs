@@ -134,6 +134,35 @@ fn sarif_output_is_a_2_1_0_log_with_regions() {
     let region = &card["locations"][0]["physicalLocation"]["region"];
     assert_eq!(region["startLine"], 3);
     assert_eq!(region["startColumn"], 14);
+    // Confidences are written with two decimals.
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        !text.contains("99999") && !text.contains("00000001"),
+        "{text}"
+    );
+}
+
+#[test]
+fn sarif_results_of_csv_cells_carry_their_line() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = write(
+        dir.path(),
+        "c.csv",
+        "id,email\n1,ada.sarif@example.com\n2,none\n3,grace.sarif@example.org\n",
+    );
+    let out = privet()
+        .args(["scan", "--format", "sarif", &path])
+        .output()
+        .expect("runs");
+    let doc: Value = serde_json::from_slice(&out.stdout).expect("SARIF is JSON");
+    let lines: Vec<u64> = doc["runs"][0]["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .filter(|r| r["ruleId"] == "email")
+        .filter_map(|r| r["locations"][0]["physicalLocation"]["region"]["startLine"].as_u64())
+        .collect();
+    assert_eq!(lines, vec![2, 4], "{doc}");
 }
 
 #[test]
@@ -166,4 +195,19 @@ fn types_restricts_what_is_reported() {
     let (findings, _, code) = scan_jsonl(&["--types", "email,iban", &path]);
     assert_eq!(code, 0);
     assert_eq!(types_of(&findings), ["email", "iban"]);
+}
+
+#[test]
+fn show_values_prints_raw_values_in_the_table_and_only_then() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = write(dir.path(), "t.log", format!("mail {EMAIL}\n"));
+    let masked = privet().args(["scan", &path]).output().expect("runs");
+    let text = String::from_utf8_lossy(&masked.stdout);
+    assert!(!text.contains(EMAIL), "{text}");
+    let shown = privet()
+        .args(["scan", "--show-values", &path])
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&shown.stdout);
+    assert!(text.contains(EMAIL), "{text}");
 }

@@ -198,3 +198,70 @@ fn bad_server_values_are_refused_at_their_line() {
     assert!(stderr.contains(&at(listen_line)), "{stderr}");
     assert!(!env.path().join("privet-data").exists());
 }
+
+/// A second server on the same embedded store is refused (it would run a second writer and purge
+/// over the same file), and a server that cannot have its port creates nothing: no store, no
+/// master key, no admin key printed.
+#[test]
+fn one_server_per_data_directory_and_a_busy_port_creates_nothing() {
+    let env = Env::sqlite();
+    let mut first = env.start();
+    let second = env.try_start(&[]);
+    let exited = second
+        .err()
+        .expect("a second server on one data directory is refused");
+    assert_eq!(exited.code, Some(2), "{}", exited.stderr);
+    assert!(
+        exited.stderr.contains("another privet serve") && exited.stderr.contains("is using"),
+        "{}",
+        exited.stderr
+    );
+
+    // The first server's port is busy: a server on a new directory fails before creating it.
+    let port = first.addr.to_string();
+    let fresh = env.path().join("fresh-data");
+    let out = env
+        .command()
+        .args(["serve", "--data-dir"])
+        .arg(&fresh)
+        .args(["--listen", &port])
+        .output()
+        .expect("privet runs");
+    let (code, stdout, stderr) = outcome(&out);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("cannot listen on"), "{stderr}");
+    assert!(
+        !stdout.contains("pvt_"),
+        "an admin key was printed: {stdout}"
+    );
+    assert!(!fresh.exists(), "the data directory was created");
+    assert_eq!(
+        stderr.matches("cannot listen on").count(),
+        1,
+        "the error is printed once: {stderr}"
+    );
+    first.stop();
+    // Once the first server is gone, the directory is free again.
+    let mut again = env.start();
+    again.stop();
+}
+
+/// With `--log-format json`, everything the server writes on stderr is JSON, start-up lines
+/// included, so a log collector never meets a line it cannot parse.
+#[test]
+fn json_logs_cover_the_start_up_lines() {
+    let env = Env::sqlite();
+    let mut server = env.start_with(&["--log-format", "json"]);
+    server.stop();
+    let err = server.stderr();
+    let lines: Vec<&str> = err.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert!(!lines.is_empty());
+    for line in lines {
+        let v: serde_json::Value =
+            serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}"));
+        assert!(
+            v["message"].is_string() || v["fields"].is_object(),
+            "{line}"
+        );
+    }
+}

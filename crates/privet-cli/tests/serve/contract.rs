@@ -12,9 +12,10 @@ const EMAIL: &str = "ada.contract@example.com";
 const NAME: &str = "Ada Contract";
 
 /// Every route template of the router, the only values a metrics `route` label may take.
-const ROUTES: [&str; 15] = [
+const ROUTES: [&str; 16] = [
     "/v1/subjects",
     "/v1/subjects/batch",
+    "/v1/subjects/lookup",
     "/v1/subjects/read",
     "/v1/subjects/{id}",
     "/v1/subjects/{id}/consents/{purpose}",

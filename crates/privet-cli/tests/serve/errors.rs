@@ -104,14 +104,12 @@ fn purposes(api: &Client) {
         &json!({"purpose": "", "items": [{"subject": SUBJECT}]}),
     )
     .problem(400);
-    // A batch answers per item, an undeclared purpose included.
-    let batch = api
-        .post(
-            "/v1/subjects/read",
-            &json!({"purpose": "curiosity", "items": [{"subject": SUBJECT}]}),
-        )
-        .expect(200);
-    assert_eq!(batch["items"][0]["error"]["status"], 400, "{batch}");
+    // The purpose is the batch's: an undeclared one refuses the batch, as it does a single read.
+    api.post(
+        "/v1/subjects/read",
+        &json!({"purpose": "curiosity", "items": [{"subject": SUBJECT}]}),
+    )
+    .problem(400);
 }
 
 fn roles(env: &Env, api: &Client) {
@@ -323,4 +321,83 @@ fn other_errors(api: &Client) {
     )
     .problem(404);
     api.delete("/v1/subjects/cust-never-stored").problem(404);
+}
+
+/// Guessing is bounded: look-ups that find nothing and failed authentication are answered 429
+/// with Retry-After once a key or an address has spent its allowance, and a key that may read
+/// nothing gets the same answer for a subject that exists and one that does not.
+#[test]
+fn guessing_is_refused_and_rate_limited() {
+    let env = Env::sqlite();
+    let server = env.start();
+    let api = server.client();
+    api.put(
+        &format!("/v1/subjects/{SUBJECT}"),
+        &fields(&[("email", "contact.email", EMAIL)]),
+    )
+    .expect(200);
+    // `service` may read nothing for support: present and absent look the same.
+    let service = api.with_key(&env.create_api_key("service"));
+    let present = service
+        .get(&format!("/v1/subjects/{SUBJECT}?purpose=support"))
+        .problem(403);
+    let absent = service
+        .get("/v1/subjects/cust-never-was?purpose=support")
+        .problem(403);
+    assert_eq!(present["reason"], absent["reason"], "{present} {absent}");
+    assert_eq!(present["detail"], absent["detail"]);
+
+    // An admin key guessing subject ids runs out of misses.
+    let mut limited = None;
+    for n in 0..500 {
+        let r = api.get(&format!("/v1/subjects/cust-guess-{n}?purpose=support"));
+        if r.status == 429 {
+            limited = Some((n, r));
+            break;
+        }
+        r.problem(404);
+    }
+    let (n, r) = limited.expect("misses are rate-limited");
+    assert!((100..=200).contains(&n), "limited after {n} misses");
+    let retry: u64 = r
+        .header("retry-after")
+        .and_then(|v| v.parse().ok())
+        .expect("Retry-After in seconds");
+    assert!(retry >= 1, "{retry}");
+    r.problem(429);
+    // While spent, the key looks nothing up, even what exists; other routes still answer.
+    assert_eq!(
+        api.get(&format!("/v1/subjects/{SUBJECT}?purpose=support"))
+            .status,
+        429
+    );
+    api.put(
+        "/v1/subjects/cust-after-limit",
+        &fields(&[("email", "contact.email", "later@example.com")]),
+    )
+    .expect(200);
+
+    // Failed authentication from one address runs out too, even with fresh wrong keys.
+    let mut limited = None;
+    for n in 0..200 {
+        let wrong = api.with_key(&format!("pvt_{n:016x}_{}", "x".repeat(43)));
+        let r = wrong.get("/v1/audit");
+        if r.status == 429 {
+            limited = Some(n);
+            break;
+        }
+        r.problem(401);
+    }
+    let n = limited.expect("failed authentication is rate-limited");
+    assert!((20..=80).contains(&n), "limited after {n} failures");
+    // The right key from the same address is refused too while the address is spent: guessing
+    // from one address cannot be mixed with good traffic to reset it.
+    assert_eq!(
+        api.put(
+            "/v1/subjects/cust-after-auth-limit",
+            &fields(&[("email", "contact.email", "later@example.com")]),
+        )
+        .status,
+        429
+    );
 }

@@ -3,23 +3,18 @@
 //! server started on a free port with debug logs captured to files, and the operator commands
 //! pointed at the same vault.
 
-use std::collections::hash_map::RandomState;
 use std::ffi::OsString;
 use std::fs::File;
-use std::hash::{BuildHasher, Hasher};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
-use sqlx::{AnyConnection, Connection, Executor};
+use privet_testkit::postgres::{TempDatabase, postgres_base};
 use tempfile::TempDir;
 
 use super::http::Client;
-
-/// The variable naming the PostgreSQL server the tests create their databases on.
-const POSTGRES_ENV: &str = "PRIVET_TEST_POSTGRES_URL";
 
 /// How long a server may take to say it is serving.
 const START_TIMEOUT: Duration = Duration::from_secs(30);
@@ -42,7 +37,7 @@ pub struct Env {
     /// `sqlite` or `postgres`, for messages.
     pub backend: &'static str,
     dir: TempDir,
-    database: Option<PgDatabase>,
+    database: Option<TempDatabase>,
     started: AtomicU32,
 }
 
@@ -60,23 +55,11 @@ impl Env {
     /// A vault on a fresh PostgreSQL database, or None (with the reason on stderr) when
     /// `PRIVET_TEST_POSTGRES_URL` is unset. Under `CI=true` a missing server fails the test.
     pub fn postgres() -> Option<Env> {
-        let base = match std::env::var(POSTGRES_ENV) {
-            Ok(url) if !url.is_empty() => url,
-            _ if std::env::var("CI").is_ok_and(|v| v == "true") => panic!(
-                "{POSTGRES_ENV} is not set but CI=true: the PostgreSQL half of the server tests \
-                 must run on CI (e.g. {POSTGRES_ENV}=postgres://privet:privet@127.0.0.1:5432/privet_test)"
-            ),
-            _ => {
-                eprintln!(
-                    "skipped: {POSTGRES_ENV} is not set, so the PostgreSQL backend is not tested"
-                );
-                return None;
-            }
-        };
+        let base = postgres_base()?;
         Some(Env {
             backend: "postgres",
             dir: TempDir::new().expect("temporary directory"),
-            database: Some(PgDatabase::create(&base)),
+            database: Some(TempDatabase::create(&base)),
             started: AtomicU32::new(0),
         })
     }
@@ -96,7 +79,7 @@ impl Env {
         let mut args = vec![OsString::from("--data-dir"), self.data_dir().into()];
         if let Some(db) = &self.database {
             args.push("--database".into());
-            args.push(db.url.clone().into());
+            args.push(db.url().into());
         }
         args
     }
@@ -157,6 +140,22 @@ impl Env {
         }
     }
 
+    /// Starts `privet serve` on this vault, its client holding `key` (made earlier): for a vault
+    /// that can no longer write, so no key can be made now.
+    pub fn start_with_key(&self, key: &str) -> Server {
+        let vault_args = self.vault_args();
+        let mut server = self
+            .spawn_serve(
+                |cmd| {
+                    cmd.args(vault_args).args(["--listen", "127.0.0.1:0"]);
+                },
+                AdminKey::Later,
+            )
+            .unwrap_or_else(|e| panic!("privet serve exited: {}", e.stderr));
+        server.admin_key = key.to_owned();
+        server
+    }
+
     /// Starts `privet serve EXTRA...` and waits for it to serve, or for it to exit.
     pub fn try_start(&self, extra: &[&str]) -> Result<Server, Exited> {
         let vault_args = self.vault_args();
@@ -166,7 +165,7 @@ impl Env {
                     .args(["--listen", "127.0.0.1:0"])
                     .args(extra);
             },
-            true,
+            AdminKey::Create,
         )
     }
 
@@ -174,7 +173,7 @@ impl Env {
     /// vault lives and listens comes from there, not from this harness. The vault must be new,
     /// since its admin key is taken from what the server prints on first start.
     pub fn start_configured(&self, configure: impl FnOnce(&mut Command)) -> Server {
-        match self.spawn_serve(configure, false) {
+        match self.spawn_serve(configure, AdminKey::Printed) {
             Ok(server) => server,
             Err(exited) => panic!(
                 "privet serve exited with {:?} on {}:\n{}",
@@ -185,15 +184,15 @@ impl Env {
 
     /// The URL of this test's PostgreSQL database, if it runs on PostgreSQL.
     pub fn database_url(&self) -> Option<&str> {
-        self.database.as_ref().map(|db| db.url.as_str())
+        self.database.as_ref().map(TempDatabase::url)
     }
 
     /// Spawns `privet serve` as `configure` sets it up and waits for it to serve, or to exit.
-    /// Without a printed admin key, one is made with `privet keys` if `make_key`.
+    /// Without a printed admin key, `make_key` says where it comes from.
     fn spawn_serve(
         &self,
         configure: impl FnOnce(&mut Command),
-        make_key: bool,
+        make_key: AdminKey,
     ) -> Result<Server, Exited> {
         let n = self.started.fetch_add(1, Ordering::SeqCst) + 1;
         let stdout_path = self.path().join(format!("server-{n}.stdout"));
@@ -243,7 +242,8 @@ impl Env {
             .map(str::to_owned);
         server.admin_key = match printed {
             Some(key) => key,
-            None if make_key => self.create_api_key("admin"),
+            None if make_key == AdminKey::Create => self.create_api_key("admin"),
+            None if make_key == AdminKey::Later => String::new(),
             None => panic!(
                 "privet serve printed no admin key: not a new vault?\n{}",
                 server.stderr()
@@ -253,11 +253,23 @@ impl Env {
     }
 }
 
-/// The address in `privet: serving on http(s)://ADDR (store: ...)`.
+/// Where a started server's admin key comes from when it prints none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum AdminKey {
+    /// Made with `privet keys create-api-key`.
+    Create,
+    /// It must print one (a new vault).
+    Printed,
+    /// The caller sets one it made earlier.
+    Later,
+}
+
+/// The address in `privet: serving on http(s)://ADDR (store: ...)`, or in the same message of a
+/// JSON log line.
 fn serving_address(stderr: &str) -> Option<SocketAddr> {
-    let line = stderr
-        .lines()
-        .find(|l| l.starts_with("privet: serving on "))?;
+    let line = stderr.lines().find(|l| {
+        l.starts_with("privet: serving on ") || l.contains("\"message\":\"serving on ")
+    })?;
     let (_, rest) = line.split_once("://")?;
     rest.split_whitespace().next()?.parse().ok()
 }
@@ -347,77 +359,6 @@ impl Drop for Server {
     fn drop(&mut self) {
         self.kill();
     }
-}
-
-/// A PostgreSQL database of one test, dropped with it.
-struct PgDatabase {
-    base: String,
-    name: String,
-    url: String,
-}
-
-/// Runs `f` on a runtime of its own (the tests are synchronous).
-fn block_on<T>(f: impl std::future::Future<Output = T>) -> T {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("tokio runtime")
-        .block_on(f)
-}
-
-impl PgDatabase {
-    fn create(base: &str) -> PgDatabase {
-        let mut random = RandomState::new().build_hasher();
-        random.write_u32(std::process::id());
-        let name = format!("privet_h_{:016x}", random.finish());
-        sqlx::any::install_default_drivers();
-        block_on(async {
-            let mut conn = AnyConnection::connect(base)
-                .await
-                .unwrap_or_else(|e| panic!("cannot connect to {POSTGRES_ENV}: {e}"));
-            conn.execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-                .await
-                .expect("CREATE DATABASE");
-            conn.close().await.expect("closing");
-        });
-        PgDatabase {
-            url: with_database(base, &name),
-            base: base.to_owned(),
-            name,
-        }
-    }
-}
-
-impl Drop for PgDatabase {
-    fn drop(&mut self) {
-        let sql = format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name);
-        let dropped: Result<(), sqlx::Error> = block_on(async {
-            let mut conn = AnyConnection::connect(&self.base).await?;
-            conn.execute(sqlx::AssertSqlSafe(sql)).await?;
-            conn.close().await
-        });
-        if let Err(e) = dropped {
-            eprintln!("could not drop test database {}: {e}", self.name);
-        }
-    }
-}
-
-/// `base` with its database name replaced by `db`.
-fn with_database(base: &str, db: &str) -> String {
-    let (head, query) = match base.split_once('?') {
-        Some((h, q)) => (h, Some(q)),
-        None => (base, None),
-    };
-    let scheme_end = head.find("://").map_or(0, |i| i + 3);
-    let host_end = head[scheme_end..]
-        .find('/')
-        .map_or(head.len(), |i| scheme_end + i);
-    let mut url = format!("{}/{db}", &head[..host_end]);
-    if let Some(q) = query {
-        url.push('?');
-        url.push_str(q);
-    }
-    url
 }
 
 /// Exit code and both outputs of a command, for assertions.

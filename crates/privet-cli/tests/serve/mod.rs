@@ -31,6 +31,8 @@ mod config;
 mod contract;
 mod crash;
 mod errors;
+mod limits;
+mod openapi;
 mod plaintext;
 mod policy;
 mod restore;

@@ -14,6 +14,7 @@ const KEPT: &str = "cust-restore-b";
 on_each_backend!(
     a_restore_does_not_bring_an_erased_subject_back,
     a_key_restore_does_not_bring_an_erased_key_back,
+    disaster_recovery_rebuilds_a_lost_vault_from_its_backups,
 );
 
 fn tokenize(api: &Client, card: &str, subject: &str) -> String {
@@ -134,7 +135,7 @@ fn a_key_restore_does_not_bring_an_erased_key_back(env: &Env) {
 
     let (code, _, stderr) = outcome(&env.privet(&["restore", "--keys", backup_arg]));
     assert_eq!(code, 0, "key restore failed on {}: {stderr}", env.backend);
-    assert!(stderr.contains("1 data keys destroyed"), "{stderr}");
+    assert!(stderr.contains("1 data key destroyed"), "{stderr}");
 
     api.get(&format!("/v1/subjects/{ERASED}?purpose=support"))
         .problem(404);
@@ -147,4 +148,128 @@ fn a_key_restore_does_not_bring_an_erased_key_back(env: &Env) {
     );
     let (code, stdout, stderr) = outcome(&env.privet(&["audit", "verify"]));
     assert_eq!(code, 0, "audit verify on {}: {stdout}{stderr}", env.backend);
+}
+
+/// A vault of the same backend as `env`, empty: the new machine.
+fn new_machine(env: &Env) -> Env {
+    match env.backend {
+        "sqlite" => Env::sqlite(),
+        _ => Env::postgres().expect("PostgreSQL is configured"),
+    }
+}
+
+/// The README's disaster-recovery procedure, from nothing: on a new machine with only the master
+/// key file and the two backups, `privet restore --keys` then `privet restore` then `privet
+/// serve` give back every customer (an erased one stays erased), the old API keys, the tokens
+/// and the whole audit history.
+fn disaster_recovery_rebuilds_a_lost_vault_from_its_backups(env: &Env) {
+    let mut server = env.start();
+    let api = server.client();
+    let (card_a, card_b) = (card_number(601), card_number(602));
+    for (id, email, card) in [
+        (ERASED, "a.dr@example.com", &card_a),
+        (KEPT, "b.dr@example.com", &card_b),
+    ] {
+        api.put(
+            &format!("/v1/subjects/{id}"),
+            &fields(&[
+                ("email", "contact.email", email),
+                ("card", "financial.card_number", card),
+            ]),
+        )
+        .expect(200);
+    }
+    let token_b = tokenize(&api, &card_b, KEPT);
+    let keys_backup = env.path().join("dr-keys.backup");
+    let data_backup = env.path().join("dr-data.backup");
+    env.privet_ok(&["backup", "--keys", keys_backup.to_str().expect("utf-8")]);
+    env.privet_ok(&["backup", data_backup.to_str().expect("utf-8")]);
+    api.delete(&format!("/v1/subjects/{ERASED}")).expect(200);
+    // The erasure happened after the data backup: the key backup taken now carries it.
+    env.privet_ok(&["backup", "--keys", keys_backup.to_str().expect("utf-8")]);
+    let history = {
+        let (_, stdout, _) = outcome(&env.privet(&["audit", "verify"]));
+        stdout
+    };
+    let admin_key = server.admin_key().to_owned();
+    server.stop();
+
+    // The new machine has the master key file and the backups, nothing else.
+    let target = new_machine(env);
+    std::fs::create_dir_all(target.data_dir()).expect("data dir");
+    std::fs::copy(
+        env.data_dir().join("master.key"),
+        target.data_dir().join("master.key"),
+    )
+    .expect("copy the master key");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(
+            target.data_dir().join("master.key"),
+            std::fs::Permissions::from_mode(0o600),
+        )
+        .expect("chmod");
+    }
+    // Restoring the data first is refused with the way forward.
+    let (code, _, stderr) =
+        outcome(&target.privet(&["restore", data_backup.to_str().expect("utf-8")]));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("restore --keys"), "{stderr}");
+
+    let (code, _, stderr) =
+        outcome(&target.privet(&["restore", "--keys", keys_backup.to_str().expect("utf-8")]));
+    assert_eq!(
+        code, 0,
+        "key restore on a new machine ({}): {stderr}",
+        env.backend
+    );
+    let (code, _, stderr) =
+        outcome(&target.privet(&["restore", data_backup.to_str().expect("utf-8")]));
+    assert_eq!(
+        code, 0,
+        "data restore on a new machine ({}): {stderr}",
+        env.backend
+    );
+
+    let (code, stdout, _) = outcome(&target.privet(&["audit", "verify"]));
+    assert_eq!(code, 0, "{stdout}");
+    let count = |s: &str| {
+        s.split_whitespace()
+            .find_map(|w| w.parse::<i64>().ok())
+            .unwrap_or(0)
+    };
+    // The backup's history, then the two restores.
+    assert!(
+        count(&stdout) >= count(&history) - 3,
+        "history lost: before {history:?}, after {stdout:?}"
+    );
+
+    let mut server = target.start_with_key(&admin_key);
+    let api = server.client();
+    let read = api
+        .get(&format!("/v1/subjects/{KEPT}?purpose=support"))
+        .expect(200);
+    assert_eq!(
+        shown(field(&read, "email")),
+        ("value", "b.dr@example.com".to_owned())
+    );
+    let detok = api
+        .post(
+            "/v1/tokens/detokenize",
+            &json!({"token": token_b, "purpose": "support"}),
+        )
+        .expect(200);
+    assert_card_masked(detok["masked"].as_str().expect("masked"), &card_b);
+    api.get(&format!("/v1/subjects/{ERASED}?purpose=support"))
+        .problem(404);
+    // New writes extend the restored chain.
+    api.put(
+        "/v1/subjects/cust-after-dr",
+        &fields(&[("email", "contact.email", "after.dr@example.com")]),
+    )
+    .expect(200);
+    server.stop();
+    let (code, stdout, _) = outcome(&target.privet(&["audit", "verify"]));
+    assert_eq!(code, 0, "{stdout}");
 }

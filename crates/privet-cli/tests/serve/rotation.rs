@@ -139,7 +139,13 @@ fn rotation_under_load_loses_no_request(env: &Env) {
         "only {rounds} rounds ran during the rotation"
     );
 
+    // Without --yes, nothing is retired and the warning names what breaks.
     let (code, _, stderr) = outcome(&env.privet(&["keys", "retire", "1"]));
+    assert_eq!(code, 2, "keys retire 1 on {}: {stderr}", env.backend);
+    assert!(stderr.contains("key-store backups"), "{stderr}");
+    api.get("/v1/subjects/cust-rot-0-0?purpose=support")
+        .expect(200);
+    let (code, _, stderr) = outcome(&env.privet(&["keys", "retire", "1", "--yes"]));
     assert_eq!(code, 0, "keys retire 1 on {}: {stderr}", env.backend);
     // The server re-reads the key file at most a second later; by then version 1 is gone.
     std::thread::sleep(Duration::from_millis(1100));

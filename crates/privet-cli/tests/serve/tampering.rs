@@ -22,14 +22,19 @@ fn written_chain() -> (Env, i64) {
             .expect(200);
     }
     server.stop();
-    let (code, stdout) = verify(&env);
+    let n = verified_entries(&env);
+    assert!(n >= 9, "{n}");
+    (env, n)
+}
+
+/// The number of entries `privet audit verify` reports for a whole chain.
+fn verified_entries(env: &Env) -> i64 {
+    let (code, stdout) = verify(env);
     assert_eq!(code, 0, "{stdout}");
-    let n = stdout
+    stdout
         .split_whitespace()
         .find_map(|w| w.parse::<i64>().ok())
-        .unwrap_or_else(|| panic!("no entry count in {stdout:?}"));
-    assert!(n >= 9, "{stdout}");
-    (env, n)
+        .unwrap_or_else(|| panic!("no entry count in {stdout:?}"))
 }
 
 fn verify(env: &Env) -> (i32, String) {
@@ -110,4 +115,72 @@ fn swapped_entries_are_named() {
         ],
     );
     assert_broken_at(&env, i);
+}
+
+/// Cutting the newest entries and pointing the head at an older one (its MAC zeroed) must not be
+/// laundered by the server: it stays not ready, refuses audited requests, and the damage is still
+/// named after a request and after a restart.
+#[test]
+fn a_cut_tail_is_not_laundered_by_the_server() {
+    let (env, _) = written_chain();
+    // Made before the damage: afterwards nothing, a key included, can be written.
+    let key = env.create_api_key("admin");
+    let n = verified_entries(&env);
+    let keep = n - 3;
+    tamper(
+        &env,
+        &[
+            format!("DELETE FROM audit WHERE seq > {keep}"),
+            format!(
+                "UPDATE audit_head SET seq = {keep}, hash = (SELECT hash FROM audit WHERE seq = {keep}), mac = zeroblob(32) WHERE id = 1"
+            ),
+        ],
+    );
+    for _ in 0..2 {
+        let mut server = env.start_with_key(&key);
+        let api = server.client();
+        assert_eq!(api.anonymous().get("/readyz").status, 503);
+        let problem = api
+            .put(
+                "/v1/subjects/cust-after-cut",
+                &fields(&[("email", "contact.email", "after@example.com")]),
+            )
+            .problem(503);
+        assert_eq!(
+            problem["type"]
+                .as_str()
+                .map(|t| t.ends_with("audit-damaged")),
+            Some(true),
+            "{problem}"
+        );
+        api.get("/v1/subjects/cust-audit-0?purpose=support")
+            .problem(503);
+        server.stop();
+        let (code, out) = verify(&env);
+        assert_eq!(code, 1, "{out}");
+        assert!(
+            out.contains(&format!("head record (entry {keep})")),
+            "{out}"
+        );
+    }
+}
+
+/// A log whose entries and head were all deleted is not "0 entries verified".
+#[test]
+fn a_wiped_log_is_named() {
+    let (env, _) = written_chain();
+    let key = env.create_api_key("admin");
+    tamper(
+        &env,
+        &[
+            "DELETE FROM audit".to_owned(),
+            "DELETE FROM audit_head".to_owned(),
+        ],
+    );
+    let mut server = env.start_with_key(&key);
+    assert_eq!(server.client().anonymous().get("/readyz").status, 503);
+    server.stop();
+    let (code, out) = verify(&env);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("wiped"), "{out}");
 }

@@ -55,6 +55,11 @@ fn the_server_speaks_tls_with_the_given_certificate() {
     let key_path = env.path().join("key.pem");
     std::fs::write(&cert_path, certified.cert.pem()).expect("write cert");
     std::fs::write(&key_path, certified.signing_key.serialize_pem()).expect("write key");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&key_path, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+    }
     let server = env.start_with(&[
         "--tls-cert",
         cert_path.to_str().expect("utf-8 path"),
@@ -63,6 +68,11 @@ fn the_server_speaks_tls_with_the_given_certificate() {
     ]);
     assert!(
         server.stderr().contains("serving on https://"),
+        "{}",
+        server.stderr()
+    );
+    assert!(
+        !server.stderr().contains("readable by"),
         "{}",
         server.stderr()
     );
@@ -89,4 +99,28 @@ fn the_server_speaks_tls_with_the_given_certificate() {
         plain.as_ref().map_or(true, |r| r.status != 200),
         "{plain:?}"
     );
+}
+
+/// A TLS private key readable by others draws a warning at start; the server still serves.
+#[cfg(unix)]
+#[test]
+fn a_shared_tls_key_draws_a_warning() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = Env::sqlite();
+    let certified = rcgen::generate_simple_self_signed(vec!["localhost".to_owned()])
+        .expect("self-signed certificate");
+    let cert_path = env.path().join("cert.pem");
+    let key_path = env.path().join("key.pem");
+    std::fs::write(&cert_path, certified.cert.pem()).expect("write cert");
+    std::fs::write(&key_path, certified.signing_key.serialize_pem()).expect("write key");
+    std::fs::set_permissions(&key_path, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    let mut server = env.start_with(&[
+        "--tls-cert",
+        cert_path.to_str().expect("utf-8 path"),
+        "--tls-key",
+        key_path.to_str().expect("utf-8 path"),
+    ]);
+    let err = server.stderr();
+    assert!(err.contains("readable by group or others"), "{err}");
+    server.stop();
 }

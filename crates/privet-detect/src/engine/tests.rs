@@ -443,3 +443,20 @@ fn phone_ceiling_bounds_every_verdict() {
     assert!(none_of("ref 4155550134", PiiType::Phone));
     assert!(has("call 07700 900123 now", PiiType::Phone, "07700 900123"));
 }
+
+#[test]
+fn credentials_in_urls_are_secrets_not_emails() {
+    let env = "DATABASE_URL=postgres://app:s3cr3tP4ss@db.internal:5432/shop\n";
+    assert!(has(env, PiiType::Secret, "s3cr3tP4ss"), "{:?}", found(env));
+    assert!(none_of(env, PiiType::Email), "{:?}", found(env));
+    let hook = "webhook https://bot:hunter2go@hooks.example.com/notify";
+    assert!(has(hook, PiiType::Secret, "hunter2go"), "{:?}", found(hook));
+    // A placeholder is no secret, and an ordinary address stays an address.
+    let template = "DATABASE_URL=postgres://app:${DB_PASSWORD}@db.internal/shop";
+    assert!(none_of(template, PiiType::Secret), "{:?}", found(template));
+    assert!(has(
+        "write to ada@example.com",
+        PiiType::Email,
+        "ada@example.com"
+    ));
+}

@@ -135,6 +135,37 @@ fn base64url_decode<'a>(input: &[u8], out: &'a mut [u8]) -> Option<&'a [u8]> {
     Some(&out[..n])
 }
 
+/// The password of `scheme://user:PASSWORD@` as a span of `span` (which ends at the `@`), unless
+/// it is a placeholder (`****`, `${VAR}`, `<password>`, `password`).
+pub(crate) fn url_password(span: &[u8]) -> Option<(usize, usize)> {
+    let at = span.len().checked_sub(1).filter(|&i| span[i] == b'@')?;
+    let userinfo_start = memchr::memmem::find(span, b"://")? + 3;
+    let colon = userinfo_start + memchr::memchr(b':', &span[userinfo_start..at])?;
+    let password = &span[colon + 1..at];
+    let placeholder = password.is_empty()
+        || password
+            .iter()
+            .all(|&b| b == b'*' || b == b'x' || b == b'X')
+        || matches!(password.first(), Some(b'$' | b'{' | b'<' | b'%'))
+        || password.eq_ignore_ascii_case(b"password")
+        || password.eq_ignore_ascii_case(b"pass");
+    (!placeholder).then_some((colon + 1, at))
+}
+
+/// Whether text ending here is `scheme://user:` (the start of a URL's password), so what
+/// follows is userinfo, not an e-mail address.
+pub(crate) fn after_url_userinfo(before: &[u8]) -> bool {
+    let Some(rest) = before.strip_suffix(b":") else {
+        return false;
+    };
+    // The user part: back to the "://" with no separator in between.
+    let token_start = rest
+        .iter()
+        .rposition(|&b| b.is_ascii_whitespace() || matches!(b, b'"' | b'\'' | b'<' | b'>' | b'='))
+        .map_or(0, |i| i + 1);
+    memchr::memmem::find(&rest[token_start..], b"://").is_some()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -176,5 +207,21 @@ mod tests {
         assert!(!jwt(b"eyJub3RhbGciOjF9.eyJzdWIiOiIxIn0.abc"));
         assert!(!jwt(b"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0"));
         assert!(!jwt(b"abc.def.ghi"));
+    }
+
+    #[test]
+    fn passwords_in_urls_are_found_and_placeholders_are_not() {
+        let pw = |s: &str| url_password(s.as_bytes()).map(|(a, b)| s[a..b].to_owned());
+        assert_eq!(
+            pw("postgres://app:s3cr3tP4ss@").as_deref(),
+            Some("s3cr3tP4ss")
+        );
+        assert_eq!(pw("https://bot:hunter2@").as_deref(), Some("hunter2"));
+        assert_eq!(pw("postgres://app:****@"), None);
+        assert_eq!(pw("postgres://app:${DB_PASSWORD}@"), None);
+        assert_eq!(pw("mysql://root:password@"), None);
+        assert!(after_url_userinfo(b"DATABASE_URL=postgres://app:"));
+        assert!(!after_url_userinfo(b"write to ada:"));
+        assert!(!after_url_userinfo(b"see https://x.example/ then mail:"));
     }
 }

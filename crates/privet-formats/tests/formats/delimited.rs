@@ -126,3 +126,18 @@ fn empty_and_header_only_files_give_nothing() {
     let c = read_file("h.csv", b"a,b\n");
     assert!(c.fields.is_empty() && c.errors.is_empty());
 }
+
+#[test]
+fn an_unclosed_quote_is_an_error_at_its_line_and_the_data_is_still_read() {
+    let data = b"id,email,note\n1,ada@example.com,\"unclosed note\n2,bob@example.com,fine\n";
+    let c = read_file("bad.csv", data);
+    assert_eq!(c.errors.len(), 1, "{:?}", c.errors);
+    let e = &c.errors[0];
+    assert_eq!(e.position, Position::Line(2), "{e}");
+    assert!(matches!(e.kind, InputErrorKind::MalformedCsv(_)), "{e}");
+    assert!(!e.to_string().contains("ada@"), "{e}");
+    assert_eq!(c.column("email"), vec!["ada@example.com"]);
+    // A quote inside an unquoted field is no opening quote.
+    let c = read_file("ok.csv", b"item,size\ntv,55\" screen\n");
+    assert!(c.errors.is_empty(), "{:?}", c.errors);
+}

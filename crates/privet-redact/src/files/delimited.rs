@@ -71,7 +71,7 @@ pub(super) fn redact(
         .delimiter(delimiter)
         .has_headers(false)
         .flexible(true)
-        .from_reader(reader);
+        .from_reader(privet_formats::QuoteTracker::new(reader, delimiter));
     let mut output = csv::WriterBuilder::new()
         .delimiter(delimiter)
         .flexible(true)
@@ -82,7 +82,16 @@ pub(super) fn redact(
             Terminator::Any(b'\n')
         })
         .from_writer(out);
-    redact_records(&mut input, &mut output, ctx)
+    let counts = redact_records(&mut input, &mut output, ctx)?;
+    if let Some(line) = input.get_ref().state().unclosed() {
+        return Err(ctx.at(
+            &format!("line {line}"),
+            RedactError::Io(
+                "a quoted field opens here and never closes (a truncated file, or a stray quote); nothing was written".into(),
+            ),
+        ));
+    }
+    Ok(counts)
 }
 
 fn redact_records(

@@ -3,7 +3,7 @@
 use std::io::{BufRead, Write};
 
 use super::{Ctx, read_line};
-use crate::cell::{CellRedactor, RedactError};
+use crate::cell::RedactError;
 use crate::output::Sink;
 
 /// Lines are gathered into chunks of about this size, so the detector runs on big slices.
@@ -39,17 +39,11 @@ pub(super) fn redact(
                 RedactError::Io("invalid UTF-8".into()),
             )
         })?;
-        let redacted = ctx
+        let (redacted, replaced) = ctx
             .engine
-            .text(text)
+            .text_counted(text)
             .map_err(|e| ctx.at(&format!("lines {first}-{lines}"), e))?;
-        if redacted != text {
-            changed += text
-                .split_inclusive('\n')
-                .zip(redacted.split_inclusive('\n'))
-                .filter(|(a, b)| a != b)
-                .count() as u64;
-        }
+        changed += replaced as u64;
         out.write_all(redacted.as_bytes())
             .map_err(|e| ctx.write_error(&e))?;
         if !more {

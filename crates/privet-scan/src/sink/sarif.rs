@@ -98,11 +98,27 @@ fn uri(path: &str) -> String {
     out
 }
 
+/// The file line of a cell's row where the format has lines: a delimited file's data row N is
+/// on line N + 1, under its header (a cell holding a line break would shift it; exports rarely
+/// have them); an NDJSON record N is line N. JSON documents, Parquet and tables have none.
+fn file_line(path: &str, row: u64) -> Option<u64> {
+    let lower = path.to_ascii_lowercase();
+    let lower = lower.strip_suffix(".gz").unwrap_or(&lower);
+    if [".csv", ".tsv"].iter().any(|ext| lower.ends_with(ext)) {
+        Some(row + 1)
+    } else if [".ndjson", ".jsonl"].iter().any(|ext| lower.ends_with(ext)) {
+        Some(row)
+    } else {
+        None
+    }
+}
+
 fn result(finding: &Finding) -> Value {
     let mut location = json!({
         "physicalLocation": { "artifactLocation": { "uri": uri(&finding.path) } }
     });
-    let mut properties = json!({ "confidence": finding.confidence });
+    let mut properties =
+        json!({ "confidence": privet_types::rounded_confidence(finding.confidence) });
     match &finding.location {
         Location::Text { line, start, end } => {
             location["physicalLocation"]["region"] = json!({
@@ -112,6 +128,9 @@ fn result(finding: &Finding) -> Value {
             });
         }
         Location::Cell { row, column, .. } => {
+            if let Some(line) = file_line(&finding.path, *row) {
+                location["physicalLocation"]["region"] = json!({ "startLine": line });
+            }
             location["logicalLocations"] = json!([{
                 "name": column,
                 "fullyQualifiedName": format!("row {row}, {column}"),

@@ -151,8 +151,10 @@ impl Sink for TableSink<'_> {
             .or_default();
         total.count += 1;
         total.max_confidence = total.max_confidence.max(finding.confidence);
-        if total.examples.len() < 2 && !total.examples.contains(&finding.masked) {
-            total.examples.push(finding.masked.clone());
+        // Raw values only when the scan was asked for them (`--show-values`).
+        let shown = finding.value.as_ref().unwrap_or(&finding.masked);
+        if total.examples.len() < 2 && !total.examples.contains(shown) {
+            total.examples.push(shown.clone());
         }
         Ok(())
     }
@@ -206,9 +208,11 @@ impl Sink for TableSink<'_> {
         let found = if by_type.is_empty() {
             "no personal data found".to_owned()
         } else {
+            let n = summary.total_findings();
             format!(
-                "{} findings ({})",
-                thousands(summary.total_findings()),
+                "{} finding{} ({})",
+                thousands(n),
+                if n == 1 { "" } else { "s" },
                 by_type.join(", ")
             )
         };

@@ -12,6 +12,7 @@ use crate::problem::{ApiError, Problem};
 
 /// `?after=SEQ&limit=N`.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AuditQuery {
     /// Cursor: entries after this sequence number (default 0).
     pub after: Option<i64>,
@@ -69,7 +70,13 @@ pub async fn audit(
         .vault
         .require(&actor, privet_types::policy::Operation::Audit, None)
         .await?;
-    let limit = q.limit.unwrap_or(100).clamp(1, 1000);
+    let limit = q.limit.unwrap_or(100);
+    if !(1..=1000).contains(&limit) {
+        return Err(ApiError::bad_request("limit: must be from 1 to 1000"));
+    }
+    if q.after.is_some_and(|a| a < 0) {
+        return Err(ApiError::bad_request("after: must be 0 or more"));
+    }
     let entries = state.vault.audit_page(q.after.unwrap_or(0), limit).await?;
     let next = if entries.len() as i64 == limit {
         entries.last().map(|e| e.seq)

@@ -44,6 +44,23 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequestParts<S> for Api
     }
 }
 
+/// `Path` whose rejections (a segment that is not UTF-8, a missing one) become problem documents
+/// that do not repeat the path.
+pub struct ApiPath<T>(pub T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned + Send> FromRequestParts<S> for ApiPath<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(v)) => Ok(ApiPath(v)),
+            Err(_) => Err(ApiError::bad_request(
+                "the path is malformed (each segment must be UTF-8)",
+            )),
+        }
+    }
+}
+
 /// Per-item error in batch answers.
 #[derive(Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct ItemError {

@@ -8,12 +8,20 @@ use utoipa::OpenApi;
 use crate::AppState;
 
 /// Liveness: the process answers.
+#[utoipa::path(get, path = "/healthz", responses((status = 200, description = "`ok`", content_type = "text/plain")))]
 pub async fn healthz() -> &'static str {
     "ok\n"
 }
 
-/// Readiness: the store answers.
+/// Readiness: the store answers and the audit chain can be extended (a damaged chain stops
+/// every audited action, so a load balancer should send traffic elsewhere).
+#[utoipa::path(get, path = "/readyz", responses(
+    (status = 200, description = "`ready`", content_type = "text/plain"),
+    (status = 503, description = "the store does not answer, or the audit log is damaged", content_type = "text/plain")))]
 pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
+    if state.vault.store().audit_break().is_some() {
+        return (StatusCode::SERVICE_UNAVAILABLE, "audit log damaged\n");
+    }
     match state.vault.store().ping().await {
         Ok(()) => (StatusCode::OK, "ready\n"),
         Err(e) => {
@@ -24,6 +32,7 @@ pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
 }
 
 /// Prometheus metrics.
+#[utoipa::path(get, path = "/metrics", responses((status = 200, description = "Prometheus text exposition format", content_type = "text/plain")))]
 pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
@@ -32,6 +41,7 @@ pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
 }
 
 /// The OpenAPI document, generated from the handlers' annotations.
+#[utoipa::path(get, path = "/openapi.json", responses((status = 200, description = "this document", content_type = "application/json")))]
 pub async fn openapi() -> impl IntoResponse {
     axum::Json(crate::ApiDoc::openapi())
 }

@@ -1,14 +1,16 @@
 //! Subjects: store, read for a purpose, look up, erase, consent; single and batch.
 
-use axum::extract::{Path, State};
+use axum::Extension;
+use axum::extract::State;
 use futures_util::future::join_all;
-use privet_vault::{FieldInput, FieldOutcome, SubjectView};
+use privet_vault::{FieldInput, FieldOutcome, SubjectView, VaultError};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{ApiJson, ApiQuery, ItemError};
+use super::{ApiJson, ApiPath, ApiQuery, ItemError};
 use crate::AppState;
 use crate::auth::Authenticated;
+use crate::limit::Misses;
 use crate::problem::{ApiError, Problem};
 
 /// A field to store.
@@ -107,8 +109,10 @@ impl From<SubjectView> for SubjectOut {
 
 /// `?purpose=P`.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PurposeQuery {
     /// Why the data is read; must be a purpose of the policy.
+    #[param(required = true, value_type = String)]
     pub purpose: Option<String>,
 }
 
@@ -159,7 +163,7 @@ fn inputs(fields: Vec<FieldIn>) -> Result<Vec<FieldInput>, ApiError> {
 pub async fn put_subject(
     State(state): State<AppState>,
     Authenticated(actor): Authenticated,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(body): ApiJson<PutSubject>,
 ) -> Result<ApiJson<PutAnswer>, ApiError> {
     let fields = inputs(body.fields)?;
@@ -177,7 +181,7 @@ pub async fn put_subject(
 pub async fn get_subject(
     State(state): State<AppState>,
     Authenticated(actor): Authenticated,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiQuery(q): ApiQuery<PurposeQuery>,
 ) -> Result<ApiJson<SubjectOut>, ApiError> {
     let purpose = require_purpose(q.purpose)?;
@@ -187,12 +191,14 @@ pub async fn get_subject(
 
 /// `?email=...&purpose=...` or `?phone=...&purpose=...`.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct LookupQuery {
     /// E-mail address to find (case-insensitive).
     pub email: Option<String>,
     /// Phone number to find (digits compared).
     pub phone: Option<String>,
     /// Purpose of the lookup.
+    #[param(required = true, value_type = String)]
     pub purpose: Option<String>,
 }
 
@@ -203,7 +209,8 @@ pub struct LookupAnswer {
     pub subjects: Vec<String>,
 }
 
-/// Find subjects by e-mail or phone through the blind index.
+/// Find subjects by e-mail or phone through the blind index. The value travels in the URL, where
+/// proxies and access logs may keep it: prefer `POST /v1/subjects/lookup`.
 #[utoipa::path(get, path = "/v1/subjects", params(LookupQuery),
     responses((status = 200, body = LookupAnswer), (status = 400, body = Problem), (status = 403, body = Problem)),
     security(("bearer" = [])))]
@@ -211,19 +218,65 @@ pub async fn lookup(
     State(state): State<AppState>,
     Authenticated(actor): Authenticated,
     ApiQuery(q): ApiQuery<LookupQuery>,
-) -> Result<ApiJson<LookupAnswer>, ApiError> {
+) -> Result<(Extension<Misses>, ApiJson<LookupAnswer>), ApiError> {
     let purpose = require_purpose(q.purpose)?;
-    let (kind, value) = match (q.email, q.phone) {
-        (Some(e), None) => ("email", e),
-        (None, Some(p)) => ("phone", p),
-        _ => {
-            return Err(ApiError::bad_request(
-                "give exactly one of `email` or `phone`",
-            ));
-        }
-    };
+    let (kind, value) = lookup_key(q.email, q.phone)?;
     let subjects = state.vault.lookup(&actor, kind, &value, &purpose).await?;
-    Ok(ApiJson(LookupAnswer { subjects }))
+    let misses = usize::from(subjects.is_empty());
+    Ok((
+        Extension(Misses(misses)),
+        ApiJson(LookupAnswer { subjects }),
+    ))
+}
+
+/// Body of `POST /v1/subjects/lookup`: exactly one of `email` or `phone`, and a purpose.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LookupIn {
+    /// E-mail address to find (case-insensitive).
+    #[serde(default)]
+    pub email: Option<String>,
+    /// Phone number to find (digits compared).
+    #[serde(default)]
+    pub phone: Option<String>,
+    /// Purpose of the lookup (required).
+    #[serde(default)]
+    #[schema(required = true, value_type = String)]
+    pub purpose: Option<String>,
+}
+
+/// The value to look up, from a query or a body.
+fn lookup_key(
+    email: Option<String>,
+    phone: Option<String>,
+) -> Result<(&'static str, String), ApiError> {
+    match (email, phone) {
+        (Some(e), None) => Ok(("email", e)),
+        (None, Some(p)) => Ok(("phone", p)),
+        _ => Err(ApiError::bad_request(
+            "give exactly one of `email` or `phone`",
+        )),
+    }
+}
+
+/// Find subjects by e-mail or phone with the value in the body, where proxies and access logs
+/// do not keep it: the recommended form of the lookup.
+#[utoipa::path(post, path = "/v1/subjects/lookup", request_body = LookupIn,
+    responses((status = 200, body = LookupAnswer), (status = 400, body = Problem), (status = 403, body = Problem), (status = 429, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn lookup_by_body(
+    State(state): State<AppState>,
+    Authenticated(actor): Authenticated,
+    ApiJson(body): ApiJson<LookupIn>,
+) -> Result<(Extension<Misses>, ApiJson<LookupAnswer>), ApiError> {
+    let purpose = require_purpose(body.purpose)?;
+    let (kind, value) = lookup_key(body.email, body.phone)?;
+    let subjects = state.vault.lookup(&actor, kind, &value, &purpose).await?;
+    let misses = usize::from(subjects.is_empty());
+    Ok((
+        Extension(Misses(misses)),
+        ApiJson(LookupAnswer { subjects }),
+    ))
 }
 
 /// Receipt of an erasure: ids and times only.
@@ -245,7 +298,7 @@ pub struct EraseAnswer {
 pub async fn erase_subject(
     State(state): State<AppState>,
     Authenticated(actor): Authenticated,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<ApiJson<EraseAnswer>, ApiError> {
     let r = state.vault.erase_subject(&actor, &id).await?;
     Ok(ApiJson(EraseAnswer {
@@ -339,7 +392,9 @@ pub async fn put_batch(
 #[serde(deny_unknown_fields)]
 pub struct ReadBatch {
     /// Purpose of every read in the batch.
-    pub purpose: String,
+    #[serde(default)]
+    #[schema(required = true, value_type = String)]
+    pub purpose: Option<String>,
     /// Subject ids.
     pub items: Vec<ReadItem>,
 }
@@ -372,24 +427,26 @@ pub async fn read_batch(
     State(state): State<AppState>,
     Authenticated(actor): Authenticated,
     ApiJson(body): ApiJson<ReadBatch>,
-) -> Result<ApiJson<Batch<ReadItemResult>>, ApiError> {
-    let purpose = require_purpose(Some(body.purpose))?;
-    state.vault.check_batch(body.items.len())?;
-    let results = join_all(
-        body.items
-            .iter()
-            .map(|i| state.vault.read_subject(&actor, &i.subject, &purpose)),
-    )
-    .await;
-    Ok(ApiJson(Batch {
-        items: results
-            .into_iter()
-            .map(|r| match r {
-                Ok(v) => ReadItemResult::Ok(v.into()),
-                Err(e) => ReadItemResult::Err { error: e.into() },
-            })
-            .collect(),
-    }))
+) -> Result<(Extension<Misses>, ApiJson<Batch<ReadItemResult>>), ApiError> {
+    let purpose = require_purpose(body.purpose)?;
+    let ids: Vec<String> = body.items.into_iter().map(|i| i.subject).collect();
+    let results = state.vault.read_subjects(&actor, &ids, &purpose).await?;
+    let misses = results
+        .iter()
+        .filter(|r| matches!(r, Err(VaultError::NotFound(_))))
+        .count();
+    Ok((
+        Extension(Misses(misses)),
+        ApiJson(Batch {
+            items: results
+                .into_iter()
+                .map(|r| match r {
+                    Ok(v) => ReadItemResult::Ok(v.into()),
+                    Err(e) => ReadItemResult::Err { error: e.into() },
+                })
+                .collect(),
+        }),
+    ))
 }
 
 /// Body of `PUT /v1/subjects/{id}/consents/{purpose}`.
@@ -423,7 +480,7 @@ pub struct ConsentOut {
 pub async fn put_consent(
     State(state): State<AppState>,
     Authenticated(actor): Authenticated,
-    Path((id, purpose)): Path<(String, String)>,
+    ApiPath((id, purpose)): ApiPath<(String, String)>,
     ApiJson(body): ApiJson<ConsentIn>,
 ) -> Result<ApiJson<ConsentOut>, ApiError> {
     state

@@ -1,7 +1,7 @@
 //! Tokens: tokenize and detokenize, single and batch.
 
+use axum::Extension;
 use axum::extract::State;
-use futures_util::future::join_all;
 use privet_vault::{FieldOutcome, TokenizeInput};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -10,6 +10,7 @@ use super::subjects::{Batch, require_purpose};
 use super::{ApiJson, ItemError};
 use crate::AppState;
 use crate::auth::Authenticated;
+use crate::limit::Misses;
 use crate::problem::{ApiError, Problem};
 
 /// Body of `POST /v1/tokens`.
@@ -103,8 +104,9 @@ pub async fn tokenize_batch(
 pub struct DetokenizeIn {
     /// The token.
     pub token: String,
-    /// Why the value is needed.
+    /// Why the value is needed: a purpose of the policy (required).
     #[serde(default)]
+    #[schema(required = true, value_type = String)]
     pub purpose: Option<String>,
 }
 
@@ -180,30 +182,51 @@ pub async fn detokenize_batch(
     State(state): State<AppState>,
     Authenticated(actor): Authenticated,
     ApiJson(body): ApiJson<DetokenizeBatch>,
-) -> Result<ApiJson<Batch<DetokenizeItemResult>>, ApiError> {
+) -> Result<(Extension<Misses>, ApiJson<Batch<DetokenizeItemResult>>), ApiError> {
     state.vault.check_batch(body.items.len())?;
-    let results = join_all(body.items.into_iter().map(|item| {
-        let state = &state;
-        let actor = &actor;
-        async move {
-            let purpose = match require_purpose(item.purpose) {
-                Ok(p) => p,
-                Err(e) => {
-                    return DetokenizeItemResult::Err {
-                        error: ItemError {
-                            status: e.problem.status,
-                            detail: e.problem.detail,
-                            reason: None,
-                        },
-                    };
-                }
-            };
-            match state.vault.detokenize(actor, &item.token, &purpose).await {
-                Ok(o) => DetokenizeItemResult::Ok(out(o)),
-                Err(e) => DetokenizeItemResult::Err { error: e.into() },
+    // Items without a purpose fail alone; the others go to the vault together, so their
+    // misses are audited as one entry.
+    let mut results: Vec<Option<DetokenizeItemResult>> = Vec::with_capacity(body.items.len());
+    let mut asked = Vec::new();
+    for item in body.items {
+        match require_purpose(item.purpose) {
+            Ok(p) => {
+                asked.push((item.token, p));
+                results.push(None);
             }
+            Err(e) => results.push(Some(DetokenizeItemResult::Err {
+                error: ItemError {
+                    status: e.problem.status,
+                    detail: e.problem.detail,
+                    reason: None,
+                },
+            })),
         }
-    }))
-    .await;
-    Ok(ApiJson(Batch { items: results }))
+    }
+    let mut answers = state
+        .vault
+        .detokenize_many(&actor, &asked)
+        .await?
+        .into_iter();
+    let results: Vec<DetokenizeItemResult> = results
+        .into_iter()
+        .map(|r| {
+            r.unwrap_or_else(|| match answers.next() {
+                Some(Ok(o)) => DetokenizeItemResult::Ok(out(o)),
+                Some(Err(e)) => DetokenizeItemResult::Err { error: e.into() },
+                None => DetokenizeItemResult::Err {
+                    error: ItemError {
+                        status: 500,
+                        detail: "internal error".into(),
+                        reason: None,
+                    },
+                },
+            })
+        })
+        .collect();
+    let misses = results
+        .iter()
+        .filter(|r| matches!(r, DetokenizeItemResult::Err { error } if error.status == 404))
+        .count();
+    Ok((Extension(Misses(misses)), ApiJson(Batch { items: results })))
 }

@@ -9,9 +9,10 @@ use super::replay::{append_audit, begin_restore, begin_snapshot, replay_erasures
 use super::stream::{dump_table, insert_row, read_end, read_row, read_section_start, write_end};
 use super::{BackupSummary, DATA_SECTIONS};
 use crate::Store;
-use crate::audit::AuditDraft;
+use crate::audit::{AuditDraft, read_checked_head};
 use crate::error::{Result, StoreError};
 use crate::open::writer_connection;
+use crate::read;
 
 /// Tables that hold the audit chain.
 const AUDIT_TABLES: [&str; 2] = ["audit", "audit_head"];
@@ -56,12 +57,34 @@ impl Store {
             ))?;
         let mut tx = begin_restore(&mut conn, dialect).await?;
         // The audit log is history, not state: a live log is kept and the restore is appended to
-        // it; only a store with no log at all (a rebuild after loss) takes the backup's.
+        // it. A store being rebuilt after loss (nothing in it but the key-store restore that
+        // preceded this one) takes the backup's log instead, and its own few entries are chained
+        // again after it, so the history reads: what the backup saw, the key restore, this restore.
         let live_audit: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit")
             .fetch_one(&mut *tx)
             .await
             .map_err(StoreError::db("counting audit entries", "audit entry"))?;
-        let keep_live = |name: &str| live_audit > 0 && AUDIT_TABLES.contains(&name);
+        let carried = if live_audit > 0 && is_rebuild(&mut tx).await? {
+            read_checked_head(&mut tx, audit_key, false).await?;
+            let rows = tx
+                .fetch_all(sqlx::AssertSqlSafe(format!(
+                    "SELECT {} FROM audit ORDER BY seq",
+                    read::AUDIT_COLUMNS
+                )))
+                .await
+                .map_err(StoreError::db("reading the audit log", "audit entry"))?;
+            let mut drafts = Vec::with_capacity(rows.len());
+            for row in &rows {
+                let entry = read::audit_from_row(row)
+                    .map_err(StoreError::db("decoding the audit log", "audit entry"))?;
+                drafts.push(entry.draft);
+            }
+            Some(drafts)
+        } else {
+            None
+        };
+        let keep_live =
+            |name: &str| live_audit > 0 && carried.is_none() && AUDIT_TABLES.contains(&name);
         for table in DATA_SECTIONS
             .iter()
             .filter(|t| t.on_conflict.is_none() && !keep_live(t.sql))
@@ -86,10 +109,30 @@ impl Store {
         }
         read_end(input)?;
         replay_erasures(&mut tx, &mut summary).await?;
-        append_audit(&mut tx, audit_key, &restore).await?;
+        for draft in carried.iter().flatten() {
+            append_audit(&mut tx, dialect, audit_key, draft).await?;
+        }
+        append_audit(&mut tx, dialect, audit_key, &restore).await?;
         tx.commit()
             .await
             .map_err(StoreError::db("committing the restore", "transaction"))?;
         Ok(summary)
     }
+}
+
+/// Whether the store holds nothing but what a key-store restore wrote: no subject, token or API
+/// key, and an audit log of key restores only.
+async fn is_rebuild(tx: &mut sqlx::Transaction<'_, sqlx::Any>) -> Result<bool> {
+    let held: i64 = sqlx::query_scalar(
+        "SELECT (SELECT COUNT(*) FROM subjects) + (SELECT COUNT(*) FROM tokens) \
+         + (SELECT COUNT(*) FROM api_keys) \
+         + (SELECT COUNT(*) FROM audit WHERE action <> 'backup.restore_keys')",
+    )
+    .fetch_one(&mut **tx)
+    .await
+    .map_err(StoreError::db(
+        "checking whether the store is being rebuilt",
+        "row",
+    ))?;
+    Ok(held == 0)
 }

@@ -9,6 +9,7 @@ use super::stream::{dump_table, insert_row, read_end, read_row, read_section_sta
 use super::{BackupSummary, KEY_SECTIONS};
 use crate::Store;
 use crate::audit::AuditDraft;
+use crate::audit::write_genesis_head;
 use crate::error::{Result, StoreError};
 use crate::model::SecretRow;
 use crate::open::writer_connection;
@@ -104,7 +105,12 @@ impl Store {
                     "the restored key store has no audit secret this master key opens".into(),
                 )
             })?;
-        append_audit(&mut tx, &audit_key, &restore).await?;
+        if held == 0 {
+            // The unused secrets were replaced, the audit secret among them: the empty chain's
+            // head is made again under the restored one.
+            write_genesis_head(&mut tx, &audit_key).await?;
+        }
+        append_audit(&mut tx, dialect, &audit_key, &restore).await?;
         tx.commit()
             .await
             .map_err(StoreError::db("committing the restore", "transaction"))?;

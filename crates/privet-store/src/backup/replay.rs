@@ -4,9 +4,10 @@ use privet_crypto::SecretKey;
 use sqlx::{Any, AnyConnection, Connection, Transaction};
 
 use super::BackupSummary;
-use crate::audit::{AuditDraft, GENESIS, chain_hash, head_mac, join_categories};
+use crate::audit::{AuditDraft, chain_hash, read_checked_head};
 use crate::error::{Result, StoreError};
 use crate::open::Dialect;
+use crate::writer::{Head, insert_audit_rows, move_head};
 
 /// A read-only transaction that sees one snapshot while writers go on.
 pub(super) async fn begin_snapshot(
@@ -70,47 +71,17 @@ pub(super) async fn replay_erasures(
     Ok(())
 }
 
-/// Appends `entry` to the audit chain inside the restore's transaction.
+/// Appends `entry` to the audit chain inside the restore's transaction, after checking the head
+/// and the newest entry as the writer does: a restore never extends a damaged chain.
 pub(super) async fn append_audit(
     tx: &mut Transaction<'_, Any>,
+    dialect: Dialect,
     audit_key: &SecretKey,
     entry: &AuditDraft,
 ) -> Result<()> {
-    let head: Option<(i64, Vec<u8>)> =
-        sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1")
-            .fetch_optional(&mut **tx)
-            .await
-            .map_err(StoreError::db("reading the audit head", "audit head"))?;
-    let (seq, prev) = head.unwrap_or((0, GENESIS.to_vec()));
+    let (seq, prev) = read_checked_head(tx, audit_key, dialect == Dialect::Postgres).await?;
     let seq = seq + 1;
     let hash = chain_hash(audit_key, &prev, seq, entry).to_vec();
-    sqlx::query(
-        "INSERT INTO audit (seq, at, actor, action, purpose, subject_id, categories, decision, reason, prev, hash) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-    )
-    .bind(seq)
-    .bind(entry.at)
-    .bind(entry.actor.clone())
-    .bind(entry.action.clone())
-    .bind(entry.purpose.clone())
-    .bind(entry.subject.clone())
-    .bind(join_categories(&entry.categories))
-    .bind(entry.decision.clone())
-    .bind(entry.reason.clone())
-    .bind(prev)
-    .bind(hash.clone())
-    .execute(&mut **tx)
-    .await
-    .map_err(StoreError::db("recording the restore", "audit entry"))?;
-    sqlx::query(
-        "INSERT INTO audit_head (id, seq, hash, mac) VALUES (1, $1, $2, $3) \
-         ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, mac = excluded.mac",
-    )
-    .bind(seq)
-    .bind(hash.clone())
-    .bind(head_mac(audit_key, seq, &hash).to_vec())
-    .execute(&mut **tx)
-    .await
-    .map_err(StoreError::db("moving the audit head", "audit head"))?;
-    Ok(())
+    insert_audit_rows(tx, &[(seq, entry, prev, hash.clone())]).await?;
+    move_head(tx, audit_key, &Head { seq, hash }).await
 }

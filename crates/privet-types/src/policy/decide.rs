@@ -17,6 +17,34 @@ pub enum ConsentState {
     Unknown,
 }
 
+/// Where the caller stands on privacy training, which special categories require.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Training {
+    /// A person whose training is current.
+    Current,
+    /// A person whose training has lapsed (or who never had it).
+    Lapsed,
+    /// Not a person (a service's API key, the local operator): the requirement does not apply,
+    /// and the audit entry says so.
+    NotApplicable,
+}
+
+impl Training {
+    /// Whether a special category may be read.
+    pub fn satisfied(self) -> bool {
+        !matches!(self, Training::Lapsed)
+    }
+
+    /// Stable name, for audit entries.
+    pub fn code(self) -> &'static str {
+        match self {
+            Training::Current => "current",
+            Training::Lapsed => "lapsed",
+            Training::NotApplicable => "not_applicable",
+        }
+    }
+}
+
 /// One read of one category, as the policy sees it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct AccessRequest<'a> {
@@ -28,8 +56,8 @@ pub struct AccessRequest<'a> {
     pub category: &'a str,
     /// The subject's consent for `purpose`.
     pub consent: ConsentState,
-    /// Whether the caller's privacy training is current.
-    pub trained: bool,
+    /// The caller's privacy training.
+    pub training: Training,
 }
 
 /// The outcome of [`Policy::decide`].
@@ -120,7 +148,7 @@ impl Policy {
         if purpose.consent_required() && req.consent != ConsentState::Granted {
             return Decision::Deny(DenyReason::ConsentRequired);
         }
-        if category.sensitivity() == Sensitivity::Special && !req.trained {
+        if category.sensitivity() == Sensitivity::Special && !req.training.satisfied() {
             return Decision::Deny(DenyReason::TrainingRequired);
         }
         let mut best: Option<((bool, bool, PatternSpecificity), RuleDecision)> = None;
@@ -151,6 +179,49 @@ impl Policy {
             Some(RuleDecision::Deny) => Decision::Deny(DenyReason::DeniedByRule),
             None => Decision::Deny(DenyReason::NoRule),
         }
+    }
+}
+
+impl Policy {
+    /// Whether `role` could be shown anything of the `categories` for `purpose`, consent given:
+    /// `Err` with the reason when every one of them is denied. A read that can show nothing is
+    /// refused before the object is looked up, so a caller without the right to read learns
+    /// nothing about what exists.
+    pub fn may_see_any<'a>(
+        &self,
+        role: &str,
+        training: Training,
+        purpose: &str,
+        categories: impl IntoIterator<Item = &'a str>,
+    ) -> Result<(), DenyReason> {
+        let mut reason: Option<DenyReason> = None;
+        for category in categories {
+            match self.decide(&AccessRequest {
+                role,
+                purpose,
+                category,
+                consent: ConsentState::Granted,
+                training,
+            }) {
+                Decision::Deny(r) => {
+                    // One reason when they all agree; otherwise the general one.
+                    reason = Some(match reason {
+                        Some(prev) if prev != r => DenyReason::NoRule,
+                        _ => r,
+                    });
+                }
+                _ => return Ok(()),
+            }
+        }
+        Err(reason.unwrap_or(DenyReason::NoRule))
+    }
+
+    /// Every category the policy knows: the built-in taxonomy and the custom ones.
+    pub fn category_names(&self) -> impl Iterator<Item = &str> {
+        crate::category::BUILTIN_CATEGORIES
+            .iter()
+            .map(|c| c.name())
+            .chain(self.custom_categories().map(|c| c.name()))
     }
 }
 

@@ -42,7 +42,7 @@ mod model;
 mod parse;
 mod settings;
 
-pub use decide::{AccessRequest, ConsentState, Decision, DenyReason};
+pub use decide::{AccessRequest, ConsentState, Decision, DenyReason, Training};
 pub use error::PolicyError;
 pub use model::{
     CategoryPattern, LegalBasis, Operation, Purpose, Role, Rule, RuleDecision, Selector,
@@ -59,6 +59,44 @@ pub const DEFAULT_MAX_BATCH: usize = 1000;
 /// The largest `[limits] max_batch` accepted.
 pub const MAX_BATCH_LIMIT: usize = 100_000;
 
+/// `[limits]`: how much one caller, request or subject may use. Each bounds a way to exhaust
+/// the server's memory, time or a guessing budget.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Most records one call may read or write.
+    pub max_batch: usize,
+    /// Most fields one subject may hold.
+    pub max_fields_per_subject: usize,
+    /// Most bytes of sealed values one subject may hold.
+    pub max_subject_bytes: usize,
+    /// Most bytes of values one batch read may return; items past it are refused (413 each).
+    pub max_read_bytes: usize,
+    /// Seconds a client may take to send a request's headers (and an idle keep-alive
+    /// connection may stay open).
+    pub header_timeout_secs: u64,
+    /// Seconds a request may take from its headers to its answer.
+    pub request_timeout_secs: u64,
+    /// Look-ups finding nothing regained per minute, per API key and per client address.
+    pub misses_per_minute: u32,
+    /// Failed authentications regained per minute, per client address.
+    pub auth_failures_per_minute: u32,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_batch: DEFAULT_MAX_BATCH,
+            max_fields_per_subject: 10_000,
+            max_subject_bytes: 16 * 1024 * 1024,
+            max_read_bytes: 64 * 1024 * 1024,
+            header_timeout_secs: 10,
+            request_timeout_secs: 60,
+            misses_per_minute: 60,
+            auth_failures_per_minute: 20,
+        }
+    }
+}
+
 /// A validated access policy.
 #[derive(Clone, Debug)]
 pub struct Policy {
@@ -68,7 +106,7 @@ pub struct Policy {
     purposes: BTreeMap<String, Purpose>,
     roles: BTreeMap<String, Role>,
     rules: Vec<Rule>,
-    max_batch: usize,
+    limits: Limits,
     server: ServerSection,
     tokens: TokenSection,
 }
@@ -137,7 +175,12 @@ impl Policy {
 
     /// The most records one call may read or write.
     pub fn max_batch(&self) -> usize {
-        self.max_batch
+        self.limits.max_batch
+    }
+
+    /// The `[limits]` table.
+    pub fn limits(&self) -> &Limits {
+        &self.limits
     }
 
     /// The `[server]` settings: where `privet serve` listens and keeps its data. Read once at
@@ -161,6 +204,7 @@ mod tests {
     fn default_policy_parses() {
         let policy = Policy::default_policy();
         assert_eq!(policy.max_batch(), DEFAULT_MAX_BATCH);
+        assert_eq!(policy.limits(), &Limits::default());
         assert_eq!(policy.reviewed_on(), jiff::civil::date(2026, 11, 23));
         assert_eq!(policy.purposes().count(), 4);
         assert_eq!(policy.roles().count(), 3);

@@ -14,7 +14,7 @@ use toml::de::{DeTable, DeValue};
 
 use super::error::{LineIndex, PolicyError};
 use super::model::{CategoryPattern, LegalBasis, Purpose, Role, Rule, RuleDecision, Selector};
-use super::{DEFAULT_MAX_BATCH, MAX_BATCH_LIMIT, Policy};
+use super::{Limits, MAX_BATCH_LIMIT, Policy};
 use crate::category::{Category, CategoryName, Sensitivity, builtin_category, is_valid_segment};
 use crate::mask::MaskStyle;
 
@@ -91,7 +91,7 @@ impl Parser<'_> {
         let purposes = self.purposes(lookup(root, "purposes"));
         let roles = self.roles(lookup(root, "roles"));
         let rules = self.rules(lookup(root, "rules"), &categories, &purposes, &roles);
-        let max_batch = self.limits(lookup(root, "limits"));
+        let limits = self.limits(lookup(root, "limits"));
         let server = self.server(lookup(root, "server"));
         let tokens = self.tokens(lookup(root, "tokens"), &categories);
         Some(Policy {
@@ -100,7 +100,7 @@ impl Parser<'_> {
             purposes,
             roles,
             rules,
-            max_batch,
+            limits,
             server,
             tokens,
         })
@@ -621,16 +621,71 @@ impl Parser<'_> {
         ok.then_some(out)
     }
 
-    fn limits(&mut self, entry: Option<(&Key<'_>, &Value<'_>)>) -> usize {
+    fn limits(&mut self, entry: Option<(&Key<'_>, &Value<'_>)>) -> Limits {
+        let mut limits = Limits::default();
         let Some((_, value)) = entry else {
-            return DEFAULT_MAX_BATCH;
+            return limits;
         };
         let Some(table) = self.table(value, "[limits]") else {
-            return DEFAULT_MAX_BATCH;
+            return limits;
         };
-        self.known_keys(table, &["max_batch"], "[limits]");
-        self.bounded(table, "max_batch", "[limits]", 1..=MAX_BATCH_LIMIT, "")
-            .unwrap_or(DEFAULT_MAX_BATCH)
+        const P: &str = "[limits]";
+        self.known_keys(
+            table,
+            &[
+                "max_batch",
+                "max_fields_per_subject",
+                "max_subject_bytes",
+                "max_read_bytes",
+                "header_timeout_secs",
+                "request_timeout_secs",
+                "misses_per_minute",
+                "auth_failures_per_minute",
+            ],
+            P,
+        );
+        let set = |this: &mut Self, key: &str, range: RangeInclusive<usize>, slot: &mut usize| {
+            if let Some(n) = this.bounded(table, key, P, range, "") {
+                *slot = n;
+            }
+        };
+        set(
+            self,
+            "max_batch",
+            1..=MAX_BATCH_LIMIT,
+            &mut limits.max_batch,
+        );
+        set(
+            self,
+            "max_fields_per_subject",
+            1..=1_000_000,
+            &mut limits.max_fields_per_subject,
+        );
+        set(
+            self,
+            "max_subject_bytes",
+            1024..=1 << 30,
+            &mut limits.max_subject_bytes,
+        );
+        set(
+            self,
+            "max_read_bytes",
+            1024..=1 << 32,
+            &mut limits.max_read_bytes,
+        );
+        let mut secs = limits.header_timeout_secs as usize;
+        set(self, "header_timeout_secs", 1..=3600, &mut secs);
+        limits.header_timeout_secs = secs as u64;
+        let mut secs = limits.request_timeout_secs as usize;
+        set(self, "request_timeout_secs", 1..=3600, &mut secs);
+        limits.request_timeout_secs = secs as u64;
+        let mut n = limits.misses_per_minute as usize;
+        set(self, "misses_per_minute", 1..=1_000_000, &mut n);
+        limits.misses_per_minute = u32::try_from(n).unwrap_or(u32::MAX);
+        let mut n = limits.auth_failures_per_minute as usize;
+        set(self, "auth_failures_per_minute", 1..=1_000_000, &mut n);
+        limits.auth_failures_per_minute = u32::try_from(n).unwrap_or(u32::MAX);
+        limits
     }
 
     /// An integer in `range`; `hint`, when not empty, says why the range is what it is.

@@ -1,6 +1,6 @@
 //! The access decision as a table: role, purpose, category, consent, training -> decision.
 
-use privet_types::policy::{AccessRequest, ConsentState, Decision, DenyReason, Policy};
+use privet_types::policy::{AccessRequest, ConsentState, Decision, DenyReason, Policy, Training};
 
 const POLICY: &str = r#"
 [policy]
@@ -189,7 +189,11 @@ fn decision_table() {
             purpose,
             category,
             consent,
-            trained,
+            training: if trained {
+                Training::Current
+            } else {
+                Training::Lapsed
+            },
         };
         let got = policy.decide(&req);
         if got != expected {
@@ -218,7 +222,7 @@ fn default_policy_decisions() {
             purpose,
             category,
             consent,
-            trained: false,
+            training: Training::Lapsed,
         })
     };
     assert_eq!(decide("admin", "support", "contact.email", U), Allow);
@@ -245,5 +249,45 @@ fn default_policy_decisions() {
     assert_eq!(
         decide("service", "fraud_prevention", "online.ip_address", U),
         Deny(NoRule)
+    );
+}
+
+#[test]
+fn training_is_an_input_of_the_decision() {
+    let policy = Policy::parse(POLICY).unwrap();
+    let decide = |training| {
+        policy.decide(&AccessRequest {
+            role: "agent",
+            purpose: "support",
+            category: "health.record",
+            consent: U,
+            training,
+        })
+    };
+    assert_eq!(decide(Training::Current), Allow);
+    assert_eq!(decide(Training::Lapsed), Deny(TrainingRequired));
+    // A service's key is not a person: the requirement does not apply to it.
+    assert_eq!(decide(Training::NotApplicable), Allow);
+    // Not a non-special category's concern.
+    let plain = |training| {
+        policy.decide(&AccessRequest {
+            role: "agent",
+            purpose: "support",
+            category: "contact.email",
+            consent: U,
+            training,
+        })
+    };
+    assert_eq!(plain(Training::Lapsed), plain(Training::Current));
+    // A caller that may see nothing of a purpose is known before any look-up.
+    assert!(
+        policy
+            .may_see_any("agent", Training::Lapsed, "support", ["health.record"])
+            .is_err()
+    );
+    assert!(
+        policy
+            .may_see_any("agent", Training::Current, "support", ["health.record"])
+            .is_ok()
     );
 }

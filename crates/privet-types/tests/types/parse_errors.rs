@@ -209,6 +209,45 @@ fn max_batch_bounds() {
 }
 
 #[test]
+fn limits_table() {
+    let text = with_head(
+        "[limits]\nmax_fields_per_subject = 50\nmax_subject_bytes = 4096\nmax_read_bytes = 2048\nheader_timeout_secs = 3\nrequest_timeout_secs = 9\nmisses_per_minute = 5\nauth_failures_per_minute = 2\n",
+    );
+    let p = Policy::parse(&text).unwrap();
+    let l = p.limits();
+    assert_eq!(
+        (
+            l.max_fields_per_subject,
+            l.max_subject_bytes,
+            l.max_read_bytes,
+            l.header_timeout_secs,
+            l.request_timeout_secs,
+            l.misses_per_minute,
+            l.auth_failures_per_minute
+        ),
+        (50, 4096, 2048, 3, 9, 5, 2)
+    );
+    for (key, value) in [
+        ("max_fields_per_subject", "0"),
+        ("max_subject_bytes", "10"),
+        ("header_timeout_secs", "0"),
+        ("request_timeout_secs", "99999"),
+        ("misses_per_minute", "-1"),
+    ] {
+        let (line, column, message) =
+            only_error(&with_head(&format!("[limits]\n{key} = {value}\n")));
+        assert_eq!((line, column), (4, key.len() + 4), "{key}");
+        assert!(
+            message.contains(key) && message.contains("between"),
+            "{message}"
+        );
+    }
+    let (line, _, message) = only_error(&with_head("[limits]\nmax_feilds = 3\n"));
+    assert_eq!(line, 4);
+    assert!(message.contains("max_feilds"), "{message}");
+}
+
+#[test]
 fn custom_categories() {
     let text = with_head(
         "[categories.\"custom.loyalty_id\"]\ndescription = \"Loyalty number\"\nsensitivity = \"normal\"\nmasking = \"last_four\"\n",

@@ -167,3 +167,97 @@ async fn a_rewritten_head_is_caught() {
         assert!(n > 10);
     }
 }
+
+/// Writes through the vault after tampering: the writer must refuse, not MAC the damage over.
+async fn write_is_refused(b: &Backend, what: &str) {
+    let err = b
+        .vault
+        .put_subject(
+            &admin(),
+            "cus_after",
+            &contact_and_card("after@example.com", VISA),
+        )
+        .await
+        .expect_err(what);
+    assert!(
+        matches!(
+            err,
+            privet_vault::VaultError::Unavailable {
+                kind: privet_vault::Unavailability::AuditDamaged,
+                ..
+            }
+        ),
+        "{what} on {}: {err}",
+        b.name
+    );
+    assert!(b.store().audit_break().is_some(), "{what} on {}", b.name);
+}
+
+#[tokio::test]
+async fn a_cut_tail_is_not_laundered_by_the_next_write() {
+    for b in backends().await {
+        some_history(&b).await;
+        tamper(
+            &b,
+            &[
+                "DELETE FROM audit WHERE seq > 10",
+                "UPDATE audit_head SET seq = 10, hash = (SELECT hash FROM audit WHERE seq = 10) WHERE id = 1",
+            ],
+        )
+        .await;
+        write_is_refused(&b, "head moved back").await;
+        assert_eq!(
+            verdict(&b).await,
+            Err(ChainBreak::BadHead { head: 10 }),
+            "{}",
+            b.name
+        );
+        // A restart does not launder it either.
+        let reopened = b.reopen().await;
+        assert!(reopened.store().audit_break().is_some(), "{}", b.name);
+        assert!(
+            reopened
+                .put_subject(&admin(), "cus_x", &contact_and_card("x@example.com", VISA))
+                .await
+                .is_err(),
+            "{}",
+            b.name
+        );
+        assert_eq!(
+            verdict(&b).await,
+            Err(ChainBreak::BadHead { head: 10 }),
+            "{}",
+            b.name
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_cut_tail_under_an_untouched_head_stops_writes() {
+    for b in backends().await {
+        let n = some_history(&b).await;
+        tamper(&b, &["DELETE FROM audit WHERE seq > 10"]).await;
+        write_is_refused(&b, "tail cut").await;
+        assert_eq!(
+            verdict(&b).await,
+            Err(ChainBreak::Truncated { last: 10, head: n }),
+            "{}",
+            b.name
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_wiped_log_is_told_apart_from_an_empty_one() {
+    for b in backends().await {
+        // A new store's log is empty and whole.
+        assert_eq!(verdict(&b).await, Ok(0), "{}", b.name);
+        some_history(&b).await;
+        tamper(&b, &["DELETE FROM audit", "DELETE FROM audit_head"]).await;
+        assert_eq!(verdict(&b).await, Err(ChainBreak::NoHead), "{}", b.name);
+        write_is_refused(&b, "log wiped").await;
+        let reopened = b.reopen().await;
+        assert!(reopened.store().audit_break().is_some(), "{}", b.name);
+        assert_eq!(verdict(&b).await, Err(ChainBreak::NoHead), "{}", b.name);
+    }
+}

@@ -103,7 +103,13 @@ async fn erasing_a_large_subject_is_one_commit() {
     for b in backends().await {
         let v = &b.vault;
         let fields: Vec<_> = (0..FIELDS)
-            .map(|i| field(&format!("f{i:05}"), "identity.name", &format!("value {i}")))
+            .map(|i| {
+                field(
+                    &format!("f{:03}_{:03}", i / 1000, i % 1000),
+                    "identity.name",
+                    &format!("value {i}"),
+                )
+            })
             .collect();
         v.put_subject(&admin(), "cus_big", &fields).await.unwrap();
         v.put_subject(

@@ -4,16 +4,14 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use privet_crypto::{FileKeyProvider, random_bytes};
+use privet_crypto::FileKeyProvider;
 use privet_store::{DB_FILE, Location, Store};
+use privet_testkit::postgres::{TempDatabase, postgres_base};
 use privet_types::ManualClock;
 use privet_types::policy::Policy;
 use privet_vault::{Actor, FieldInput, TokenSettings, TokenizeInput, Vault};
 use sqlx::{AnyConnection, Connection, Executor};
 use tempfile::TempDir;
-
-/// The variable naming the PostgreSQL server the tests create their databases on.
-const POSTGRES_ENV: &str = "PRIVET_TEST_POSTGRES_URL";
 
 /// One opened vault and what a test needs to reach behind it.
 pub struct Backend {
@@ -30,7 +28,7 @@ pub struct Backend {
     /// SQLite's data directory (None on PostgreSQL).
     data_dir: Option<PathBuf>,
     _dir: TempDir,
-    _database: Option<PgDatabase>,
+    _database: Option<TempDatabase>,
 }
 
 impl Backend {
@@ -93,73 +91,6 @@ impl Backend {
     }
 }
 
-/// Drops its PostgreSQL database, even when the test panicked.
-struct PgDatabase {
-    base: String,
-    name: String,
-}
-
-impl Drop for PgDatabase {
-    fn drop(&mut self) {
-        let base = self.base.clone();
-        let sql = format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name);
-        // Drop runs inside the test's runtime, which cannot be blocked on: use a thread of its own.
-        let dropped = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap();
-            rt.block_on(async {
-                let mut conn = AnyConnection::connect(&base).await?;
-                conn.execute(sqlx::AssertSqlSafe(sql)).await?;
-                conn.close().await
-            })
-        })
-        .join();
-        if !matches!(dropped, Ok(Ok(()))) {
-            eprintln!("could not drop test database {}", self.name);
-        }
-    }
-}
-
-/// The PostgreSQL base URL, or None (with the reason on stderr) when PostgreSQL is not
-/// configured. On CI a missing server is a failure, not a skip.
-fn postgres_base() -> Option<String> {
-    match std::env::var(POSTGRES_ENV) {
-        Ok(url) if !url.is_empty() => Some(url),
-        _ if std::env::var("CI").is_ok_and(|v| v == "true") => panic!(
-            "{POSTGRES_ENV} is not set but CI=true: the PostgreSQL half of the vault tests must run on CI \
-             (e.g. {POSTGRES_ENV}=postgres://privet:privet@127.0.0.1:5432/privet_test)"
-        ),
-        _ => {
-            eprintln!("skipping the PostgreSQL backend: {POSTGRES_ENV} is not set");
-            None
-        }
-    }
-}
-
-/// `base` with its database name replaced by `db`.
-fn with_database(base: &str, db: &str) -> String {
-    let (head, query) = match base.split_once('?') {
-        Some((h, q)) => (h, Some(q)),
-        None => (base, None),
-    };
-    let scheme_end = head.find("://").map_or(0, |i| i + 3);
-    let host_end = head[scheme_end..]
-        .find('/')
-        .map_or(head.len(), |i| scheme_end + i);
-    let mut url = format!("{}/{db}", &head[..host_end]);
-    if let Some(q) = query {
-        url.push('?');
-        url.push_str(q);
-    }
-    url
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 /// The instant every test clock starts at.
 pub fn start_time() -> jiff::Timestamp {
     jiff::Timestamp::from_second(1_780_000_000).unwrap()
@@ -170,7 +101,7 @@ async fn open(
     location: Location,
     url: String,
     dir: TempDir,
-    database: Option<PgDatabase>,
+    database: Option<TempDatabase>,
     tokens: TokenSettings,
 ) -> Backend {
     let provider = Arc::new(FileKeyProvider::new(dir.path().join("keys/master.key")));
@@ -217,18 +148,8 @@ async fn postgres(base: &str, tokens: TokenSettings) -> Backend {
 }
 
 async fn postgres_in(base: &str, dir: TempDir, tokens: TokenSettings) -> Backend {
-    let name = format!("privet_t_{}", hex(&random_bytes::<8>().unwrap()));
-    sqlx::any::install_default_drivers();
-    let mut conn = AnyConnection::connect(base).await.unwrap();
-    conn.execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-        .await
-        .unwrap();
-    conn.close().await.unwrap();
-    let database = PgDatabase {
-        base: base.to_owned(),
-        name: name.clone(),
-    };
-    let url = with_database(base, &name);
+    let database = TempDatabase::create(base);
+    let url = database.url().to_owned();
     open(
         "postgres",
         Location::Postgres(url.clone()),
@@ -286,6 +207,7 @@ pub fn actor(role: &str) -> Actor {
     Actor {
         id: "test".into(),
         role: role.into(),
+        training: privet_types::Training::NotApplicable,
     }
 }
 

@@ -165,11 +165,12 @@ async fn tokenize_many_reports_each_item() {
         assert!(results[2].is_ok(), "{:?}", results[2]);
         assert_eq!(b.store().counts().await.unwrap().tokens, 2);
 
-        let tokens: Vec<String> = results.into_iter().flatten().collect();
-        let opened = v
-            .detokenize_many(&admin(), &tokens, "support")
-            .await
-            .unwrap();
+        let items: Vec<(String, String)> = results
+            .into_iter()
+            .flatten()
+            .map(|t| (t, "support".to_owned()))
+            .collect();
+        let opened = v.detokenize_many(&admin(), &items).await.unwrap();
         for (o, n) in opened.iter().zip([1, 2]) {
             match o {
                 Ok(FieldOutcome::Masked(m)) => assert_card_masked(m, &card_number(n)),
