@@ -19,7 +19,6 @@ mod arrow_io;
 mod classify;
 mod errors;
 mod fields;
-mod offsets;
 mod parallel;
 mod redactor;
 mod scanner;

@@ -3,13 +3,13 @@
 use arrow_array::{RecordBatch, make_array};
 use arrow_pyarrow::PyArrowType;
 use privet_detect::{Detector, DetectorConfig, mask};
+use privet_types::chars::CharCursor;
 use privet_types::{Match, PiiType, rounded_confidence};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
 use crate::arrow_io::{Located, Strings, chunks, findings_batch, not_strings};
 use crate::errors::{Failure, Kind};
-use crate::offsets::CharCursor;
 use crate::parallel;
 use crate::{classify, fields};
 

@@ -14,6 +14,7 @@
 #![forbid(unsafe_code)]
 
 mod category;
+pub mod chars;
 mod clock;
 mod finding;
 mod mask;
