@@ -83,6 +83,7 @@ impl Parser<'_> {
                 "limits",
                 "server",
                 "tokens",
+                "presidio",
             ],
             "the top level",
         );
@@ -94,6 +95,7 @@ impl Parser<'_> {
         let limits = self.limits(lookup(root, "limits"));
         let server = self.server(lookup(root, "server"));
         let tokens = self.tokens(lookup(root, "tokens"), &categories);
+        let presidio = self.presidio(lookup(root, "presidio"));
         Some(Policy {
             reviewed_on: reviewed_on?,
             categories,
@@ -103,6 +105,7 @@ impl Parser<'_> {
             limits,
             server,
             tokens,
+            presidio,
         })
     }
 
