@@ -17,9 +17,11 @@
 mod apikey;
 mod backup;
 mod error;
+pub mod ff1;
 pub mod fuzz;
 mod hash;
 mod key;
+mod keyed;
 mod keyring;
 mod provider;
 mod random;
@@ -30,6 +32,7 @@ pub use backup::{BACKUP_MAGIC, BackupReader, BackupWriter, CHUNK_LEN, MAX_HEADER
 pub use error::CryptoError;
 pub use hash::{DIGEST_LEN, ct_eq, hmac_sha256, mac, sha256};
 pub use key::{KEY_LEN, SecretKey};
+pub use keyed::KeyedStream;
 pub use keyring::{MasterKeyring, WrappedKey};
 pub use provider::{EnvKeyProvider, FileKeyProvider, KeyProvider, MASTER_KEY_ENV};
 pub use random::{random_bytes, random_u64_below};

@@ -10,7 +10,7 @@
 //! the digits.
 
 use crate::DeidError;
-use crate::ff1::{Direction, Ff1, MIN_DOMAIN};
+use privet_crypto::ff1::{Direction, Ff1, MIN_DOMAIN};
 
 const DIGIT_RADIX: u32 = 10;
 const LETTER_RADIX: u32 = 26;

@@ -4,30 +4,9 @@ use thiserror::Error;
 /// never the value being de-identified.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum DeidError {
-    /// FF1 is defined for radixes 2 to 2^16.
-    #[error("FF1 radix {radix} is outside 2..=65536")]
-    InvalidRadix {
-        /// The radix asked for.
-        radix: u32,
-    },
-    /// NIST SP 800-38G requires radix^len >= 1,000,000; smaller domains can be enumerated.
-    #[error(
-        "FF1 domain too small: {len} symbols of radix {radix} give fewer than the 1,000,000 values NIST SP 800-38G requires"
-    )]
-    DomainTooSmall {
-        /// The radix of the numeral string.
-        radix: u32,
-        /// The number of symbols.
-        len: usize,
-    },
-    /// A numeral was not below the radix.
-    #[error("FF1 symbol at position {position} is not below radix {radix}")]
-    SymbolOutOfRange {
-        /// The radix of the numeral string.
-        radix: u32,
-        /// Zero-based position of the offending symbol.
-        position: usize,
-    },
+    /// FF1 refused the numerals (radix, domain floor, symbol range).
+    #[error(transparent)]
+    Ff1(#[from] privet_crypto::ff1::Ff1Error),
     /// The digits and letters of a value span fewer than 1,000,000 values, the NIST floor.
     #[error(
         "value too short for format-preserving encryption: {digits} digits and {letters} letters give fewer than 1,000,000 values"

@@ -5,7 +5,7 @@
 use privet_crypto::SecretKey;
 
 use crate::DeidError;
-use crate::keyed::KeyedStream;
+use privet_crypto::KeyedStream;
 
 /// What kind of value to fake.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -229,32 +229,15 @@ fn phone(stream: &mut KeyedStream<'_>, value: &str) -> String {
     fill(value, &digits)
 }
 
-/// The Luhn check digit that makes `payload` followed by it valid.
-pub(crate) fn luhn_check_digit(payload: &[char]) -> char {
-    let sum: u32 = payload
-        .iter()
-        .rev()
-        .enumerate()
-        .map(|(i, c)| {
-            let d = c.to_digit(10).unwrap_or(0);
-            if i % 2 == 0 {
-                let doubled = d * 2;
-                if doubled > 9 { doubled - 9 } else { doubled }
-            } else {
-                d
-            }
-        })
-        .sum();
-    char::from(b'0' + ((10 - sum % 10) % 10) as u8)
-}
-
 fn card_number(stream: &mut KeyedStream<'_>, value: &str) -> String {
     let len = value.chars().filter(char::is_ascii_digit).count();
     let mut digits: Vec<char> = CARD_PREFIX.chars().collect();
     while digits.len() + 1 < len {
         digits.push(digit(stream, 0));
     }
-    digits.push(luhn_check_digit(&digits));
+    let payload: Vec<u8> = digits.iter().map(|&c| c as u8).collect();
+    let check = privet_types::checks::luhn_check_digit(&payload).unwrap_or(0);
+    digits.push(char::from(b'0' + check));
     fill(value, &digits)
 }
 
@@ -269,14 +252,6 @@ fn us_ssn(stream: &mut KeyedStream<'_>, value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn luhn_check_digits() {
-        let payload: Vec<char> = "411111111111111".chars().collect();
-        assert_eq!(luhn_check_digit(&payload), '1');
-        let payload: Vec<char> = "7992739871".chars().collect();
-        assert_eq!(luhn_check_digit(&payload), '3');
-    }
 
     #[test]
     fn country_codes() {

@@ -12,11 +12,9 @@
 mod alphabet;
 mod error;
 pub mod fake;
-mod ff1;
 pub mod kanon;
-mod keyed;
 pub mod ops;
 
 pub use alphabet::fpe_string;
 pub use error::DeidError;
-pub use ff1::{Direction, Ff1, MIN_DOMAIN};
+pub use privet_crypto::ff1::{Direction, Ff1, Ff1Error, MIN_DOMAIN};

@@ -6,7 +6,7 @@ use jiff::civil::Date;
 use privet_crypto::{SecretKey, mac};
 
 use crate::DeidError;
-use crate::keyed::KeyedStream;
+use privet_crypto::KeyedStream;
 
 /// Shortest pseudonym [`hash`] produces: 8 base32 characters are 40 bits, which already
 /// collide once in about a million distinct values (birthday bound), so anything shorter

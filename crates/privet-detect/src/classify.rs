@@ -57,10 +57,20 @@ struct TypeCounts {
 }
 
 /// Statistics over the sampled values of one column; cheap to merge.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ColumnStats {
     non_empty: u64,
     types: [TypeCounts; TYPES],
+}
+
+// Written out: arrays longer than 32 have no derived `Default`.
+impl Default for ColumnStats {
+    fn default() -> Self {
+        ColumnStats {
+            non_empty: 0,
+            types: [TypeCounts::default(); TYPES],
+        }
+    }
 }
 
 /// Types whose validators random identifiers pass by chance.

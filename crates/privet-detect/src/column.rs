@@ -148,6 +148,36 @@ fn word(w: &str, prev: Option<&str>, next: Option<&str>) -> Word {
         "token" if next.is_none_or(|n| !matches!(n, "type" | "expires" | "expiry" | "count")) => {
             Some(Secret)
         }
+        "cvv" | "cvc" | "cvv2" | "cvc2" | "securitycode" | "cardcode" | "cardverification" => {
+            Some(CardSecurityCode)
+        }
+        "expiry" | "expiration" | "expdate" | "expirydate" | "expirationdate" | "cardexpiry"
+        | "cardexp" => Some(CardExpiry),
+        "nino" | "nationalinsurance" | "nationalinsurancenumber" | "ninumber" => Some(UkNino),
+        "nhs" | "nhsnumber" | "nhsno" => Some(UkNhs),
+        "sin" | "socialinsurancenumber" => Some(CaSin),
+        "nir" | "insee" => Some(FrNir),
+        "dni" | "nie" => Some(EsDni),
+        "codicefiscale" | "fiscalcode" => Some(ItFiscalCode),
+        "steuerid" | "steueridentifikationsnummer" | "idnr" => Some(DeTaxId),
+        "bsn" | "burgerservicenummer" => Some(NlBsn),
+        "aadhaar" | "aadhar" => Some(InAadhaar),
+        "pannumber" | "pancard" => Some(InPan),
+        "cpf" => Some(BrCpf),
+        "cnpj" => Some(BrCnpj),
+        "tfn" | "taxfilenumber" => Some(AuTfn),
+        "medicare" | "medicarenumber" => Some(AuMedicare),
+        "nric" => Some(SgNric),
+        "itin" => Some(UsItin),
+        "routing" | "routingnumber" | "aba" | "rtn" => Some(AbaRouting),
+        "imei" => Some(Imei),
+        "vin" => Some(Vin),
+        "macaddress" | "hwaddr" => Some(MacAddress),
+        "wallet" | "walletaddress" | "btcaddress" => Some(CryptoWallet),
+        "passport" | "passportnumber" | "passportno" => Some(Passport),
+        "driverslicense" | "driverlicense" | "drivinglicence" | "drivinglicense"
+        | "licensenumber" | "licencenumber" | "dlnumber" => Some(DriversLicense),
+        "mrn" | "medicalrecordnumber" | "medicalrecord" | "patientid" => Some(MedicalRecord),
         _ => None,
     };
     if let Some(ty) = ty {

@@ -1,7 +1,7 @@
 //! The detection engine: one regex pass for candidates, validators, context
 //! scoring, then overlap resolution.
 
-use privet_types::{Match, PiiType};
+use privet_types::{Clock, Match, PiiType};
 use regex_automata::meta::Regex;
 use regex_automata::{Anchored, Input, PatternID};
 
@@ -11,7 +11,9 @@ use crate::context::{Context, ContextScanner, WINDOW};
 use crate::names::NameFinder;
 use crate::patterns::{self, Kind};
 use crate::validate::phone::Plan;
-use crate::validate::{card, date, email, iban, ip, phone, secret, ssn, url};
+use crate::validate::{
+    card, date, email, iban, ids, ip, phone, phone_form, phone_region, provider, secret, ssn, url,
+};
 use crate::{DetectError, DetectorConfig};
 
 /// DOB keywords must sit this close before the date ("born on", "DOB:").
@@ -21,14 +23,14 @@ const VERSION_DISTANCE: usize = 3;
 
 /// A set of enabled types as a bit mask over [`PiiType::index`].
 #[derive(Clone, Copy, Debug)]
-struct TypeSet(u32);
+struct TypeSet(u64);
 
 impl TypeSet {
     fn of(types: &[PiiType]) -> TypeSet {
-        TypeSet(types.iter().fold(0, |acc, t| acc | 1 << t.index()))
+        TypeSet(types.iter().fold(0, |acc, t| acc | 1u64 << t.index()))
     }
     fn has(self, ty: PiiType) -> bool {
-        self.0 & (1 << ty.index()) != 0
+        self.0 & (1u64 << ty.index()) != 0
     }
 }
 
@@ -66,8 +68,14 @@ impl std::fmt::Debug for Detector {
 }
 
 impl Detector {
-    /// Compiles the candidate patterns of the enabled types.
+    /// Compiles the candidate patterns of the enabled types; the plausible birth years end at
+    /// this year by the system clock.
     pub fn new(config: DetectorConfig) -> Result<Detector, DetectError> {
+        Detector::with_clock(config, &privet_types::SystemClock)
+    }
+
+    /// As [`Detector::new`], with "this year" read from `clock` (once, when built).
+    pub fn with_clock(config: DetectorConfig, clock: &dyn Clock) -> Result<Detector, DetectError> {
         if !(0.0..=1.0).contains(&config.min_confidence) {
             return Err(DetectError::Confidence(config.min_confidence));
         }
@@ -106,7 +114,7 @@ impl Detector {
             address: AddressFinder::new(),
             enabled,
             min_confidence: config.min_confidence,
-            current_year: date::current_year(),
+            current_year: date::utc_year(clock.now()),
         })
     }
 
@@ -157,9 +165,7 @@ impl Detector {
                 let judged = self.judge(kind, hay, m.start(), m.end(), hint);
                 if judged.is_some_and(|f| f.confidence >= self.min_confidence) {
                     out.extend(judged);
-                } else if let Some(found) =
-                    self.fallback(regex, kind, hay, m.start(), m.end(), hint)
-                {
+                } else if let Some(found) = self.fallback(regex, kind, hay, m.range(), hint, out) {
                     out.push(found);
                 }
             }
@@ -182,10 +188,11 @@ impl Detector {
         regex: &Regex,
         kind: Kind,
         hay: &[u8],
-        start: usize,
-        end: usize,
+        span: std::ops::Range<usize>,
         hint: Option<FieldHint>,
+        out: &mut Vec<Match>,
     ) -> Option<Match> {
+        let (start, end) = (span.start, span.end);
         match kind {
             // Versions (`13.10.5.925`) have one-digit parts; dotted phone
             // numbers are written in pairs or longer groups.
@@ -203,20 +210,43 @@ impl Detector {
                 let m = regex.search(&input)?;
                 self.judge(self.kinds[pid.as_usize()], hay, m.start(), m.end(), hint)
             }),
-            // "00" opens an international number but also a bare SSN or id.
-            Kind::PhoneIntl => {
+            // "00" opens an international number but also a bare SSN or id;
+            // and two card numbers side by side ("4111... 5555...") read as
+            // one spaced phone number. Each long digit run inside the failed
+            // candidate is judged on its own; all but the last are pushed here.
+            Kind::PhoneIntl | Kind::PhoneNational => {
                 let pid = self.digit_run?;
-                let input = Input::new(hay)
-                    .range(start..)
-                    .anchored(Anchored::Pattern(pid));
-                let m = regex.search(&input)?;
-                self.judge(Kind::DigitRun, hay, m.start(), m.end(), hint)
+                let mut last = None;
+                let mut at = start;
+                while at < end {
+                    let input = Input::new(hay)
+                        .range(at..end)
+                        .anchored(Anchored::Pattern(pid));
+                    if let Some(m) = regex.search(&input) {
+                        let judged = self.judge(Kind::DigitRun, hay, m.start(), m.end(), hint);
+                        if let Some(found) = judged.filter(|f| f.confidence >= self.min_confidence)
+                        {
+                            out.extend(last.replace(found));
+                        }
+                        at = m.end();
+                    }
+                    // On to the next digit after a separator.
+                    at += hay[at..end]
+                        .iter()
+                        .position(|b| !b.is_ascii_digit())
+                        .unwrap_or(end - at);
+                    at += hay[at..end]
+                        .iter()
+                        .position(u8::is_ascii_digit)
+                        .unwrap_or(end - at);
+                }
+                last
             }
-            Kind::SecretPair | Kind::PasswordPair => {
-                let (s, _) = secret::pair_value(&hay[start..end])?;
+            Kind::Assignment => {
+                let (_, s, _) = secret::assignment(hay, start, end)?;
                 let m = regex.search(&Input::new(hay).range(start + s..end))?;
                 let inner = self.kinds[m.pattern().as_usize()];
-                if matches!(inner, Kind::SecretPair | Kind::PasswordPair) {
+                if inner == Kind::Assignment || m.start() != start + s {
                     return None;
                 }
                 self.judge(inner, hay, m.start(), m.end(), hint)
@@ -253,6 +283,13 @@ impl Detector {
                 confidence: confidence.clamp(0.0, 1.0),
             })
         };
+        if matches!(
+            kind,
+            Kind::DigitRun | Kind::Ssn | Kind::CardGrouped | Kind::PhoneNational | Kind::PhoneIntl
+        ) && let Some(decided) = self.cued_number(hay, start, end, hint)
+        {
+            return decided;
+        }
         match kind {
             Kind::DigitRun => {
                 let by_length = match span.len() {
@@ -266,25 +303,11 @@ impl Detector {
                 }
                 self.judge(by_length, hay, start, end, hint)
             }
-            Kind::PemBlock => at(start, end, 0.99),
-            Kind::AwsKey if span.len() == 20 => at(start, end, 0.95),
-            Kind::GithubToken if span.len() >= 40 => at(start, end, 0.97),
-            Kind::StripeKey if span.len() >= 24 => at(start, end, 0.97),
-            Kind::SlackToken if span.len() >= 15 => at(start, end, 0.93),
-            Kind::GoogleKey if span.len() == 39 => at(start, end, 0.93),
-            Kind::AwsKey
-            | Kind::GithubToken
-            | Kind::StripeKey
-            | Kind::SlackToken
-            | Kind::GoogleKey => None,
-            Kind::OpenAiKey if span.len() < 23 || span.len() > 210 => None,
-            Kind::OpenAiKey => {
-                let body = &span[3..];
-                if secret::random_looking(body) {
-                    at(start, end, 0.85)
-                } else {
-                    None
-                }
+            Kind::PemBlock if secret::pem_body_follows(&hay[end..]) => at(start, end, 0.99),
+            Kind::PemBlock => None,
+            Kind::ProviderToken => {
+                let token = provider::check(span)?;
+                at(start, start + token.len, token.confidence)
             }
             Kind::Jwt => {
                 if secret::jwt(span) {
@@ -293,20 +316,27 @@ impl Detector {
                     None
                 }
             }
-            Kind::SecretPair => {
-                let (s, e) = secret::pair_value(span)?;
-                if secret::random_looking(&span[s..e]) {
-                    at(start + s, start + e, 0.8)
-                } else {
-                    None
-                }
+            Kind::AuthHeader => {
+                let lead = span
+                    .iter()
+                    .take_while(|b| matches!(b, b' ' | b'\t'))
+                    .count();
+                let (s, e) = secret::header_credential(&span[lead..])?;
+                at(start + lead + s, start + lead + e, 0.9)
             }
-            Kind::PasswordPair => {
-                let (s, e) = secret::pair_value(span)?;
-                if secret::password_value(&span[s..e]) {
-                    at(start + s, start + e, 0.85)
-                } else {
-                    None
+            Kind::Webhook if secret::webhook(span) => at(start, end, 0.95),
+            Kind::Webhook => None,
+            Kind::Assignment => {
+                let (key_end, s, e) = secret::assignment(hay, start, end)?;
+                let value = &span[s..e];
+                match secret::key_kind(hay, start, start + key_end)? {
+                    secret::KeyKind::Password if secret::password_value(value) => {
+                        at(start + s, start + e, 0.85)
+                    }
+                    secret::KeyKind::Token if secret::random_looking(value) => {
+                        at(start + s, start + e, 0.85)
+                    }
+                    _ => None,
                 }
             }
             Kind::UrlCredential => {
@@ -336,19 +366,34 @@ impl Detector {
                     return None;
                 }
                 let ctx = self.context(hay, start, hint);
-                let conf = if ctx.supports(ty, WINDOW) {
-                    0.98
-                } else if ctx.identifier_for(ty) {
-                    0.3
-                } else if found.grouped {
-                    0.9
-                } else {
-                    0.8
+                let labelled = ctx.supports(ty, WINDOW);
+                // A labelled Luhn-valid number is a card even when no known
+                // issuer range holds it (Mir, Troy, new ranges), less surely.
+                let conf = match found.issuer {
+                    None if labelled => 0.75,
+                    None => return None,
+                    Some(_) if labelled => 0.98,
+                    Some(_) if ctx.identifier_for(ty) => 0.3,
+                    Some(_) if found.grouped => 0.9,
+                    Some(_) => 0.8,
                 };
                 at(start, end, conf)
             }
             Kind::Ssn | Kind::Bare9 => {
-                let form = ssn::check(span)?;
+                let Some(form) = ssn::check(span) else {
+                    // Area 9xx is never an SSN; with an ITIN's middle digits,
+                    // written dashed, it is an ITIN.
+                    let dashed = span.contains(&b'-');
+                    return (dashed
+                        && self.enabled.has(PiiType::UsItin)
+                        && ids::check(PiiType::UsItin, span))
+                    .then_some(Match {
+                        ty: PiiType::UsItin,
+                        start,
+                        end,
+                        confidence: 0.85,
+                    });
+                };
                 if continues_run(hay, start, end) {
                     return None;
                 }
@@ -364,7 +409,7 @@ impl Detector {
                 } else {
                     match form {
                         ssn::SsnForm::Dashed => 0.85,
-                        ssn::SsnForm::Spaced => 0.6,
+                        ssn::SsnForm::Spaced | ssn::SsnForm::Dotted => 0.6,
                         ssn::SsnForm::Bare => 0.25,
                     }
                 };
@@ -386,7 +431,7 @@ impl Detector {
                     && ctx
                         .distance(ty)
                         .is_some_and(|d| !hay[start - d..start].iter().any(u8::is_ascii_digit));
-                if column_says || labelled {
+                if column_says || labelled || self.context.follows(hay, end, ty, DOB_DISTANCE) {
                     at(start, end, 0.9)
                 } else {
                     None
@@ -416,7 +461,11 @@ impl Detector {
                 }
                 let groups = ip::check_v6(span)?;
                 let ctx = self.context(hay, start, hint);
-                let base = if groups >= 3 { 0.85 } else { 0.45 };
+                let base = if groups >= 3 || ip::deliberate_short_v6(span) {
+                    0.85
+                } else {
+                    0.45
+                };
                 let conf = if ctx.supports(ty, WINDOW) {
                     base + 0.3
                 } else {
@@ -424,12 +473,39 @@ impl Detector {
                 };
                 at(start, end, conf)
             }
+            Kind::Id(id) => {
+                if !self.enabled.has(id) || !ids::check(id, span) {
+                    return None;
+                }
+                let ctx = self.context(hay, start, hint);
+                if ctx.supports(id, WINDOW) {
+                    return at(start, end, 0.97);
+                }
+                if ids::needs_cue(id) {
+                    return None;
+                }
+                let conf = ids::unlabelled_confidence(id, span);
+                let conf = if ctx.identifier_for(id) {
+                    conf - 0.4
+                } else {
+                    conf
+                };
+                at(start, end, conf)
+            }
+            Kind::Cued(id) => {
+                let value = ids::cued_value(id, span)?;
+                if !self.enabled.has(id) || !ids::check(id, &span[value..]) {
+                    return None;
+                }
+                at(start + value, end, 0.9)
+            }
             Kind::PhoneIntl | Kind::PhoneNational | Kind::Bare10 => {
                 if kind == Kind::PhoneIntl && start > 0 && hay[start - 1].is_ascii_alphanumeric() {
                     return None;
                 }
                 // Fewer than 7 digits is never a number (nor is any prefix).
-                if span.iter().filter(|b| b.is_ascii_digit()).count() < 7 {
+                let digits = span.iter().filter(|b| b.is_ascii_digit()).count();
+                if digits < 7 {
                     return None;
                 }
                 let ctx = self.context(hay, start, hint);
@@ -439,8 +515,11 @@ impl Detector {
                 if hint.is_none() && phone_ceiling(span, &ctx) < self.min_confidence {
                     return None;
                 }
-                let found = phone::check(span)?;
-                let end = start + found.len;
+                let labelled = ctx.supports(ty, WINDOW);
+                let (found, end) = match phone_with_form(span, start) {
+                    Some(f) if f.0.plan == Plan::Valid || !labelled => f,
+                    other => phone_region::after_cue(hay, start, span).or(other)?,
+                };
                 if continues_run(hay, start, end) {
                     return None;
                 }
@@ -451,14 +530,66 @@ impl Detector {
                     (Plan::Possible, true, _) => 0.45,
                     (Plan::Possible, false, _) => 0.3,
                 };
-                if ctx.supports(ty, WINDOW) {
+                if labelled {
                     conf += 0.3;
                 } else if ctx.identifier_for(ty) {
                     conf -= 0.4;
+                } else if !found.international && digits <= 8 {
+                    // Short national numbers share their shape with postcodes
+                    // (`03177-532`) and local ids; unlabelled, they stay low.
+                    conf -= 0.35;
                 }
                 at(start, end, conf.min(0.99))
             }
         }
+    }
+
+    /// A numeric candidate after the label of an identifier type ("NHS
+    /// number: 943 476 5919", "SIN 046 454 286") is that type when it passes
+    /// the type's validator, and nothing when it fails (a mistyped NHS
+    /// number is no phone number). `None` when no identifier label stands
+    /// nearer than a phone, SSN, card or account label.
+    fn cued_number(
+        &self,
+        hay: &[u8],
+        start: usize,
+        end: usize,
+        hint: Option<FieldHint>,
+    ) -> Option<Option<Match>> {
+        let ctx = self.context(hay, start, hint);
+        let span = &hay[start..end];
+        let nearest_id = ids::NUMERIC
+            .into_iter()
+            .filter(|&ty| self.enabled.has(ty) && ctx.supports(ty, WINDOW))
+            .filter_map(|ty| Some((ctx.distance(ty)?, ty)))
+            .min_by_key(|&(d, _)| d);
+        let (id_distance, _) = nearest_id?;
+        let passed = ids::NUMERIC
+            .into_iter()
+            .filter(|&ty| self.enabled.has(ty) && ctx.supports(ty, WINDOW))
+            .filter_map(|ty| Some((ctx.distance(ty)?, ty)))
+            .filter(|&(_, ty)| ids::check(ty, span))
+            .min_by_key(|&(d, _)| d);
+        if let Some((_, ty)) = passed {
+            return Some(Some(Match {
+                ty,
+                start,
+                end,
+                confidence: 0.95,
+            }));
+        }
+        // Failing its label's check, the value is nothing only when that
+        // label is nearer than any label of the candidate's own types.
+        let own = [
+            PiiType::Phone,
+            PiiType::UsSsn,
+            PiiType::CardNumber,
+            PiiType::Iban,
+        ]
+        .into_iter()
+        .filter_map(|ty| ctx.distance(ty))
+        .min();
+        own.is_none_or(|d| d > id_distance).then_some(None)
     }
 
     /// In a structured field, a header with evidence makes the whole value
@@ -528,6 +659,7 @@ impl Detector {
             Some(PiiType::Secret) if secret::password_value(v) => {
                 push(out, PiiType::Secret, 0.9);
             }
+            Some(id) if ids::check(id, v) => push(out, id, 0.95),
             Some(_) => {}
             None if !hint.negative && !hint.attribute => {
                 if self.enabled.has(PiiType::PersonName)
@@ -624,6 +756,29 @@ fn phone_ceiling(span: &[u8], ctx: &Context) -> f32 {
         base
     };
     conf.min(0.99)
+}
+
+/// Validates a phone candidate as libphonenumber reads it (an extension cut
+/// off, a bracketed country code unbracketed) and returns the verdict with
+/// the end of the reported span, which keeps the extension.
+fn phone_with_form(span: &[u8], start: usize) -> Option<(phone::Phone, usize)> {
+    let number = phone_form::without_extension(span);
+    if let Some(plain) = phone_form::unbracketed_country_code(&span[..number]) {
+        let found = phone::check(&plain)?;
+        let len = if found.len == plain.len() {
+            span.len()
+        } else {
+            found.len + 2
+        };
+        return Some((found, start + len));
+    }
+    let found = phone::check(&span[..number])?;
+    let len = if found.len == number {
+        span.len()
+    } else {
+        found.len
+    };
+    Some((found, start + len))
 }
 
 /// True when the candidate is part of a longer dotted or dashed digit run

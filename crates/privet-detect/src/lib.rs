@@ -122,7 +122,7 @@ pub fn validates(ty: privet_types::PiiType, text: &str) -> bool {
     use privet_types::PiiType;
     let bytes = text.as_bytes();
     match ty {
-        PiiType::CardNumber => validate::card::check(bytes).is_some(),
+        PiiType::CardNumber => validate::card::check(bytes).is_some_and(|c| c.issuer.is_some()),
         PiiType::UsSsn => validate::ssn::check(bytes).is_some(),
         PiiType::Iban => validate::iban::check(bytes).is_some(),
         _ => false,

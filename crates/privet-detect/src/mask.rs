@@ -29,6 +29,35 @@ pub fn mask(ty: PiiType, value: &str) -> String {
         PiiType::PersonName => initials(value),
         PiiType::StreetAddress => address(value),
         PiiType::Secret => "[secret ********]".to_owned(),
+        // Nothing of a verification code; an expiry shows its separators only.
+        PiiType::CardSecurityCode => STARS.to_owned(),
+        PiiType::CardExpiry => digits_hidden(value),
+        // Identifiers keep at most their last four characters (and never
+        // more than half), as a card's last four are shown.
+        PiiType::UkNino
+        | PiiType::UkNhs
+        | PiiType::CaSin
+        | PiiType::FrNir
+        | PiiType::EsDni
+        | PiiType::ItFiscalCode
+        | PiiType::DeTaxId
+        | PiiType::NlBsn
+        | PiiType::InAadhaar
+        | PiiType::InPan
+        | PiiType::BrCpf
+        | PiiType::BrCnpj
+        | PiiType::AuTfn
+        | PiiType::AuMedicare
+        | PiiType::SgNric
+        | PiiType::UsItin
+        | PiiType::AbaRouting
+        | PiiType::Imei
+        | PiiType::Vin
+        | PiiType::MacAddress
+        | PiiType::CryptoWallet
+        | PiiType::Passport
+        | PiiType::DriversLicense
+        | PiiType::MedicalRecord => keep_last_chars(value, 4),
     }
 }
 
@@ -80,6 +109,30 @@ fn keep_last_digits(value: &str, keep: usize, regroup: bool) -> String {
         out.push_str(STARS);
     }
     out
+}
+
+/// Replaces every letter and digit but the last `keep` (at most half of
+/// them) with `*`, keeping separators.
+fn keep_last_chars(value: &str, keep: usize) -> String {
+    let total = value.chars().filter(|c| c.is_alphanumeric()).count();
+    let keep = keep.min(total / 2);
+    let mut seen = 0usize;
+    let out: String = value
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() {
+                seen += 1;
+                if seen > total - keep { c } else { '*' }
+            } else {
+                c
+            }
+        })
+        .collect();
+    if out.is_empty() {
+        STARS.to_owned()
+    } else {
+        out
+    }
 }
 
 fn iban(value: &str) -> String {
@@ -253,6 +306,17 @@ mod tests {
                 "*** E*** T***",
             ),
             (PiiType::Secret, "AKIAIOSFODNN7EXAMPLE", "[secret ********]"),
+            (PiiType::CardSecurityCode, "123", "***"),
+            (PiiType::CardExpiry, "11/27", "**/**"),
+            (PiiType::UkNhs, "943 476 5919", "*** *** 5919"),
+            (PiiType::InAadhaar, "2345 6789 0124", "**** **** 0124"),
+            (PiiType::UkNino, "AB 12 34 56 C", "** ** *4 56 C"),
+            (
+                PiiType::MacAddress,
+                "00:1A:2B:3C:4D:5E",
+                "**:**:**:**:4D:5E",
+            ),
+            (PiiType::EsDni, "12345678Z", "*****678Z"),
         ];
         for (ty, input, want) in cases {
             assert_eq!(mask(*ty, input), *want, "{ty} {input}");
@@ -268,11 +332,19 @@ mod tests {
 
     proptest! {
         #[test]
-        fn never_unchanged(ty_i in 0usize..11, value in "[ -~]{3,40}") {
+        fn never_unchanged(ty_i in 0usize..PiiType::ALL.len(), value in "[ -~]{3,40}") {
             let ty = PiiType::ALL[ty_i];
             prop_assume!(value.chars().filter(|c| c.is_ascii_alphanumeric()).count() >= 3);
             let masked = mask(ty, &value);
             prop_assert_ne!(masked.trim(), value.trim());
+        }
+
+        #[test]
+        fn identifiers_show_at_most_their_last_four(ty_i in 11usize..PiiType::ALL.len(), value in "[A-Z0-9 .:-]{8,30}") {
+            let ty = PiiType::ALL[ty_i];
+            let masked = mask(ty, &value);
+            let shown = masked.chars().filter(|c| c.is_alphanumeric()).count();
+            prop_assert!(shown <= 4, "{ty} {masked}");
         }
 
         #[test]

@@ -6,6 +6,7 @@ use privet_deid::ops;
 use privet_deid::{Direction, Ff1, fpe_string};
 use privet_types::PiiType;
 
+use crate::card_mark::{self, CardClass};
 use crate::dates;
 use crate::policy::{Generalize, Op};
 use crate::vault::VaultClient;
@@ -50,12 +51,14 @@ impl Operators {
             .ok_or_else(|| "no de-identification key".to_owned())
     }
 
-    /// FPE in either direction; the reveal path uses it too.
+    /// FPE in either direction; the reveal path uses it too. Card numbers come out marked
+    /// (failing Luhn, see [`card_mark`]) unless `luhn_valid` asks for real-looking ones.
     pub(crate) fn fpe(
         &self,
         t: &Target<'_>,
         value: &str,
         direction: Direction,
+        luhn_valid: bool,
     ) -> Result<String, String> {
         let ff1 = self
             .ff1
@@ -63,26 +66,36 @@ impl Operators {
             .ok_or_else(|| "no de-identification key".to_owned())?;
         let step =
             |v: &str| fpe_string(ff1, t.name.as_bytes(), v, direction).map_err(|e| e.to_string());
-        let mut out = step(value)?;
-        // Cycle-walking: for a type with a validator, keep going until the result is in the
-        // same class as the input (validating, or not), so a card stays a card the detector
-        // finds again and `privet reveal` decrypts, and a value that did not validate cannot
-        // turn into one that does. Both classes are closed under the walk, so decryption walks
-        // back the same way.
-        if let Some(ty) = t.ty {
-            let want = privet_detect::validates(ty, value);
-            let mut steps = 0u32;
-            while privet_detect::validates(ty, &out) != want {
-                steps += 1;
-                if steps > 100_000 {
-                    return Err(
-                        "fpe: no value of the same class within the cycle-walking limit".into(),
-                    );
+        match t.ty {
+            Some(PiiType::CardNumber) if !luhn_valid => {
+                // The same formula both ways: a card is walked and marked, a marked value is
+                // unmarked and walked, so each direction undoes the other.
+                match card_mark::class(value) {
+                    CardClass::Card => Ok(card_mark::toggle(&walk_within(
+                        step,
+                        value,
+                        card_mark::class,
+                        CardClass::Card,
+                    )?)),
+                    CardClass::Marked => walk_within(
+                        step,
+                        &card_mark::toggle(value),
+                        card_mark::class,
+                        CardClass::Card,
+                    ),
+                    CardClass::Other => {
+                        walk_within(step, value, card_mark::class, CardClass::Other)
+                    }
                 }
-                out = step(&out)?;
             }
+            // For a type with a validator, keep the result in the input's class (validating,
+            // or not), so a value that did not validate cannot turn into one that does.
+            Some(ty) => {
+                let class = |v: &str| privet_detect::validates(ty, v);
+                walk_within(step, value, class, class(value))
+            }
+            None => step(value),
         }
-        Ok(out)
     }
 
     /// The output of `op` for `value`: `None` means empty (null in typed columns). Errors
@@ -109,7 +122,7 @@ impl Operators {
                 let domain = domain.as_deref().unwrap_or(t.name);
                 ops::hash(self.key()?, domain, value, *len).map_err(|e| e.to_string())?
             }
-            Op::Fpe => self.fpe(t, value, Direction::Encrypt)?,
+            Op::Fpe { luhn_valid } => self.fpe(t, value, Direction::Encrypt, *luhn_valid)?,
             Op::Token { kind } => {
                 let vault = self.vault.as_ref().ok_or_else(|| {
                     "the token operator needs --vault-url and --vault-key".to_owned()
@@ -141,6 +154,27 @@ impl Operators {
         };
         Ok(Some(out))
     }
+}
+
+/// Cycle-walking: applies `step` until the result is in `want` again. Inside any class this is
+/// a permutation, because `step` is one of the whole domain, and walking the inverse step undoes
+/// it; the limit only guards against a class too small to hold anything.
+fn walk_within<C: PartialEq>(
+    step: impl Fn(&str) -> Result<String, String>,
+    value: &str,
+    class: impl Fn(&str) -> C,
+    want: C,
+) -> Result<String, String> {
+    let mut out = step(value)?;
+    let mut steps = 0u32;
+    while class(&out) != want {
+        steps += 1;
+        if steps > 100_000 {
+            return Err("fpe: no value of the same class within the cycle-walking limit".into());
+        }
+        out = step(&out)?;
+    }
+    Ok(out)
 }
 
 fn generalize(g: Generalize, value: &str) -> Result<String, String> {
@@ -215,7 +249,11 @@ mod tests {
             Some("2024-03")
         );
         let err = ops
-            .apply(&Op::Fpe, &t("card"), "4111111111111111")
+            .apply(
+                &Op::Fpe { luhn_valid: false },
+                &t("card"),
+                "4111111111111111",
+            )
             .unwrap_err();
         assert!(err.contains("key"));
         let err = ops
@@ -228,13 +266,18 @@ mod tests {
     fn keyed_operators() {
         let ops = Operators::new(Some(SecretKey::from_bytes([3; 32])), None).unwrap();
         let enc = ops
-            .apply(&Op::Fpe, &t("card"), "4111 1111 1111 1111")
+            .apply(
+                &Op::Fpe { luhn_valid: false },
+                &t("card"),
+                "4111 1111 1111 1111",
+            )
             .unwrap()
             .unwrap();
         assert_ne!(enc, "4111 1111 1111 1111");
         assert_eq!(enc.len(), 19);
         assert_eq!(
-            ops.fpe(&t("card"), &enc, Direction::Decrypt).unwrap(),
+            ops.fpe(&t("card"), &enc, Direction::Decrypt, false)
+                .unwrap(),
             "4111 1111 1111 1111"
         );
         let shift = Op::DateShift {
@@ -268,5 +311,47 @@ mod tests {
             .unwrap()
             .unwrap();
         assert!(f.contains('@'));
+    }
+
+    #[test]
+    fn card_fpe_fails_luhn_by_default_and_round_trips_in_every_class() {
+        let ops = Operators::new(Some(SecretKey::from_bytes([5; 32])), None).unwrap();
+        let card = Target {
+            name: "card_number",
+            ty: Some(PiiType::CardNumber),
+            subject: None,
+        };
+        let valid = |v: &str| privet_detect::validates(PiiType::CardNumber, v);
+        // Luhn-valid Visa numbers 4000 0000 0000 00xx, then every class at once.
+        let cards: Vec<String> = (0..1000u32)
+            .map(|i| format!("4000 0000 0000 {i:04}"))
+            .collect();
+        let mut seen = [0usize; 3];
+        for input in &cards {
+            let before = card_mark::class(input);
+            let out = ops
+                .fpe(&card, input, Direction::Encrypt, false)
+                .expect("encrypts");
+            assert_eq!(out.len(), input.len());
+            let after = card_mark::class(&out);
+            let expected = match before {
+                CardClass::Card => CardClass::Marked,
+                CardClass::Marked => CardClass::Card,
+                CardClass::Other => CardClass::Other,
+            };
+            assert_eq!(after, expected, "{input} -> {out}");
+            seen[before as usize] += 1;
+            let back = ops.fpe(&card, &out, Direction::Decrypt, false).unwrap();
+            assert_eq!(&back, input);
+
+            let kept = ops.fpe(&card, input, Direction::Encrypt, true).unwrap();
+            assert_eq!(valid(&kept), valid(input), "{input} -> {kept}");
+            let back = ops.fpe(&card, &kept, Direction::Decrypt, true).unwrap();
+            assert_eq!(&back, input);
+        }
+        assert!(
+            seen.iter().all(|&n| n > 50),
+            "every class exercised: {seen:?}"
+        );
     }
 }

@@ -11,6 +11,7 @@ use privet_detect::{ColumnContext, Detector, DetectorConfig};
 use privet_types::{Match, PiiType};
 
 use crate::apply::{Operators, Target};
+use crate::card_mark;
 use crate::cell::{CellOut, CellRedactor, RedactError};
 use crate::policy::{Op, Policy};
 use crate::vault::VaultClient;
@@ -98,7 +99,7 @@ impl Engine {
         for (place, op) in policy.operators() {
             let needed = match mode {
                 Mode::Redact => op.needs_key(),
-                Mode::Reveal => *op == Op::Fpe,
+                Mode::Reveal => matches!(op, Op::Fpe { .. }),
             };
             if needed && !ops.has_key() {
                 return Err(EngineError::MissingKey {
@@ -202,9 +203,9 @@ impl Engine {
             return Ok(CellOut::Keep);
         }
         if self.mode == Mode::Reveal {
-            if *op != Op::Fpe {
+            let Op::Fpe { luhn_valid } = *op else {
                 return Ok(CellOut::Keep);
-            }
+            };
             // The same type as when redacting, so fpe walks back the way it went.
             let target = Target {
                 name: column,
@@ -213,7 +214,7 @@ impl Engine {
             };
             return self
                 .ops
-                .fpe(&target, value, Direction::Decrypt)
+                .fpe(&target, value, Direction::Decrypt, luhn_valid)
                 .map(|s| changed(value, s));
         }
         let subject = match (op, row) {
@@ -291,6 +292,9 @@ impl Engine {
     ) -> Result<(String, usize), String> {
         let mut matches = Vec::new();
         detect(value.as_bytes(), &mut matches);
+        if self.mode == Mode::Reveal {
+            self.find_marked_cards(value, &mut matches);
+        }
         if matches.is_empty() {
             return Ok((value.to_owned(), 0));
         }
@@ -310,6 +314,28 @@ impl Engine {
             (out, replaced) = self.replace_spans(&out, &matches, &replaced)?;
         }
         Ok((out, replaced.len()))
+    }
+
+    /// Default `fpe` writes card numbers that fail Luhn, which the detectors rightly pass over:
+    /// when revealing, those spans are the cards, and a Luhn-valid card found in the text was
+    /// never written by `fpe` and is left alone.
+    fn find_marked_cards(&self, value: &str, matches: &mut Vec<Match>) {
+        if *self.policy.for_type(PiiType::CardNumber) != (Op::Fpe { luhn_valid: false }) {
+            return;
+        }
+        matches.retain(|m| m.ty != PiiType::CardNumber);
+        let marked = card_mark::find_marked(value);
+        if marked.is_empty() {
+            return;
+        }
+        matches.retain(|m| !marked.iter().any(|r| m.start < r.end && r.start < m.end));
+        matches.extend(marked.into_iter().map(|r| Match {
+            ty: PiiType::CardNumber,
+            start: r.start,
+            end: r.end,
+            confidence: 1.0,
+        }));
+        matches.sort_by_key(|m| m.start);
     }
 
     /// Free text with every detected span replaced, and the number of values replaced (not of
@@ -365,8 +391,12 @@ impl Engine {
             subject: None,
         };
         match self.mode {
-            Mode::Reveal if *op == Op::Fpe => self.ops.fpe(&target, text, Direction::Decrypt),
-            Mode::Reveal => Ok(text.to_owned()),
+            Mode::Reveal => match *op {
+                Op::Fpe { luhn_valid } => {
+                    self.ops.fpe(&target, text, Direction::Decrypt, luhn_valid)
+                }
+                _ => Ok(text.to_owned()),
+            },
             Mode::Redact => self
                 .ops
                 .apply(op, &target, text)

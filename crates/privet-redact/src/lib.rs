@@ -8,10 +8,12 @@
 //! - [`report`]: k-anonymity, l-diversity and risk of the output, and suppression to k.
 
 mod apply;
+mod card_mark;
 pub mod cell;
 mod dates;
 pub mod engine;
 pub mod files;
+pub mod fuzz;
 pub mod keys;
 mod output;
 pub mod parquet;

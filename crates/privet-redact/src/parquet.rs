@@ -19,8 +19,9 @@ use arrow_array::types::{
     UInt8Type, UInt16Type, UInt32Type, UInt64Type,
 };
 use arrow_array::{
-    Array, ArrayRef, BinaryArray, DictionaryArray, GenericListArray, LargeBinaryArray,
-    LargeStringArray, OffsetSizeTrait, RecordBatch, StringArray, StringViewArray, StructArray,
+    Array, ArrayRef, BinaryArray, DictionaryArray, FixedSizeListArray, GenericListArray,
+    LargeBinaryArray, LargeStringArray, MapArray, OffsetSizeTrait, RecordBatch, StringArray,
+    StringViewArray, StructArray,
 };
 use arrow_schema::{DataType, Field, FieldRef, Fields, Schema, SchemaRef};
 use parquet::arrow::arrow_reader::{
@@ -52,8 +53,8 @@ pub struct Stats {
 /// `LargeBinary` values that are valid UTF-8 (writers that skip the UTF8 annotation); each
 /// non-null value is handed to [`CellRedactor::cell`] under its column path, column by column in
 /// row order within a batch. Strings inside structs (`customer.email`) and lists (`tags[]`,
-/// `items[].email`) are redacted too; maps, fixed-size lists and all other values pass through
-/// unchanged. `Null` becomes a null, or an empty string where the field is not nullable.
+/// `items[].email`), fixed-size lists and maps (`attrs[].key`, `attrs[].value`) are redacted too;
+/// all other values pass through unchanged. `Null` becomes a null, or an empty string where the field is not nullable.
 ///
 /// Numbers are signed and unsigned integers, decimals, and dictionaries of them, handed over as
 /// their decimal text (`-12`, `37.50`). A first pass over the numeric columns finds which ones the
@@ -220,7 +221,15 @@ fn probe(
         }
         Plan::List { plan, .. } => match array.data_type() {
             DataType::List(_) => probe(array.as_list::<i32>().values(), plan, r, found),
-            _ => probe(array.as_list::<i64>().values(), plan, r, found),
+            DataType::LargeList(_) => probe(array.as_list::<i64>().values(), plan, r, found),
+            DataType::FixedSizeList(..) => {
+                probe(array.as_fixed_size_list().values(), plan, r, found)
+            }
+            DataType::Map(..) => {
+                let entries: ArrayRef = Arc::new(array.as_map().entries().clone());
+                probe(&entries, plan, r, found)
+            }
+            _ => Ok(()),
         },
     }
 }
@@ -395,13 +404,29 @@ fn plan_field(
                 return Some((Arc::new(out), Plan::Struct { fields, kept }));
             }
         }
-        DataType::List(child) | DataType::LargeList(child) => {
+        // Every shape the reader visits as elements under `path[]` (a map as its key/value
+        // entries), so what `privet scan` reports inside them, redact reaches.
+        DataType::List(child)
+        | DataType::LargeList(child)
+        | DataType::FixedSizeList(child, _)
+        | DataType::Map(child, _) => {
             let (element, plan) = plan_field(child, &format!("{path}[]"), r, leaves)?;
+            let map_entries_cut = matches!(field.data_type(), DataType::Map(..))
+                && matches!(&plan, Plan::Struct { kept, .. } if kept.len() != 2);
+            if map_entries_cut {
+                // A map without its key or its value is no map: dropping a part drops it all.
+                return None;
+            }
             if matches!(plan, Plan::Pass) {
                 Plan::Pass
             } else {
                 let data_type = match field.data_type() {
                     DataType::List(_) => DataType::List(element.clone()),
+                    DataType::FixedSizeList(_, size) => {
+                        DataType::FixedSizeList(element.clone(), *size)
+                    }
+                    // Redacted keys need not keep their order.
+                    DataType::Map(..) => DataType::Map(element.clone(), false),
                     _ => DataType::LargeList(element.clone()),
                 };
                 let out = field.as_ref().clone().with_data_type(data_type);
@@ -566,7 +591,32 @@ fn redact_array(
         }
         Plan::List { element, plan } => match array.data_type() {
             DataType::List(_) => list::<i32>(array.as_list::<i32>(), element, plan, r, changed),
-            _ => list::<i64>(array.as_list::<i64>(), element, plan, r, changed),
+            DataType::LargeList(_) => {
+                list::<i64>(array.as_list::<i64>(), element, plan, r, changed)
+            }
+            DataType::FixedSizeList(_, size) => {
+                let l = array.as_fixed_size_list();
+                let values = redact_array(l.values(), plan, r, changed)?;
+                let out =
+                    FixedSizeListArray::try_new(element.clone(), *size, values, l.nulls().cloned())
+                        .map_err(|e| assemble(&e))?;
+                Ok(Arc::new(out))
+            }
+            DataType::Map(..) => {
+                let m = array.as_map();
+                let entries: ArrayRef = Arc::new(m.entries().clone());
+                let entries = redact_array(&entries, plan, r, changed)?;
+                let out = MapArray::try_new(
+                    element.clone(),
+                    m.offsets().clone(),
+                    entries.as_struct().clone(),
+                    m.nulls().cloned(),
+                    false,
+                )
+                .map_err(|e| assemble(&e))?;
+                Ok(Arc::new(out))
+            }
+            other => Err(assemble(&format!("a list plan met {other}"))),
         },
     }
 }
@@ -1000,20 +1050,7 @@ mod tests {
     }
 
     fn luhn(digits: &str) -> bool {
-        let sum: u32 = digits
-            .bytes()
-            .rev()
-            .enumerate()
-            .map(|(i, b)| {
-                let d = u32::from(b - b'0');
-                if i % 2 == 1 {
-                    if d > 4 { d * 2 - 9 } else { d * 2 }
-                } else {
-                    d
-                }
-            })
-            .sum();
-        sum.is_multiple_of(10)
+        privet_types::checks::luhn_valid(digits.as_bytes())
     }
 
     /// A Luhn-valid 16-digit number starting 4111 11, varying with `i`.

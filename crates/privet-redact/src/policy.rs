@@ -13,6 +13,7 @@ use privet_deid::fake::FakeKind;
 use privet_deid::ops::{DatePrecision, HASH_LEN_MAX, HASH_LEN_MIN};
 use privet_detect::ColumnContext;
 use privet_types::PiiType;
+use privet_types::toml_doc::{self, LineIndex};
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
@@ -48,7 +49,11 @@ pub enum Op {
         domain: Option<String>,
     },
     /// Format-preserving encryption (FF1), tweaked by the column or type name; reversible.
-    Fpe,
+    Fpe {
+        /// Card numbers come out passing Luhn, for test systems that validate them; by default
+        /// they fail it, so nothing downstream takes them for real cards.
+        luhn_valid: bool,
+    },
     /// A vault token from a running `privet serve`.
     Token {
         /// The token kind the vault is asked for (`card_number` or a data category).
@@ -91,7 +96,7 @@ impl Op {
             Op::Mask { .. } => "mask",
             Op::Drop => "drop",
             Op::Hash { .. } => "hash",
-            Op::Fpe => "fpe",
+            Op::Fpe { .. } => "fpe",
             Op::Token { .. } => "token",
             Op::Generalize(_) => "generalize",
             Op::DateShift { .. } => "date_shift",
@@ -104,7 +109,7 @@ impl Op {
     pub fn needs_key(&self) -> bool {
         matches!(
             self,
-            Op::Hash { .. } | Op::Fpe | Op::DateShift { .. } | Op::Fake { .. }
+            Op::Hash { .. } | Op::Fpe { .. } | Op::DateShift { .. } | Op::Fake { .. }
         )
     }
 }
@@ -176,17 +181,7 @@ impl Policy {
 
     /// Parses deid.toml text. Unset types keep the default `redact`.
     pub fn parse(text: &str) -> Result<Policy, PolicyErrors> {
-        let lines = LineIndex::new(text);
-        let (root, syntax) = DeTable::parse_recoverable(text);
-        if let Some(first) = syntax
-            .iter()
-            .min_by_key(|e| e.span().map_or(0, |s| s.start))
-        {
-            let span = first.span().unwrap_or(0..0);
-            return Err(PolicyErrors(vec![
-                lines.error(span, format!("invalid TOML: {}", first.message())),
-            ]));
-        }
+        let (root, lines) = toml_doc::parse(text).map_err(|e| PolicyErrors(vec![e]))?;
         let mut parser = Parser {
             lines,
             errors: Vec::new(),
@@ -203,16 +198,8 @@ impl Policy {
     }
 }
 
-/// One problem in deid.toml, at the line of the key or value at fault.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PolicyError {
-    /// 1-based line.
-    pub line: usize,
-    /// 1-based column, in characters.
-    pub column: usize,
-    /// What is wrong.
-    pub message: String,
-}
+/// One problem in deid.toml, at the line and column of the key or value at fault.
+pub use privet_types::toml_doc::TomlError as PolicyError;
 
 /// Every problem found in a deid.toml.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -227,36 +214,6 @@ impl fmt::Display for PolicyErrors {
             write!(f, "line {}, column {}: {}", e.line, e.column, e.message)?;
         }
         Ok(())
-    }
-}
-
-struct LineIndex<'s> {
-    text: &'s str,
-    starts: Vec<usize>,
-}
-
-impl<'s> LineIndex<'s> {
-    fn new(text: &'s str) -> Self {
-        let starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
-        LineIndex { text, starts }
-    }
-
-    fn error(&self, span: Range<usize>, message: String) -> PolicyError {
-        let offset = span.start.min(self.text.len());
-        let line = self.starts.partition_point(|&s| s <= offset);
-        let start = self.starts[line - 1];
-        let column = self
-            .text
-            .get(start..offset)
-            .map_or(offset - start, |s| s.chars().count())
-            + 1;
-        PolicyError {
-            line,
-            column,
-            message,
-        }
     }
 }
 
@@ -278,6 +235,7 @@ fn params_of(op: &str) -> &'static [&'static str] {
         "generalize" => &["to", "band", "keep"],
         "date_shift" => &["max_days", "subject"],
         "fake" => &["kind"],
+        "fpe" => &["luhn_valid"],
         _ => &[],
     }
 }
@@ -323,13 +281,9 @@ impl Parser<'_> {
     }
 
     fn table<'a, 'i>(&mut self, value: &'a Value<'i>, place: &str) -> Option<&'a DeTable<'i>> {
-        match value.get_ref() {
-            DeValue::Table(t) => Some(t),
-            _ => {
-                self.error(value.span(), format!("{place} must be a table"));
-                None
-            }
-        }
+        toml_doc::expect_table(value, place)
+            .map_err(|(span, message)| self.error(span, message))
+            .ok()
     }
 
     fn defaults(&mut self, value: &Value<'_>, policy: &mut Policy) {
@@ -441,6 +395,17 @@ impl Parser<'_> {
         }
     }
 
+    fn bool_param(&mut self, table: &DeTable<'_>, name: &str) -> Option<bool> {
+        let value = Self::param(table, name)?;
+        match value.get_ref() {
+            DeValue::Boolean(b) => Some(*b),
+            _ => {
+                self.error(value.span(), format!("`{name}` must be true or false"));
+                None
+            }
+        }
+    }
+
     fn int_param(&mut self, table: &DeTable<'_>, name: &str, min: u64, max: u64) -> Option<u64> {
         let value = Self::param(table, name)?;
         let parsed = match value.get_ref() {
@@ -513,7 +478,20 @@ impl Parser<'_> {
                     .map_or(DEFAULT_HASH_LEN, |n| n as usize),
                 domain: self.string_param(params, "domain"),
             },
-            "fpe" => Op::Fpe,
+            "fpe" => {
+                let luhn_valid = self.bool_param(params, "luhn_valid").unwrap_or(false);
+                if luhn_valid
+                    && let Target::Type(ty) = target
+                    && *ty != PiiType::CardNumber
+                {
+                    let at = Self::param(params, "luhn_valid").map_or(span.clone(), |v| v.span());
+                    self.error(
+                        at,
+                        format!("`luhn_valid` is for card numbers; {ty} has no Luhn check digit"),
+                    );
+                }
+                Op::Fpe { luhn_valid }
+            }
             "token" => Op::Token {
                 kind: self.string_param(params, "kind"),
             },
@@ -685,7 +663,10 @@ k = 5
                 domain: None
             }
         );
-        assert_eq!(p.for_type(PiiType::CardNumber), &Op::Fpe);
+        assert_eq!(
+            p.for_type(PiiType::CardNumber),
+            &Op::Fpe { luhn_valid: false }
+        );
         assert_eq!(
             p.for_type(PiiType::Phone),
             &Op::Mask {

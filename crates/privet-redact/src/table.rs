@@ -982,7 +982,7 @@ fn decode_postgres(row: &PgRow, columns: &[Column]) -> Result<Vec<Value>, sqlx::
 
 #[cfg(test)]
 mod tests {
-    use std::hash::{BuildHasher, RandomState};
+    use privet_testkit::postgres::{TempDatabase, postgres_base};
     use std::path::Path;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -1362,68 +1362,22 @@ mod tests {
         assert_eq!(Value::Real(2.0).fit_postgres(Integer), Some(Value::Int(2)));
     }
 
-    /// A database of its own on the test server, dropped afterwards (even after a panic).
+    /// A database of its own on the test server (testkit's fixture), dropped afterwards.
     struct PgDatabase {
-        base: String,
-        name: String,
+        _db: TempDatabase,
         url: String,
     }
 
     impl PgDatabase {
         /// `None` (with the reason on stderr) when no server is configured; on CI that fails.
         async fn create() -> Option<Self> {
-            const VAR: &str = "PRIVET_TEST_POSTGRES_URL";
-            let base = match std::env::var(VAR) {
-                Ok(url) if !url.is_empty() => url,
-                _ if std::env::var("CI").is_ok_and(|v| v == "true") => {
-                    panic!("{VAR} is not set but CI=true: the PostgreSQL table tests must run")
-                }
-                _ => {
-                    eprintln!("skipping PostgreSQL table tests: {VAR} is not set");
-                    return None;
-                }
-            };
-            let name = format!("privet_redact_{:016x}", RandomState::new().hash_one(0u8));
-            let mut c = PgConnection::connect(&base).await.unwrap();
-            sqlx::query(AssertSqlSafe(format!("CREATE DATABASE {name}")))
-                .execute(&mut c)
-                .await
-                .unwrap();
-            c.close().await.unwrap();
-            let (head, query) = match base.split_once('?') {
-                Some((h, q)) => (h, format!("?{q}")),
-                None => (base.as_str(), String::new()),
-            };
-            let host_end = head.rfind('/').unwrap();
-            let url = format!("{}/{name}{query}", &head[..host_end]);
-            Some(PgDatabase { base, name, url })
+            let db = TempDatabase::create(&postgres_base()?);
+            let url = db.url().to_owned();
+            Some(PgDatabase { _db: db, url })
         }
 
         async fn connect(&self) -> PgConnection {
             PgConnection::connect(&self.url).await.unwrap()
-        }
-    }
-
-    impl Drop for PgDatabase {
-        fn drop(&mut self) {
-            let base = self.base.clone();
-            let sql = format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name);
-            // The test's runtime cannot be blocked on from inside: a thread of its own.
-            let dropped = std::thread::spawn(move || {
-                let rt = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                    .unwrap();
-                rt.block_on(async {
-                    let mut c = PgConnection::connect(&base).await?;
-                    sqlx::query(AssertSqlSafe(sql)).execute(&mut c).await?;
-                    c.close().await
-                })
-            })
-            .join();
-            if !matches!(dropped, Ok(Ok(()))) {
-                eprintln!("could not drop test database {}", self.name);
-            }
         }
     }
 

@@ -33,13 +33,14 @@ pub struct Problem {
 }
 
 /// Totals of a finished scan.
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Serialize)]
 pub struct ScanSummary {
     /// Sources read (files and tables), including those that failed part way.
     pub sources: u64,
     /// Bytes of input handed to the detectors.
     pub bytes: u64,
     /// Findings per type, indexed by [`PiiType::index`].
+    #[serde(serialize_with = "serialize_counts")]
     pub findings_by_type: [u64; PiiType::ALL.len()],
     /// Inputs that failed.
     pub failures: u64,
@@ -47,6 +48,26 @@ pub struct ScanSummary {
     pub notices: u64,
     /// The scan stopped early because `--strict` met an error.
     pub stopped_early: bool,
+}
+
+// Written out because arrays longer than 32 have no derived `Default` or
+// `Serialize`, and there are more types than that.
+impl Default for ScanSummary {
+    fn default() -> Self {
+        ScanSummary {
+            sources: 0,
+            bytes: 0,
+            findings_by_type: [0; PiiType::ALL.len()],
+            failures: 0,
+            notices: 0,
+            stopped_early: false,
+        }
+    }
+}
+
+/// Serializes the per-type counts as a sequence, as a short array would be.
+fn serialize_counts<S: serde::Serializer>(counts: &[u64], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(counts)
 }
 
 impl ScanSummary {

@@ -261,7 +261,12 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
 /// (writes by id are idempotent), never assumed lost.
 pub async fn deadline(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let secs = state.vault.policy().limits().request_timeout_secs;
-    match tokio::time::timeout(std::time::Duration::from_secs(secs), next.run(req)).await {
+    answer_within(secs, next.run(req)).await
+}
+
+/// `answer`, or 503 `timeout` once `secs` seconds have passed without it.
+async fn answer_within(secs: u64, answer: impl Future<Output = Response>) -> Response {
+    match tokio::time::timeout(std::time::Duration::from_secs(secs), answer).await {
         Ok(response) => response,
         Err(_) => {
             tracing::warn!(seconds = secs, "request timed out");
@@ -275,6 +280,27 @@ pub async fn deadline(State(state): State<AppState>, req: Request, next: Next) -
             .into_response()
         }
     }
+}
+
+/// The longest request target read. Look-up values belong in a body (`POST
+/// /v1/subjects/lookup`), and a proxy or access log keeps whatever a URL carries.
+pub const MAX_URI_BYTES: usize = 8 * 1024;
+
+/// Middleware: a request target over [`MAX_URI_BYTES`] gets 414 as problem+json. hyper itself
+/// answers a bare 414 only past 64 KiB, so this keeps every long-URI answer in the API's form.
+pub async fn uri_length(req: Request, next: Next) -> Response {
+    let len = req.uri().to_string().len();
+    if len > MAX_URI_BYTES {
+        return ApiError::new(
+            StatusCode::URI_TOO_LONG,
+            "uri-too-long",
+            format!(
+                "the request target is {len} bytes; at most {MAX_URI_BYTES} are read (send look-up values in a body: POST /v1/subjects/lookup)"
+            ),
+        )
+        .into_response();
+    }
+    next.run(req).await
 }
 
 #[cfg(test)]
@@ -343,5 +369,21 @@ mod tests {
     fn mapped_ipv4_is_one_client() {
         let v6: IpAddr = "::ffff:10.1.2.3".parse().expect("ip");
         assert_eq!(normalise(v6), "10.1.2.3".parse::<IpAddr>().expect("ip"));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_late_answer_is_a_503_and_a_prompt_one_passes() {
+        let late = answer_within(2, async {
+            tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+            StatusCode::OK.into_response()
+        })
+        .await;
+        assert_eq!(late.status(), StatusCode::SERVICE_UNAVAILABLE);
+        let prompt = answer_within(2, async {
+            tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+            StatusCode::NO_CONTENT.into_response()
+        })
+        .await;
+        assert_eq!(prompt.status(), StatusCode::NO_CONTENT);
     }
 }

@@ -1,5 +1,7 @@
 //! Rows as the store hands them out. Values are sealed bytes; nothing here is plaintext.
 
+use privet_types::SubjectId;
+
 /// A data key as kept in the key store: wrapped by a master-key version.
 #[derive(Clone)]
 pub struct DekRow {
@@ -40,7 +42,7 @@ pub struct FieldRow {
 #[derive(Debug, Clone)]
 pub struct SubjectRecord {
     /// The subject id.
-    pub id: String,
+    pub id: SubjectId,
     /// Creation time (ms since the epoch).
     pub created_at: i64,
     /// Its data key, absent once destroyed.
@@ -55,7 +57,7 @@ pub struct TokenRow {
     /// Token kind (`card_number`, `generic`).
     pub kind: String,
     /// The subject it belongs to, if any.
-    pub subject_id: Option<String>,
+    pub subject_id: Option<SubjectId>,
     /// Sealed value.
     pub sealed: Vec<u8>,
     /// The subject's data key; `None` for a subject-bound token means the subject was erased.

@@ -1,5 +1,6 @@
 //! Read queries. They run on the pool, outside the writer, and return sealed rows only.
 
+use privet_types::{FieldName, SubjectId};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
@@ -55,7 +56,7 @@ type ApiKeyTuple = (String, Vec<u8>, String, Option<String>, i64, Option<i64>);
 impl Store {
     /// How many fields a subject holds and how many bytes their sealed values take, counting
     /// only the fields not named in `except` (those a write is about to replace).
-    pub async fn subject_usage(&self, id: &str, except: &[&str]) -> Result<(u64, u64)> {
+    pub async fn subject_usage(&self, id: &SubjectId, except: &[&FieldName]) -> Result<(u64, u64)> {
         let mut sql = String::from(
             "SELECT COUNT(*), COALESCE(SUM(LENGTH(sealed)), 0) FROM fields WHERE subject_id = $1",
         );
@@ -63,9 +64,10 @@ impl Store {
             let marks: Vec<String> = (0..except.len()).map(|i| format!("${}", i + 2)).collect();
             sql.push_str(&format!(" AND name NOT IN ({})", marks.join(", ")));
         }
-        let mut q = sqlx::query_as::<_, (i64, i64)>(sqlx::AssertSqlSafe(sql)).bind(id.to_owned());
+        let mut q =
+            sqlx::query_as::<_, (i64, i64)>(sqlx::AssertSqlSafe(sql)).bind(id.as_str().to_owned());
         for name in except {
-            q = q.bind((*name).to_owned());
+            q = q.bind(name.as_str().to_owned());
         }
         let (count, bytes) = q
             .fetch_one(&self.pool)
@@ -78,7 +80,7 @@ impl Store {
     }
 
     /// A subject with its data key and fields, or `None` if it does not exist (or was erased).
-    pub async fn subject(&self, id: &str) -> Result<Option<SubjectRecord>> {
+    pub async fn subject(&self, id: &SubjectId) -> Result<Option<SubjectRecord>> {
         let err = StoreError::db("reading a subject", "subject");
         let mut conn = self
             .pool
@@ -89,7 +91,7 @@ impl Store {
             "SELECT s.created_at, d.kek_version, d.wrapped FROM subjects s \
              LEFT JOIN keystore_deks d ON d.subject_id = s.id WHERE s.id = $1",
         )
-        .bind(id.to_owned())
+        .bind(id.as_str().to_owned())
         .fetch_optional(&mut *conn)
         .await
         .map_err(err)?;
@@ -100,7 +102,7 @@ impl Store {
             "SELECT name, category, record_id, sealed, collected_at, source, updated_at FROM fields \
              WHERE subject_id = $1 ORDER BY name",
         )
-        .bind(id.to_owned())
+        .bind(id.as_str().to_owned())
         .fetch_all(&mut *conn)
         .await
         .map_err(StoreError::db("reading fields", "field"))?;
@@ -120,7 +122,7 @@ impl Store {
             .collect::<std::result::Result<Vec<_>, sqlx::Error>>()
             .map_err(StoreError::db("decoding fields", "field"))?;
         Ok(Some(SubjectRecord {
-            id: id.to_owned(),
+            id: id.clone(),
             created_at,
             dek: dek_from(v, w),
             fields,
@@ -128,10 +130,10 @@ impl Store {
     }
 
     /// A subject's data key, if the subject has one.
-    pub async fn dek(&self, subject: &str) -> Result<Option<DekRow>> {
+    pub async fn dek(&self, subject: &SubjectId) -> Result<Option<DekRow>> {
         let row: Option<(i64, Vec<u8>)> =
             sqlx::query_as("SELECT kek_version, wrapped FROM keystore_deks WHERE subject_id = $1")
-                .bind(subject.to_owned())
+                .bind(subject.as_str().to_owned())
                 .fetch_optional(&self.pool)
                 .await
                 .map_err(StoreError::db("reading a data key", "data key"))?;
@@ -142,8 +144,8 @@ impl Store {
     }
 
     /// Subjects holding a field with this blind index (at most `limit`).
-    pub async fn subjects_by_lookup(&self, lookup: &[u8], limit: i64) -> Result<Vec<String>> {
-        sqlx::query_scalar(
+    pub async fn subjects_by_lookup(&self, lookup: &[u8], limit: i64) -> Result<Vec<SubjectId>> {
+        let ids: Vec<String> = sqlx::query_scalar(
             "SELECT DISTINCT f.subject_id FROM fields f JOIN subjects s ON s.id = f.subject_id \
              WHERE f.lookup = $1 ORDER BY f.subject_id LIMIT $2",
         )
@@ -151,7 +153,8 @@ impl Store {
         .bind(limit)
         .fetch_all(&self.pool)
         .await
-        .map_err(StoreError::db("looking up by blind index", "field"))
+        .map_err(StoreError::db("looking up by blind index", "field"))?;
+        stored_ids(ids)
     }
 
     /// A token with its value's data key (for subject-bound tokens).
@@ -164,12 +167,15 @@ impl Store {
         .fetch_optional(&self.pool)
         .await
         .map_err(StoreError::db("reading a token", "token"))?;
-        Ok(row.map(|(kind, subject_id, sealed, v, w)| TokenRow {
-            kind,
-            subject_id,
-            sealed,
-            dek: dek_from(v, w),
-        }))
+        row.map(|(kind, subject_id, sealed, v, w)| {
+            Ok(TokenRow {
+                kind,
+                subject_id: subject_id.map(stored_id).transpose()?,
+                sealed,
+                dek: dek_from(v, w),
+            })
+        })
+        .transpose()
     }
 
     /// The token already issued for a value digest (deterministic tokens).
@@ -182,11 +188,11 @@ impl Store {
     }
 
     /// Current consent of a subject for a purpose.
-    pub async fn consent(&self, subject: &str, purpose: &str) -> Result<Option<ConsentRow>> {
+    pub async fn consent(&self, subject: &SubjectId, purpose: &str) -> Result<Option<ConsentRow>> {
         let row: Option<(i64, i64, String, Option<String>)> = sqlx::query_as(
             "SELECT granted, at, source, notice_version FROM consent_state WHERE subject_id = $1 AND purpose = $2",
         )
-        .bind(subject.to_owned())
+        .bind(subject.as_str().to_owned())
         .bind(purpose.to_owned())
         .fetch_optional(&self.pool)
         .await
@@ -261,7 +267,11 @@ impl Store {
     }
 
     /// Up to `limit` data keys wrapped under a version other than `current`.
-    pub async fn deks_not_under(&self, current: u32, limit: i64) -> Result<Vec<(String, DekRow)>> {
+    pub async fn deks_not_under(
+        &self,
+        current: u32,
+        limit: i64,
+    ) -> Result<Vec<(SubjectId, DekRow)>> {
         let rows: Vec<(String, i64, Vec<u8>)> = sqlx::query_as(
             "SELECT subject_id, kek_version, wrapped FROM keystore_deks WHERE kek_version <> $1 ORDER BY subject_id LIMIT $2",
         )
@@ -270,18 +280,17 @@ impl Store {
         .fetch_all(&self.pool)
         .await
         .map_err(StoreError::db("listing data keys to re-wrap", "data key"))?;
-        Ok(rows
-            .into_iter()
+        rows.into_iter()
             .map(|(s, v, w)| {
-                (
-                    s,
+                Ok((
+                    stored_id(s)?,
                     DekRow {
                         kek_version: version(v),
                         wrapped: w,
                     },
-                )
+                ))
             })
-            .collect())
+            .collect()
     }
 
     /// How many data keys and secrets are wrapped under `version`.
@@ -315,24 +324,28 @@ impl Store {
     }
 
     /// Erased subjects still holding rows to purge (at most `limit`).
-    pub async fn purge_queue(&self, limit: i64) -> Result<Vec<String>> {
-        sqlx::query_scalar(
+    pub async fn purge_queue(&self, limit: i64) -> Result<Vec<SubjectId>> {
+        let ids: Vec<String> = sqlx::query_scalar(
             "SELECT subject_id FROM purge_queue ORDER BY queued_at, subject_id LIMIT $1",
         )
         .bind(limit)
         .fetch_all(&self.pool)
         .await
-        .map_err(StoreError::db("reading the purge queue", "purge entry"))
+        .map_err(StoreError::db("reading the purge queue", "purge entry"))?;
+        stored_ids(ids)
     }
 
     /// The erasure ledger: subject ids and erasure times.
-    pub async fn erasures(&self) -> Result<Vec<(String, i64)>> {
-        sqlx::query_as(
+    pub async fn erasures(&self) -> Result<Vec<(SubjectId, i64)>> {
+        let rows: Vec<(String, i64)> = sqlx::query_as(
             "SELECT subject_id, erased_at FROM keystore_erasures ORDER BY erased_at, subject_id",
         )
         .fetch_all(&self.pool)
         .await
-        .map_err(StoreError::db("reading the erasure ledger", "erasure"))
+        .map_err(StoreError::db("reading the erasure ledger", "erasure"))?;
+        rows.into_iter()
+            .map(|(id, at)| Ok((stored_id(id)?, at)))
+            .collect()
     }
 
     /// Number of rows in a few tables, for health and tests.
@@ -364,4 +377,15 @@ pub struct Counts {
     pub tokens: i64,
     /// Audit entries.
     pub audit: i64,
+}
+
+/// A subject id read back from the store: written only after its check, so one that fails it
+/// means the database was changed behind privet's back.
+fn stored_id(id: String) -> Result<SubjectId> {
+    SubjectId::parse(&id)
+        .map_err(|_| StoreError::Schema("a stored subject id breaks the id rule".into()))
+}
+
+fn stored_ids(ids: Vec<String>) -> Result<Vec<SubjectId>> {
+    ids.into_iter().map(stored_id).collect()
 }

@@ -2,60 +2,21 @@
 //!
 //! The generator's tests run every labeled span through these, so a corpus
 //! never labels an invalid value. They follow the published rules (ISO/IEC
-//! 7812 Luhn, ISO 13616 mod-97, SSA reserved ranges), not the generator.
+//! 7812 Luhn, ISO 13616 mod-97, SSA reserved ranges), not the generator; the
+//! check-digit arithmetic itself is privet-types' one copy.
+
+use privet_types::checks;
 
 /// True when the digits of `s` (spaces and dashes ignored) pass the Luhn check.
 /// Any other character makes it false.
 pub fn luhn_valid(s: &str) -> bool {
-    let mut sum = 0u32;
-    let mut count = 0usize;
-    for b in s.bytes().rev() {
-        match b {
-            b' ' | b'-' => continue,
-            b'0'..=b'9' => {
-                let mut d = u32::from(b - b'0');
-                if count % 2 == 1 {
-                    d *= 2;
-                    if d > 9 {
-                        d -= 9;
-                    }
-                }
-                sum += d;
-                count += 1;
-            }
-            _ => return false,
-        }
-    }
-    count > 1 && sum.is_multiple_of(10)
+    let digits: Vec<u8> = s.bytes().filter(|b| !matches!(b, b' ' | b'-')).collect();
+    checks::luhn_valid(&digits)
 }
 
 /// The Luhn check digit that completes `payload` (digits only).
 pub(crate) fn luhn_check_digit(payload: &str) -> u8 {
-    let mut sum = 0u32;
-    for (i, b) in payload.bytes().rev().enumerate() {
-        let mut d = u32::from(b - b'0');
-        if i % 2 == 0 {
-            d *= 2;
-            if d > 9 {
-                d -= 9;
-            }
-        }
-        sum += d;
-    }
-    u8::try_from((10 - sum % 10) % 10).unwrap_or(0)
-}
-
-/// The remainder mod 97 of an IBAN-style rearranged string (letters as 10..35).
-fn mod97(chars: impl Iterator<Item = u8>) -> Option<u32> {
-    let mut rem = 0u32;
-    for c in chars {
-        match c {
-            b'0'..=b'9' => rem = (rem * 10 + u32::from(c - b'0')) % 97,
-            b'A'..=b'Z' => rem = (rem * 100 + u32::from(c - b'A' + 10)) % 97,
-            _ => return None,
-        }
-    }
-    Some(rem)
+    checks::luhn_check_digit(payload.as_bytes()).unwrap_or(0)
 }
 
 /// True when `s` (spaces ignored) is an IBAN whose mod-97 check holds and whose
@@ -79,13 +40,13 @@ pub fn iban_valid(s: &str) -> bool {
         return false;
     }
     let rearranged = compact[4..].iter().chain(compact[..4].iter()).copied();
-    mod97(rearranged) == Some(1)
+    checks::mod97(rearranged) == Some(1)
 }
 
 /// The two IBAN check digits for `country` and `bban`.
 pub(crate) fn iban_check_digits(country: &str, bban: &str) -> u32 {
     let rearranged = bban.bytes().chain(country.bytes()).chain(*b"00");
-    98 - mod97(rearranged).unwrap_or(0)
+    98 - checks::mod97(rearranged).unwrap_or(0)
 }
 
 /// The registered IBAN length for the countries the corpus uses.

@@ -91,6 +91,8 @@ fn check_value(ty: PiiType, s: &str) {
             "address without a number: {s}"
         ),
         PiiType::Secret => assert!(s.len() >= 6, "short secret: {s}"),
+        // The testkit's generator labels none of the identifier types.
+        other => panic!("the generator labelled a {other}: {s}"),
     }
 }
 
@@ -133,7 +135,9 @@ fn every_label_is_exact_valid_and_inside_one_line() {
 #[test]
 fn every_type_and_card_family_is_present() {
     let corpus = generate_text(3, 3000);
-    for ty in PiiType::ALL {
+    // The eleven types the testkit generates; the identifier types are
+    // measured on benches/detect-eval's corpus instead.
+    for ty in PiiType::ALL.into_iter().take(11) {
         let n = corpus.labels.iter().filter(|l| l.ty == ty).count();
         assert!(n >= 30, "only {n} labels of {ty}");
     }

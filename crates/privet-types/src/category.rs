@@ -332,6 +332,14 @@ pub fn builtin_category(name: &str) -> Option<&'static Category> {
 }
 
 /// The category a detected data type belongs to.
+///
+/// National identifiers, tax numbers and driver's licences are
+/// `identity.government_id`; health-service numbers (NHS, Medicare, medical
+/// record numbers) are `health.record`, a special category; routing numbers
+/// and crypto addresses, which lead to money, are `financial.bank_account`;
+/// IMEI, MAC and vehicle identification numbers name a device a person
+/// owns or carries, `online.device_id`; card verification codes and expiry
+/// dates belong with the card, `financial.card_number`.
 pub fn category_for(pii: PiiType) -> &'static str {
     match pii {
         PiiType::Email => "contact.email",
@@ -345,6 +353,32 @@ pub fn category_for(pii: PiiType) -> &'static str {
         PiiType::PersonName => "identity.name",
         PiiType::StreetAddress => "contact.postal_address",
         PiiType::Secret => "account.credential",
+        PiiType::CardSecurityCode => "financial.card_number",
+        PiiType::CardExpiry => "financial.card_number",
+        PiiType::UkNino => "identity.government_id",
+        PiiType::UkNhs => "health.record",
+        PiiType::CaSin => "identity.government_id",
+        PiiType::FrNir => "identity.government_id",
+        PiiType::EsDni => "identity.government_id",
+        PiiType::ItFiscalCode => "identity.government_id",
+        PiiType::DeTaxId => "identity.government_id",
+        PiiType::NlBsn => "identity.government_id",
+        PiiType::InAadhaar => "identity.government_id",
+        PiiType::InPan => "identity.government_id",
+        PiiType::BrCpf => "identity.government_id",
+        PiiType::BrCnpj => "identity.government_id",
+        PiiType::AuTfn => "identity.government_id",
+        PiiType::AuMedicare => "health.record",
+        PiiType::SgNric => "identity.government_id",
+        PiiType::UsItin => "identity.government_id",
+        PiiType::AbaRouting => "financial.bank_account",
+        PiiType::Imei => "online.device_id",
+        PiiType::Vin => "online.device_id",
+        PiiType::MacAddress => "online.device_id",
+        PiiType::CryptoWallet => "financial.bank_account",
+        PiiType::Passport => "identity.passport",
+        PiiType::DriversLicense => "identity.government_id",
+        PiiType::MedicalRecord => "health.record",
     }
 }
 

@@ -15,11 +15,14 @@
 
 mod category;
 pub mod chars;
+pub mod checks;
 mod clock;
 mod finding;
+mod ids;
 mod mask;
 mod pii_type;
 pub mod policy;
+pub mod toml_doc;
 
 pub use category::{
     BUILTIN_CATEGORIES, Category, CategoryName, InvalidCategoryName, Sensitivity,
@@ -27,6 +30,7 @@ pub use category::{
 };
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use finding::{Finding, Location, Match, rounded_confidence};
+pub use ids::{FieldName, InvalidId, SubjectId};
 pub use mask::{MaskStyle, UnknownMaskStyle, mask_value};
 pub use pii_type::{PiiType, UnknownPiiType};
 pub use policy::{

@@ -34,6 +34,60 @@ pub enum PiiType {
     StreetAddress,
     /// A credential: private key block, API key, JWT, password in a pair.
     Secret,
+    /// A card verification code (CVV, CVC, CID) after its label.
+    CardSecurityCode,
+    /// A card's expiry date after its label or next to a card number.
+    CardExpiry,
+    /// A United Kingdom National Insurance number (HMRC prefix and suffix rules).
+    UkNino,
+    /// A United Kingdom NHS number (mod 11 check digit).
+    UkNhs,
+    /// A Canadian social insurance number (Luhn).
+    CaSin,
+    /// A French social security number, NIR (mod 97 key).
+    FrNir,
+    /// A Spanish DNI or NIE (check letter).
+    EsDni,
+    /// An Italian codice fiscale (check character).
+    ItFiscalCode,
+    /// A German tax identification number, Steuer-ID (ISO 7064 MOD 11,10).
+    DeTaxId,
+    /// A Dutch citizen service number, BSN (11-test).
+    NlBsn,
+    /// An Indian Aadhaar number (Verhoeff).
+    InAadhaar,
+    /// An Indian permanent account number, PAN (structure).
+    InPan,
+    /// A Brazilian individual taxpayer number, CPF (two mod 11 digits).
+    BrCpf,
+    /// A Brazilian company taxpayer number, CNPJ (two mod 11 digits).
+    BrCnpj,
+    /// An Australian tax file number (weighted mod 11).
+    AuTfn,
+    /// An Australian Medicare card number (weighted check digit).
+    AuMedicare,
+    /// A Singapore NRIC or FIN (check letter).
+    SgNric,
+    /// A United States individual taxpayer identification number (IRS ranges).
+    UsItin,
+    /// A United States bank routing number (ABA checksum).
+    AbaRouting,
+    /// A mobile device's IMEI (Luhn).
+    Imei,
+    /// A vehicle identification number (ISO 3779 check digit).
+    Vin,
+    /// A network interface's MAC address.
+    MacAddress,
+    /// A cryptocurrency address (Base58Check or Bech32 checksum).
+    CryptoWallet,
+    /// A passport number, reported only after a cue or under a passport column.
+    #[serde(rename = "passport_number")]
+    Passport,
+    /// A driver's licence number, reported only after a cue or under a licence column.
+    DriversLicense,
+    /// A medical record number, reported only after a cue or under an MRN column.
+    #[serde(rename = "medical_record_number")]
+    MedicalRecord,
 }
 
 /// A type name that is not one of [`PiiType::ALL`].
@@ -43,7 +97,7 @@ pub struct UnknownPiiType(pub String);
 
 impl PiiType {
     /// Every type, in the order outputs list them.
-    pub const ALL: [PiiType; 11] = [
+    pub const ALL: [PiiType; 37] = [
         PiiType::Email,
         PiiType::Phone,
         PiiType::CardNumber,
@@ -55,6 +109,32 @@ impl PiiType {
         PiiType::PersonName,
         PiiType::StreetAddress,
         PiiType::Secret,
+        PiiType::CardSecurityCode,
+        PiiType::CardExpiry,
+        PiiType::UkNino,
+        PiiType::UkNhs,
+        PiiType::CaSin,
+        PiiType::FrNir,
+        PiiType::EsDni,
+        PiiType::ItFiscalCode,
+        PiiType::DeTaxId,
+        PiiType::NlBsn,
+        PiiType::InAadhaar,
+        PiiType::InPan,
+        PiiType::BrCpf,
+        PiiType::BrCnpj,
+        PiiType::AuTfn,
+        PiiType::AuMedicare,
+        PiiType::SgNric,
+        PiiType::UsItin,
+        PiiType::AbaRouting,
+        PiiType::Imei,
+        PiiType::Vin,
+        PiiType::MacAddress,
+        PiiType::CryptoWallet,
+        PiiType::Passport,
+        PiiType::DriversLicense,
+        PiiType::MedicalRecord,
     ];
 
     /// The canonical, stable snake_case name.
@@ -71,6 +151,32 @@ impl PiiType {
             PiiType::PersonName => "person_name",
             PiiType::StreetAddress => "street_address",
             PiiType::Secret => "secret",
+            PiiType::CardSecurityCode => "card_security_code",
+            PiiType::CardExpiry => "card_expiry",
+            PiiType::UkNino => "uk_nino",
+            PiiType::UkNhs => "uk_nhs",
+            PiiType::CaSin => "ca_sin",
+            PiiType::FrNir => "fr_nir",
+            PiiType::EsDni => "es_dni",
+            PiiType::ItFiscalCode => "it_fiscal_code",
+            PiiType::DeTaxId => "de_tax_id",
+            PiiType::NlBsn => "nl_bsn",
+            PiiType::InAadhaar => "in_aadhaar",
+            PiiType::InPan => "in_pan",
+            PiiType::BrCpf => "br_cpf",
+            PiiType::BrCnpj => "br_cnpj",
+            PiiType::AuTfn => "au_tfn",
+            PiiType::AuMedicare => "au_medicare",
+            PiiType::SgNric => "sg_nric",
+            PiiType::UsItin => "us_itin",
+            PiiType::AbaRouting => "aba_routing",
+            PiiType::Imei => "imei",
+            PiiType::Vin => "vin",
+            PiiType::MacAddress => "mac_address",
+            PiiType::CryptoWallet => "crypto_wallet",
+            PiiType::Passport => "passport_number",
+            PiiType::DriversLicense => "drivers_license",
+            PiiType::MedicalRecord => "medical_record_number",
         }
     }
 
@@ -93,6 +199,75 @@ impl PiiType {
             PiiType::PersonName => "PERSON_NAME",
             PiiType::StreetAddress => "STREET_ADDRESS",
             PiiType::Secret => "SECRET",
+            PiiType::CardSecurityCode => "CARD_SECURITY_CODE",
+            PiiType::CardExpiry => "CARD_EXPIRY",
+            PiiType::UkNino => "UK_NINO",
+            PiiType::UkNhs => "UK_NHS",
+            PiiType::CaSin => "CA_SIN",
+            PiiType::FrNir => "FR_NIR",
+            PiiType::EsDni => "ES_DNI",
+            PiiType::ItFiscalCode => "IT_FISCAL_CODE",
+            PiiType::DeTaxId => "DE_TAX_ID",
+            PiiType::NlBsn => "NL_BSN",
+            PiiType::InAadhaar => "IN_AADHAAR",
+            PiiType::InPan => "IN_PAN",
+            PiiType::BrCpf => "BR_CPF",
+            PiiType::BrCnpj => "BR_CNPJ",
+            PiiType::AuTfn => "AU_TFN",
+            PiiType::AuMedicare => "AU_MEDICARE",
+            PiiType::SgNric => "SG_NRIC",
+            PiiType::UsItin => "US_ITIN",
+            PiiType::AbaRouting => "ABA_ROUTING",
+            PiiType::Imei => "IMEI",
+            PiiType::Vin => "VIN",
+            PiiType::MacAddress => "MAC_ADDRESS",
+            PiiType::CryptoWallet => "CRYPTO_WALLET",
+            PiiType::Passport => "PASSPORT_NUMBER",
+            PiiType::DriversLicense => "DRIVERS_LICENSE",
+            PiiType::MedicalRecord => "MEDICAL_RECORD_NUMBER",
+        }
+    }
+
+    /// A short human description, as SARIF rules and reports show it.
+    pub const fn description(self) -> &'static str {
+        match self {
+            PiiType::Email => "E-mail address",
+            PiiType::Phone => "Telephone number",
+            PiiType::CardNumber => "Payment card number",
+            PiiType::UsSsn => "US social security number",
+            PiiType::Iban => "International bank account number",
+            PiiType::IpAddress => "IP address",
+            PiiType::Url => "URL",
+            PiiType::DateOfBirth => "Date of birth",
+            PiiType::PersonName => "Person name",
+            PiiType::StreetAddress => "Street address",
+            PiiType::Secret => "Credential or private key",
+            PiiType::CardSecurityCode => "Card verification code",
+            PiiType::CardExpiry => "Card expiry date",
+            PiiType::UkNino => "UK National Insurance number",
+            PiiType::UkNhs => "UK NHS number",
+            PiiType::CaSin => "Canadian social insurance number",
+            PiiType::FrNir => "French social security number (NIR)",
+            PiiType::EsDni => "Spanish DNI or NIE",
+            PiiType::ItFiscalCode => "Italian fiscal code",
+            PiiType::DeTaxId => "German tax identification number",
+            PiiType::NlBsn => "Dutch citizen service number (BSN)",
+            PiiType::InAadhaar => "Indian Aadhaar number",
+            PiiType::InPan => "Indian permanent account number (PAN)",
+            PiiType::BrCpf => "Brazilian CPF",
+            PiiType::BrCnpj => "Brazilian CNPJ",
+            PiiType::AuTfn => "Australian tax file number",
+            PiiType::AuMedicare => "Australian Medicare number",
+            PiiType::SgNric => "Singapore NRIC/FIN",
+            PiiType::UsItin => "US individual taxpayer identification number",
+            PiiType::AbaRouting => "US bank routing number (ABA)",
+            PiiType::Imei => "Mobile device IMEI",
+            PiiType::Vin => "Vehicle identification number",
+            PiiType::MacAddress => "MAC address",
+            PiiType::CryptoWallet => "Cryptocurrency wallet address",
+            PiiType::Passport => "Passport number",
+            PiiType::DriversLicense => "Driver's licence number",
+            PiiType::MedicalRecord => "Medical record number",
         }
     }
 

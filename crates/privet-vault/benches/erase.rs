@@ -9,7 +9,7 @@ use std::time::Instant;
 
 use privet_crypto::FileKeyProvider;
 use privet_store::{Location, Store};
-use privet_types::{Policy, SystemClock};
+use privet_types::{Policy, SubjectId, SystemClock};
 use privet_vault::{Actor, FieldInput, TokenSettings, Vault};
 
 const SIZES: [usize; 4] = [10, 100, 1_000, 10_000];
@@ -56,7 +56,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     .collect();
                 let mut times = Vec::new();
                 for s in 0..SUBJECTS_PER_SIZE {
-                    let id = format!("erase-{size}-{s}-{}", std::process::id());
+                    let id = SubjectId::parse(&format!("erase-{size}-{s}-{}", std::process::id()))?;
                     for chunk in fields.chunks(1000) {
                         vault.put_subject(&actor, &id, chunk).await?;
                     }
@@ -89,9 +89,9 @@ async fn purge_rate(
     actor: &Actor,
 ) -> Result<(), Box<dyn std::error::Error>> {
     const SUBJECTS: usize = 5_000;
-    let ids: Vec<String> = (0..SUBJECTS)
-        .map(|i| format!("purge-{i}-{}", std::process::id()))
-        .collect();
+    let ids: Vec<SubjectId> = (0..SUBJECTS)
+        .map(|i| SubjectId::parse(&format!("purge-{i}-{}", std::process::id())))
+        .collect::<Result<_, _>>()?;
     for chunk in ids.chunks(500) {
         futures_util::future::try_join_all(chunk.iter().map(|id| {
             let fields: Vec<FieldInput> = ["email", "name", "city", "note"]

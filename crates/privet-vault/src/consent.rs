@@ -2,25 +2,25 @@
 
 use privet_store::{ConsentRow, Op, WriteUnit};
 
+use privet_types::SubjectId;
 use privet_types::policy::Operation;
 
+use crate::Vault;
 use crate::apikeys::Actor;
 use crate::error::{Result, VaultError};
-use crate::{Vault, ids};
 
 impl Vault {
     /// Grants or withdraws a subject's consent to a purpose.
     pub async fn set_consent(
         &self,
         actor: &Actor,
-        subject: &str,
+        subject: &SubjectId,
         purpose: &str,
         granted: bool,
         source: &str,
         notice_version: Option<String>,
     ) -> Result<()> {
-        ids::subject_id(subject)?;
-        self.require(actor, Operation::Consent, Some(subject))
+        self.require(actor, Operation::Consent, Some(subject.as_str()))
             .await?;
         self.known_purpose(purpose)?;
         if source.is_empty() || source.len() > 200 {
@@ -40,9 +40,9 @@ impl Vault {
             },
         );
         draft.purpose = Some(purpose.to_owned());
-        draft.subject = Some(subject.to_owned());
+        draft.subject = Some(subject.to_string());
         let op = Op::SetConsent {
-            subject: subject.to_owned(),
+            subject: subject.clone(),
             purpose: purpose.to_owned(),
             granted,
             at: draft.at,
@@ -59,8 +59,7 @@ impl Vault {
     }
 
     /// A subject's current consent to a purpose.
-    pub async fn consent(&self, subject: &str, purpose: &str) -> Result<Option<ConsentRow>> {
-        ids::subject_id(subject)?;
+    pub async fn consent(&self, subject: &SubjectId, purpose: &str) -> Result<Option<ConsentRow>> {
         Ok(self.store.consent(subject, purpose).await?)
     }
 }

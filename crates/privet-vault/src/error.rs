@@ -112,3 +112,9 @@ impl From<CryptoError> for VaultError {
 
 /// Result alias.
 pub type Result<T, E = VaultError> = std::result::Result<T, E>;
+
+impl From<privet_types::InvalidId> for VaultError {
+    fn from(e: privet_types::InvalidId) -> Self {
+        VaultError::BadRequest(e.to_string())
+    }
+}

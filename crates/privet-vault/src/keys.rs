@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use privet_crypto::{CryptoError, KeyProvider, MasterKeyring, SecretKey, WrappedKey};
 use privet_store::{DekRow, Store};
+use privet_types::SubjectId;
 
 use crate::error::{Result, VaultError};
 
@@ -88,7 +89,7 @@ impl Keys {
     }
 
     /// Unwraps a subject's data key.
-    pub fn unwrap_dek(&self, subject: &str, dek: &DekRow) -> Result<SecretKey> {
+    pub fn unwrap_dek(&self, subject: &SubjectId, dek: &DekRow) -> Result<SecretKey> {
         self.unwrap(
             &WrappedKey {
                 kek_version: dek.kek_version,
@@ -100,8 +101,8 @@ impl Keys {
 }
 
 /// AAD binding a wrapped data key to its subject.
-pub fn dek_context(subject: &str) -> Vec<u8> {
-    [b"privet/dek/v1/".as_slice(), subject.as_bytes()].concat()
+pub fn dek_context(subject: &SubjectId) -> Vec<u8> {
+    [b"privet/dek/v1/".as_slice(), subject.as_str().as_bytes()].concat()
 }
 
 /// AAD binding a wrapped secret to its name.

@@ -30,7 +30,7 @@ pub use error::{Result, Unavailability, VaultError};
 pub use keys::{Keys, SECRET_NAMES, Secrets};
 pub use records::{EraseReceipt, FieldInput, FieldOutcome, FieldView, SubjectView};
 pub use rotation::RotationReport;
-pub use tokens::{TokenSettings, TokenizeInput, card_digits, card_token_shape, luhn_valid};
+pub use tokens::{TokenSettings, TokenizeInput, card_digits, card_token_shape};
 
 /// The vault.
 pub struct Vault {

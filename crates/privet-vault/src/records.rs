@@ -4,7 +4,9 @@
 use privet_crypto::{SecretKey, mac, open, random_bytes, seal};
 use privet_store::{Op, StoreError, WriteUnit};
 use privet_types::policy::{Operation, Policy};
-use privet_types::{AccessRequest, ConsentState, Decision, MaskStyle, Sensitivity, mask_value};
+use privet_types::{
+    AccessRequest, ConsentState, Decision, FieldName, MaskStyle, Sensitivity, SubjectId, mask_value,
+};
 
 use crate::access::{Reach, count_misses};
 use crate::apikeys::Actor;
@@ -58,7 +60,7 @@ pub struct FieldView {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SubjectView {
     /// Subject id.
-    pub subject: String,
+    pub subject: SubjectId,
     /// Fields by name.
     pub fields: Vec<FieldView>,
 }
@@ -67,7 +69,7 @@ pub struct SubjectView {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EraseReceipt {
     /// The erased subject.
-    pub subject: String,
+    pub subject: SubjectId,
     /// When (ms since the epoch).
     pub erased_at: i64,
     /// Sequence number of the audit entry recording it.
@@ -110,17 +112,19 @@ pub(crate) fn blind_index(key: &SecretKey, kind: &str, value: &str) -> Vec<u8> {
     mac(key, kind.as_bytes(), normalize(kind, value).as_bytes()).to_vec()
 }
 
-fn validate_fields(policy: &Policy, fields: &[FieldInput]) -> Result<()> {
+/// Checks the fields of a write and returns their names, checked.
+fn validate_fields(policy: &Policy, fields: &[FieldInput]) -> Result<Vec<FieldName>> {
     if fields.is_empty() {
         return Err(VaultError::BadRequest(
             "fields: at least one field is required".into(),
         ));
     }
-    let mut names = std::collections::HashSet::new();
+    let mut seen = std::collections::HashSet::new();
+    let mut names = Vec::with_capacity(fields.len());
     for (i, f) in fields.iter().enumerate() {
-        ids::field_name(&f.name)
+        let name = FieldName::parse(&f.name)
             .map_err(|e| VaultError::BadRequest(format!("fields[{i}].name: {e}")))?;
-        if !names.insert(f.name.as_str()) {
+        if !seen.insert(f.name.as_str()) {
             return Err(VaultError::BadRequest(format!(
                 "fields[{i}].name: '{}' appears twice",
                 ids::shown(&f.name)
@@ -138,14 +142,20 @@ fn validate_fields(policy: &Policy, fields: &[FieldInput]) -> Result<()> {
                 ids::MAX_VALUE
             )));
         }
+        names.push(name);
     }
-    Ok(())
+    Ok(names)
 }
 
 impl Vault {
     /// Refuses a write that would take the subject past `[limits] max_fields_per_subject` or
     /// `max_subject_bytes`: one subject must not be able to stall the writer or a read.
-    async fn check_room(&self, subject: &str, fields: &[FieldInput]) -> Result<()> {
+    async fn check_room(
+        &self,
+        subject: &SubjectId,
+        fields: &[FieldInput],
+        names: &[FieldName],
+    ) -> Result<()> {
         let limits = self.policy().limits().clone();
         let too_many = |n: u64| {
             VaultError::LimitExceeded(format!(
@@ -169,7 +179,7 @@ impl Vault {
             return Ok(());
         }
         // Near a limit: fields of the same name are replaced, so count only the others.
-        let names: Vec<&str> = fields.iter().map(|f| f.name.as_str()).collect();
+        let names: Vec<&FieldName> = names.iter().collect();
         let (count, bytes) = self.store.subject_usage(subject, &names).await?;
         if count + new_fields > max_fields {
             return Err(too_many(count + new_fields));
@@ -184,7 +194,7 @@ impl Vault {
     }
 
     /// The subject's data key, unwrapped, if it has one.
-    async fn existing_dek(&self, subject: &str) -> Result<Option<SecretKey>> {
+    async fn existing_dek(&self, subject: &SubjectId) -> Result<Option<SecretKey>> {
         match self.store.dek(subject).await? {
             Some(row) => Ok(Some(self.keys.unwrap_dek(subject, &row)?)),
             None => Ok(None),
@@ -196,13 +206,13 @@ impl Vault {
     pub async fn put_subject(
         &self,
         actor: &Actor,
-        subject: &str,
+        subject: &SubjectId,
         fields: &[FieldInput],
     ) -> Result<()> {
-        ids::subject_id(subject)?;
-        self.require(actor, Operation::Write, Some(subject)).await?;
-        validate_fields(&self.policy(), fields)?;
-        self.check_room(subject, fields).await?;
+        self.require(actor, Operation::Write, Some(subject.as_str()))
+            .await?;
+        let names = validate_fields(&self.policy(), fields)?;
+        self.check_room(subject, fields, &names).await?;
         // A concurrent first write may create the key first; then seal again under the winner's key.
         for _ in 0..3 {
             let (dek, new_dek) = match self.existing_dek(subject).await? {
@@ -215,29 +225,29 @@ impl Vault {
             };
             let at = self.now_ms();
             let mut ops = vec![Op::UpsertSubject {
-                subject: subject.to_owned(),
+                subject: subject.clone(),
                 at,
             }];
             if let Some(w) = new_dek {
                 ops.push(Op::InsertDek {
-                    subject: subject.to_owned(),
+                    subject: subject.clone(),
                     kek_version: w.kek_version,
                     wrapped: w.bytes,
                     at,
                 });
             }
-            for f in fields {
+            for (f, name) in fields.iter().zip(&names) {
                 let record_id = random_bytes::<16>()?.to_vec();
                 let sealed = seal(
                     &dek,
-                    &field_aad(subject, &f.name, &record_id),
+                    &field_aad(subject.as_str(), &f.name, &record_id),
                     f.value.as_bytes(),
                 )?;
                 let lookup = lookup_kind(&f.category)
                     .map(|kind| blind_index(&self.secrets.blind_index, kind, &f.value));
                 ops.push(Op::PutField {
-                    subject: subject.to_owned(),
-                    name: f.name.clone(),
+                    subject: subject.clone(),
+                    name: name.clone(),
                     category: f.category.clone(),
                     record_id,
                     sealed,
@@ -248,7 +258,7 @@ impl Vault {
                 });
             }
             let mut draft = self.draft(actor, "subject.write");
-            draft.subject = Some(subject.to_owned());
+            draft.subject = Some(subject.to_string());
             draft.categories = categories(fields.iter().map(|f| f.category.as_str()));
             match self
                 .store
@@ -269,7 +279,11 @@ impl Vault {
     }
 
     /// The consent state that a purpose's decision needs.
-    pub(crate) async fn consent_state(&self, subject: &str, purpose: &str) -> Result<ConsentState> {
+    pub(crate) async fn consent_state(
+        &self,
+        subject: &SubjectId,
+        purpose: &str,
+    ) -> Result<ConsentState> {
         let needs = self
             .policy()
             .purpose(purpose)
@@ -290,17 +304,28 @@ impl Vault {
     pub async fn read_subject(
         &self,
         actor: &Actor,
-        subject: &str,
+        subject: &SubjectId,
         purpose: &str,
     ) -> Result<SubjectView> {
-        ids::subject_id(subject)?;
         let policy = self
-            .may_read(actor, "subject.read", purpose, Reach::Any, Some(subject))
+            .may_read(
+                actor,
+                "subject.read",
+                purpose,
+                Reach::Any,
+                Some(subject.as_str()),
+            )
             .await?;
         let result = self.read_checked(actor, &policy, subject, purpose).await;
         if let Err(VaultError::NotFound(_)) = &result {
-            self.audit_misses(actor, "subject.read", Some(purpose), Some(subject), 1)
-                .await?;
+            self.audit_misses(
+                actor,
+                "subject.read",
+                Some(purpose),
+                Some(subject.as_str()),
+                1,
+            )
+            .await?;
         }
         result
     }
@@ -328,8 +353,8 @@ impl Vault {
                 continue;
             }
             let read = futures_util::future::join_all(chunk.iter().map(|s| async {
-                ids::subject_id(s)?;
-                self.read_checked(actor, &policy, s, purpose).await
+                let subject = SubjectId::parse(s)?;
+                self.read_checked(actor, &policy, &subject, purpose).await
             }))
             .await;
             for r in read {
@@ -362,7 +387,7 @@ impl Vault {
         &self,
         actor: &Actor,
         policy: &Policy,
-        subject: &str,
+        subject: &SubjectId,
         purpose: &str,
     ) -> Result<SubjectView> {
         let record = self
@@ -396,7 +421,11 @@ impl Vault {
                 }
                 (_, None) => return Err(VaultError::NotFound("subject")),
                 (d, Some(dek)) => {
-                    let plain = open(dek, &field_aad(subject, &f.name, &f.record_id), &f.sealed)?;
+                    let plain = open(
+                        dek,
+                        &field_aad(subject.as_str(), &f.name, &f.record_id),
+                        &f.sealed,
+                    )?;
                     let text = String::from_utf8_lossy(&plain).into_owned();
                     shown.push(f.category.as_str());
                     if d == Decision::Allow {
@@ -417,7 +446,7 @@ impl Vault {
         }
         let mut draft = self.draft(actor, "subject.read");
         draft.purpose = Some(purpose.to_owned());
-        draft.subject = Some(subject.to_owned());
+        draft.subject = Some(subject.to_string());
         draft.categories = categories(record.fields.iter().map(|f| f.category.as_str()));
         draft.decision = match (shown.is_empty(), denied.is_empty()) {
             (false, true) => "allow",
@@ -456,7 +485,7 @@ impl Vault {
             });
         }
         Ok(SubjectView {
-            subject: subject.to_owned(),
+            subject: subject.clone(),
             fields,
         })
     }
@@ -468,36 +497,21 @@ impl Vault {
         kind: &str,
         value: &str,
         purpose: &str,
-    ) -> Result<Vec<String>> {
+    ) -> Result<Vec<SubjectId>> {
         if !matches!(kind, "email" | "phone") {
             return Err(VaultError::BadRequest(
                 "lookup is by 'email' or 'phone'".into(),
             ));
         }
-        let policy = self.known_purpose(purpose)?;
         let category = if kind == "email" {
             "contact.email"
         } else {
             "contact.phone"
         };
-        if let Decision::Deny(reason) = policy.decide(&AccessRequest {
-            role: &actor.role,
-            purpose,
-            category,
-            consent: ConsentState::Granted,
-            training: actor.training,
-        }) {
-            let mut draft = self.draft(actor, "subject.lookup");
-            draft.purpose = Some(purpose.to_owned());
-            draft.categories = vec![category.to_owned()];
-            draft.decision = "deny".into();
-            draft.reason = Some(reason.code().into());
-            self.record(draft).await?;
-            return Err(VaultError::Forbidden {
-                code: reason.code().into(),
-                message: reason.to_string(),
-            });
-        }
+        // The same pre-check as every read: refused, and audited, before anything is looked up.
+        let policy = self
+            .may_read(actor, "subject.lookup", purpose, Reach::One(category), None)
+            .await?;
         let matches = self
             .store
             .subjects_by_lookup(&blind_index(&self.secrets.blind_index, kind, value), 100)
@@ -530,17 +544,17 @@ impl Vault {
     /// Erases a subject: its data key is destroyed and its row deleted in one commit, with the
     /// erasure ledger and audit entry; its other rows are purged in the background. The work is
     /// the same whatever the subject holds.
-    pub async fn erase_subject(&self, actor: &Actor, subject: &str) -> Result<EraseReceipt> {
-        ids::subject_id(subject)?;
-        self.require(actor, Operation::Erase, Some(subject)).await?;
+    pub async fn erase_subject(&self, actor: &Actor, subject: &SubjectId) -> Result<EraseReceipt> {
+        self.require(actor, Operation::Erase, Some(subject.as_str()))
+            .await?;
         let mut draft = self.draft(actor, "subject.erase");
-        draft.subject = Some(subject.to_owned());
+        draft.subject = Some(subject.to_string());
         let at = draft.at;
         let outcome = self
             .store
             .commit(WriteUnit {
                 ops: vec![Op::EraseSubject {
-                    subject: subject.to_owned(),
+                    subject: subject.clone(),
                     at,
                 }],
                 audit: vec![draft],
@@ -551,7 +565,7 @@ impl Vault {
                 other => other.into(),
             })?;
         Ok(EraseReceipt {
-            subject: subject.to_owned(),
+            subject: subject.clone(),
             erased_at: at,
             audit_seq: outcome.audit_seqs.first().copied().unwrap_or(0),
         })

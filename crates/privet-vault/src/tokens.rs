@@ -7,10 +7,12 @@
 //! token is ever taken for a card number.
 
 use futures_util::future::join_all;
-use privet_crypto::{SecretKey, mac, open, random_bytes, random_u64_below, seal};
+use privet_crypto::{KeyedStream, mac, open, random_bytes, random_u64_below, seal};
 use privet_store::{Op, StoreError, WriteUnit};
 use privet_types::policy::Operation;
-use privet_types::{AccessRequest, ConsentState, Decision, MaskStyle, mask_value};
+use privet_types::{
+    AccessRequest, ConsentState, Decision, MaskStyle, SubjectId, checks, mask_value,
+};
 
 use crate::access::{Reach, count_misses};
 use crate::apikeys::Actor;
@@ -39,34 +41,18 @@ impl Default for TokenSettings {
     }
 }
 
-/// The Luhn check.
-pub fn luhn_valid(digits: &[u8]) -> bool {
-    let mut sum = 0u32;
-    for (i, d) in digits.iter().rev().enumerate() {
-        let mut v = u32::from(*d);
-        if i % 2 == 1 {
-            v *= 2;
-            if v > 9 {
-                v -= 9;
-            }
-        }
-        sum += v;
-    }
-    sum.is_multiple_of(10)
-}
-
-/// Digits of a card number with spaces and dashes removed, if it is a plausible card (12-19
-/// digits passing Luhn).
+/// The ASCII digits of a card number with spaces and dashes removed, if it is a plausible card
+/// (12-19 digits passing Luhn).
 pub fn card_digits(value: &str) -> Option<Vec<u8>> {
     let mut out = Vec::with_capacity(19);
     for c in value.chars() {
         match c {
-            '0'..='9' => out.push(c as u8 - b'0'),
+            '0'..='9' => out.push(c as u8),
             ' ' | '-' => {}
             _ => return None,
         }
     }
-    ((12..=19).contains(&out.len()) && luhn_valid(&out)).then_some(out)
+    ((12..=19).contains(&out.len()) && checks::luhn_valid(&out)).then_some(out)
 }
 
 /// How many leading and trailing digits a card token of `len` digits keeps: never so many that
@@ -89,14 +75,14 @@ fn card_token(
     let (first, last) = card_token_shape(card.len(), settings);
     let mut token = card.to_vec();
     for d in token.iter_mut().take(card.len() - last).skip(first) {
-        *d = next_digit()?;
+        *d = b'0' + next_digit()?;
     }
-    if luhn_valid(&token) {
+    if checks::luhn_valid(&token) {
         // Changing one digit always changes the Luhn sum modulo 10, so the token fails the check.
         let i = card.len() - last - 1;
-        token[i] = (token[i] + 1) % 10;
+        token[i] = b'0' + (token[i] - b'0' + 1) % 10;
     }
-    Ok(token.iter().map(|d| char::from(b'0' + d)).collect())
+    Ok(token.iter().copied().map(char::from).collect())
 }
 
 fn category_of(kind: &str) -> String {
@@ -144,10 +130,12 @@ pub struct TokenizeInput {
 }
 
 impl Vault {
-    fn validate_token_input(&self, input: &TokenizeInput) -> Result<Option<Vec<u8>>> {
-        if let Some(s) = &input.subject {
-            ids::subject_id(s)?;
-        }
+    /// The card digits (for card tokens) and the subject, both checked.
+    fn validate_token_input(
+        &self,
+        input: &TokenizeInput,
+    ) -> Result<(Option<Vec<u8>>, Option<SubjectId>)> {
+        let subject = input.subject.as_deref().map(SubjectId::parse).transpose()?;
         if input.value.is_empty() || input.value.len() > ids::MAX_VALUE {
             return Err(VaultError::BadRequest(format!(
                 "value: must be 1 to {} bytes",
@@ -155,11 +143,12 @@ impl Vault {
             )));
         }
         if input.kind == "card_number" {
-            return card_digits(&input.value).map(Some).ok_or_else(|| {
+            let digits = card_digits(&input.value).ok_or_else(|| {
                 VaultError::BadRequest(
                     "value: not a card number (12-19 digits passing the Luhn check)".into(),
                 )
-            });
+            })?;
+            return Ok((Some(digits), subject));
         }
         if self.policy().category(&input.kind).is_none() {
             return Err(VaultError::BadRequest(format!(
@@ -167,18 +156,18 @@ impl Vault {
                 ids::shown(&input.kind)
             )));
         }
-        Ok(None)
+        Ok((None, subject))
     }
 
     /// Turns a value into a token. Durable when this returns.
     pub async fn tokenize(&self, actor: &Actor, input: &TokenizeInput) -> Result<String> {
         self.require(actor, Operation::Tokenize, input.subject.as_deref())
             .await?;
-        let card = self.validate_token_input(input)?;
+        let (card, subject_id) = self.validate_token_input(input)?;
         let deterministic = self.tokens.deterministic.contains(&input.kind);
-        let subject = input.subject.as_deref().unwrap_or("");
+        let subject = subject_id.as_ref().map_or("", SubjectId::as_str);
         let (seal_key, owned_key);
-        match &input.subject {
+        match &subject_id {
             Some(s) => {
                 let row = self
                     .store
@@ -191,7 +180,7 @@ impl Vault {
             None => seal_key = &self.secrets.token,
         }
         let normalized: String = match &card {
-            Some(d) => d.iter().map(|x| char::from(b'0' + x)).collect(),
+            Some(d) => d.iter().copied().map(char::from).collect(),
             None => input.value.clone(),
         };
         let digest_input = [
@@ -224,7 +213,7 @@ impl Vault {
                 ops: vec![Op::InsertToken {
                     token: token.clone(),
                     kind: input.kind.clone(),
-                    subject: input.subject.clone(),
+                    subject: subject_id.clone(),
                     sealed,
                     value_digest: digest.clone(),
                     at: draft.at,
@@ -266,8 +255,9 @@ impl Vault {
                 })
             }
             (Some(digits), true) => {
-                let mut stream = DigitStream::new(&self.secrets.token, digest_input, attempt);
-                card_token(digits, &self.tokens, || Ok(stream.next()))
+                let seed = [&attempt.to_be_bytes(), digest_input].concat();
+                let mut stream = KeyedStream::new(&self.secrets.token, b"token-digits", &seed);
+                card_token(digits, &self.tokens, || Ok(stream.digit()))
             }
             (None, false) => Ok(generic_token(&random_bytes::<16>()?)),
             (None, true) => {
@@ -383,7 +373,7 @@ impl Vault {
         });
         let mut draft = self.draft(actor, "token.detokenize");
         draft.purpose = Some(purpose.to_owned());
-        draft.subject = row.subject_id.clone();
+        draft.subject = row.subject_id.as_ref().map(SubjectId::to_string);
         draft.categories = vec![category.clone()];
         let outcome = match decision {
             Decision::Deny(reason) => {
@@ -451,58 +441,20 @@ impl Vault {
     }
 }
 
-/// Decimal digits drawn from HMAC output, without modulo bias.
-struct DigitStream<'a> {
-    key: &'a SecretKey,
-    seed: Vec<u8>,
-    block: [u8; 32],
-    pos: usize,
-    counter: u32,
-}
-
-impl<'a> DigitStream<'a> {
-    fn new(key: &'a SecretKey, input: &[u8], attempt: u32) -> Self {
-        let seed = [&attempt.to_be_bytes(), input].concat();
-        DigitStream {
-            key,
-            seed,
-            block: [0; 32],
-            pos: 32,
-            counter: 0,
-        }
-    }
-
-    fn next(&mut self) -> u8 {
-        loop {
-            if self.pos == 32 {
-                let data = [&self.counter.to_be_bytes(), self.seed.as_slice()].concat();
-                self.block = mac(self.key, b"token-digits", &data);
-                self.counter += 1;
-                self.pos = 0;
-            }
-            let b = self.block[self.pos];
-            self.pos += 1;
-            if b < 250 {
-                return b % 10;
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
 
     fn digits(s: &str) -> Vec<u8> {
-        s.bytes().map(|b| b - b'0').collect()
+        s.bytes().collect()
     }
 
     #[test]
     fn luhn_known_values() {
-        assert!(luhn_valid(&digits("4111111111111111")));
-        assert!(luhn_valid(&digits("79927398713")));
-        assert!(!luhn_valid(&digits("4111111111111112")));
+        assert!(checks::luhn_valid(&digits("4111111111111111")));
+        assert!(checks::luhn_valid(&digits("79927398713")));
+        assert!(!checks::luhn_valid(&digits("4111111111111112")));
         assert!(card_digits("4111 1111-1111 1111").is_some());
         assert!(card_digits("4111111111111112").is_none());
         assert!(card_digits("41111111111a1111").is_none());
@@ -524,15 +476,15 @@ mod tests {
 
     proptest! {
         #[test]
-        fn card_tokens_keep_shape_and_never_pass_luhn(mut body in proptest::collection::vec(0u8..10, 11..19), seed in any::<u64>()) {
+        fn card_tokens_keep_shape_and_never_pass_luhn(mut body in proptest::collection::vec(b'0'..=b'9', 11..19), seed in any::<u64>()) {
             // Make the input a valid card by choosing its check digit.
-            body.push(0);
-            for c in 0..10u8 {
+            body.push(b'0');
+            for c in b'0'..=b'9' {
                 let last = body.len() - 1;
                 body[last] = c;
-                if luhn_valid(&body) { break; }
+                if checks::luhn_valid(&body) { break; }
             }
-            prop_assert!(luhn_valid(&body));
+            prop_assert!(checks::luhn_valid(&body));
             let s = TokenSettings::default();
             let mut state = seed;
             let token = card_token(&body, &s, || {
@@ -541,7 +493,7 @@ mod tests {
             }).unwrap();
             let t = digits(&token);
             prop_assert_eq!(t.len(), body.len());
-            prop_assert!(!luhn_valid(&t));
+            prop_assert!(!checks::luhn_valid(&t));
             let (first, last) = card_token_shape(body.len(), &s);
             prop_assert_eq!(&t[..first], &body[..first]);
             prop_assert_eq!(&t[t.len() - last..], &body[body.len() - last..]);

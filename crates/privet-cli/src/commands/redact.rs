@@ -52,9 +52,14 @@ pub(crate) struct RedactArgs {
     /// Suppress quasi-identifiers of rows until every class has N rows (CSV/TSV output).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub k: Option<u32>,
-    /// A running `privet serve` for the token operator (http://host:port).
+    /// A running `privet serve` for the token operator: https://host:port, or http:// to a
+    /// vault on this machine (the API key never crosses a network in clear).
     #[arg(long, value_name = "URL", requires = "vault_key")]
     pub vault_url: Option<String>,
+    /// PEM certificate(s) to trust for an https --vault-url (a self-signed vault or a private
+    /// CA); without it, the system's trust store.
+    #[arg(long, value_name = "FILE", requires = "vault_url")]
+    pub vault_ca: Option<PathBuf>,
     /// API key for --vault-url.
     #[arg(
         long,
@@ -175,7 +180,7 @@ pub(crate) fn redact(args: RedactArgs) -> anyhow::Result<Status> {
         bail!("--report and --k need `quasi_identifiers` in the policy's [report] section");
     }
     let vault = match (&args.vault_url, &args.vault_key) {
-        (Some(url), Some(key)) => Some(VaultClient::new(url, key)?),
+        (Some(url), Some(key)) => Some(VaultClient::new(url, key, args.vault_ca.as_deref())?),
         _ => None,
     };
     let secrets = Secrets {

@@ -115,6 +115,11 @@ fn fpe_then_reveal_gives_the_input_back() {
         .success();
     let redacted = std::fs::read_to_string(&red).unwrap();
     assert!(!redacted.contains("4111 1111 1111 1111"));
+    // Encrypted cards fail Luhn: a gate on card numbers passes the de-identified file.
+    privet()
+        .args(["scan", red.to_str().unwrap(), "--fail-on", "card_number"])
+        .assert()
+        .success();
     privet()
         .env("PRIVET_DEID_KEY", KEY)
         .args(["reveal", red.to_str().unwrap(), "--policy", &policy, "-o"])
@@ -318,4 +323,111 @@ fn the_count_is_of_values_replaced_not_lines() {
         .success();
     let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
     assert!(stderr.contains("3 lines, 3 values changed"), "{stderr}");
+}
+
+#[test]
+fn fpe_cards_in_free_text_fail_luhn_and_reveal_finds_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "paid with 4111 1111 1111 1111 on monday\ncard 5555-5555-5555-4444, visa 4000000000000002\n";
+    let input = write(dir.path(), "in.log", text);
+    let policy = write(
+        dir.path(),
+        "deid.toml",
+        "[defaults]\ncard_number = \"fpe\"\n",
+    );
+    let red = dir.path().join("red.log");
+    let back = dir.path().join("back.log");
+    privet()
+        .env("PRIVET_DEID_KEY", KEY)
+        .args(["redact", &input, "--policy", &policy, "-o"])
+        .arg(&red)
+        .assert()
+        .success();
+    let redacted = std::fs::read_to_string(&red).unwrap();
+    assert_eq!(redacted.len(), text.len(), "{redacted}");
+    for card in [
+        "4111 1111 1111 1111",
+        "5555-5555-5555-4444",
+        "4000000000000002",
+    ] {
+        assert!(!redacted.contains(card), "{redacted}");
+    }
+    privet()
+        .args(["scan", red.to_str().unwrap(), "--fail-on", "card_number"])
+        .assert()
+        .success();
+    privet()
+        .env("PRIVET_DEID_KEY", KEY)
+        .args(["reveal", red.to_str().unwrap(), "--policy", &policy, "-o"])
+        .arg(&back)
+        .assert()
+        .success();
+    assert_eq!(std::fs::read_to_string(&back).unwrap(), text);
+
+    // The named option keeps Luhn for test systems that validate: the gate then trips.
+    let valid = write(
+        dir.path(),
+        "valid.toml",
+        "[defaults]\ncard_number = { op = \"fpe\", luhn_valid = true }\n",
+    );
+    let red2 = dir.path().join("red2.log");
+    privet()
+        .env("PRIVET_DEID_KEY", KEY)
+        .args(["redact", &input, "--policy", &valid, "-o"])
+        .arg(&red2)
+        .assert()
+        .success();
+    privet()
+        .args(["scan", red2.to_str().unwrap(), "--fail-on", "card_number"])
+        .assert()
+        .failure();
+    let back2 = dir.path().join("back2.log");
+    privet()
+        .env("PRIVET_DEID_KEY", KEY)
+        .args(["reveal", red2.to_str().unwrap(), "--policy", &valid, "-o"])
+        .arg(&back2)
+        .assert()
+        .success();
+    assert_eq!(std::fs::read_to_string(&back2).unwrap(), text);
+
+    // On a type without a check digit the option is a policy error with its place.
+    let wrong = write(
+        dir.path(),
+        "wrong.toml",
+        "[defaults]\nemail = { op = \"fpe\", luhn_valid = true }\n",
+    );
+    let assert = privet()
+        .env("PRIVET_DEID_KEY", KEY)
+        .args(["redact", &input, "--policy", &wrong, "-o", "-"])
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+    assert!(
+        stderr.contains("luhn_valid") && stderr.contains("wrong.toml:2:"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn card_security_codes_and_expiry_dates_next_to_a_card_are_redacted() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "{\"card\": \"4111111111111111\", \"cvv\": \"123\", \"exp\": \"11/27\"}\n\
+                paid with 5555 5555 5555 4444 exp 09/28 cvc 987\n";
+    let input = write(dir.path(), "in.log", text);
+    let assert = privet()
+        .args(["redact", &input, "-o", "-"])
+        .assert()
+        .success();
+    let out = String::from_utf8_lossy(&assert.get_output().stdout).to_string();
+    for value in [
+        "4111111111111111",
+        "123",
+        "11/27",
+        "5555 5555 5555 4444",
+        "09/28",
+        "987",
+    ] {
+        assert!(!out.contains(value), "{value} left in {out}");
+    }
+    assert!(out.contains("[CARD_EXPIRY]"), "{out}");
 }

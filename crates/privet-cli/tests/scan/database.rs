@@ -105,12 +105,7 @@ fn an_unreachable_database_is_an_error_without_the_password() {
 /// rather than skip when the variable is missing.
 #[test]
 fn postgres_tables_are_scanned() {
-    let Ok(base) = std::env::var("PRIVET_TEST_POSTGRES_URL") else {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "CI must provide PostgreSQL through PRIVET_TEST_POSTGRES_URL"
-        );
-        eprintln!("skipped: PRIVET_TEST_POSTGRES_URL is not set");
+    let Some(base) = privet_testkit::postgres::postgres_base() else {
         return;
     };
     let schema = format!("privet_scan_{}", std::process::id());

@@ -401,3 +401,20 @@ fn guessing_is_refused_and_rate_limited() {
         429
     );
 }
+
+/// A long request target is answered 414 in problem+json, naming the limit and never echoing the
+/// target (a look-up value in a query string is personal data).
+#[test]
+fn a_long_uri_is_a_problem_without_the_value() {
+    let env = Env::sqlite();
+    let server = env.start();
+    let api = server.client();
+    let value = format!("{}@example.com", "a".repeat(9000));
+    let p = api
+        .get(&format!(
+            "/v1/subjects/lookup?email={value}&purpose=support"
+        ))
+        .problem(414);
+    let text = p.to_string();
+    assert!(text.contains("8192") && !text.contains("aaaa"), "{text}");
+}

@@ -45,9 +45,15 @@ fn request_over_tls(
     .unwrap_or_else(|e| panic!("{method} {path} over TLS: {e}"))
 }
 
-#[test]
-fn the_server_speaks_tls_with_the_given_certificate() {
-    let env = Env::sqlite();
+/// A server on `env` with a fresh self-signed certificate for localhost and 127.0.0.1 (key file
+/// 0600); returns it with the certificate and the certificate's PEM file.
+fn start_tls(
+    env: &Env,
+) -> (
+    super::harness::Server,
+    rcgen::CertifiedKey<rcgen::KeyPair>,
+    String,
+) {
     let certified =
         rcgen::generate_simple_self_signed(vec!["localhost".to_owned(), "127.0.0.1".to_owned()])
             .expect("self-signed certificate");
@@ -60,12 +66,20 @@ fn the_server_speaks_tls_with_the_given_certificate() {
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(&key_path, std::fs::Permissions::from_mode(0o600)).expect("chmod");
     }
+    let cert_path = cert_path.to_str().expect("utf-8 path").to_owned();
     let server = env.start_with(&[
         "--tls-cert",
-        cert_path.to_str().expect("utf-8 path"),
+        &cert_path,
         "--tls-key",
         key_path.to_str().expect("utf-8 path"),
     ]);
+    (server, certified, cert_path)
+}
+
+#[test]
+fn the_server_speaks_tls_with_the_given_certificate() {
+    let env = Env::sqlite();
+    let (server, certified, _) = start_tls(&env);
     assert!(
         server.stderr().contains("serving on https://"),
         "{}",
@@ -123,4 +137,50 @@ fn a_shared_tls_key_draws_a_warning() {
     let err = server.stderr();
     assert!(err.contains("readable by group or others"), "{err}");
     server.stop();
+}
+
+/// `privet redact`'s token operator reaches an HTTPS vault, trusting the certificate it is given
+/// and nothing else: without `--vault-ca` the self-signed vault is refused and nothing is written.
+#[test]
+fn the_token_operator_speaks_tls_and_checks_the_certificate() {
+    let env = Env::sqlite();
+    let (server, _, cert) = start_tls(&env);
+    let input = env.path().join("in.csv");
+    std::fs::write(
+        &input,
+        "id,card\n1,4111 1111 1111 1111\n2,5500 0000 0000 0004\n",
+    )
+    .expect("write");
+    let policy = env.path().join("deid.toml");
+    std::fs::write(&policy, "[columns.card]\nop = \"token\"\n").expect("write");
+    let out = env.path().join("out.csv");
+    let url = format!("https://localhost:{}", server.addr.port());
+    let redact = |ca: Option<&str>| {
+        let mut cmd = env.command();
+        cmd.args(["redact", input.to_str().expect("utf-8"), "--policy"])
+            .arg(&policy)
+            .args(["--vault-url", &url, "--vault-key", server.admin_key(), "-o"])
+            .arg(&out);
+        if let Some(ca) = ca {
+            cmd.args(["--vault-ca", ca]);
+        }
+        cmd.output().expect("run privet redact")
+    };
+    let refused = redact(None);
+    assert_eq!(refused.status.code(), Some(2), "{refused:?}");
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        !stderr.contains("4111") && !stderr.contains(server.admin_key()),
+        "{stderr}"
+    );
+    assert!(!out.exists());
+
+    let done = redact(Some(&cert));
+    assert!(done.status.success(), "{done:?}");
+    let text = std::fs::read_to_string(&out).expect("output");
+    assert_eq!(text.lines().count(), 3, "{text}");
+    assert!(
+        !text.contains("4111 1111 1111 1111") && !text.contains("5500 0000"),
+        "{text}"
+    );
 }

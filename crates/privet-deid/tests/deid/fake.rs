@@ -5,21 +5,7 @@ use proptest::prelude::*;
 use crate::key;
 
 fn luhn_valid(digits: &str) -> bool {
-    let sum: u32 = digits
-        .chars()
-        .rev()
-        .enumerate()
-        .map(|(i, c)| {
-            let d = c.to_digit(10).expect("digits only");
-            if i % 2 == 1 {
-                let x = d * 2;
-                if x > 9 { x - 9 } else { x }
-            } else {
-                d
-            }
-        })
-        .sum();
-    sum.is_multiple_of(10)
+    privet_types::checks::luhn_valid(digits.as_bytes())
 }
 
 fn digits(s: &str) -> String {

@@ -1,5 +1,5 @@
 use privet_crypto::SecretKey;
-use privet_deid::{DeidError, Ff1};
+use privet_deid::{DeidError, Ff1, Ff1Error};
 use proptest::prelude::*;
 
 use crate::key;
@@ -46,20 +46,20 @@ fn domain_floor_is_enforced() {
     let ff1 = Ff1::new(&key(), 10).unwrap();
     assert_eq!(
         ff1.encrypt(b"", &[1, 2, 3, 4, 5]),
-        Err(DeidError::DomainTooSmall { radix: 10, len: 5 })
+        Err(Ff1Error::DomainTooSmall { radix: 10, len: 5 })
     );
     assert_eq!(
         ff1.decrypt(b"", &[1, 2, 3, 4, 5]),
-        Err(DeidError::DomainTooSmall { radix: 10, len: 5 })
+        Err(Ff1Error::DomainTooSmall { radix: 10, len: 5 })
     );
     assert!(ff1.encrypt(b"", &[1, 2, 3, 4, 5, 6]).is_ok());
     let ff1 = Ff1::new(&key(), 36).unwrap();
     assert_eq!(
         ff1.encrypt(b"", &[1, 2, 3]),
-        Err(DeidError::DomainTooSmall { radix: 36, len: 3 })
+        Err(Ff1Error::DomainTooSmall { radix: 36, len: 3 })
     );
     assert!(ff1.encrypt(b"", &[1, 2, 3, 4]).is_ok());
-    let message = DeidError::DomainTooSmall { radix: 10, len: 5 }.to_string();
+    let message = DeidError::Ff1(Ff1Error::DomainTooSmall { radix: 10, len: 5 }).to_string();
     assert!(message.contains("1,000,000"), "{message}");
 }
 
@@ -67,17 +67,17 @@ fn domain_floor_is_enforced() {
 fn bad_radix_and_symbols_are_refused() {
     assert_eq!(
         Ff1::new(&key(), 1).unwrap_err(),
-        DeidError::InvalidRadix { radix: 1 }
+        Ff1Error::InvalidRadix { radix: 1 }
     );
     assert_eq!(
         Ff1::new(&key(), 65537).unwrap_err(),
-        DeidError::InvalidRadix { radix: 65537 }
+        Ff1Error::InvalidRadix { radix: 65537 }
     );
     let ff1 = Ff1::new(&key(), 10).unwrap();
     assert_eq!(ff1.radix(), 10);
     assert_eq!(
         ff1.encrypt(b"", &[1, 2, 3, 10, 5, 6]),
-        Err(DeidError::SymbolOutOfRange {
+        Err(Ff1Error::SymbolOutOfRange {
             radix: 10,
             position: 3
         })

@@ -86,21 +86,21 @@ fn positives() {
         ("date of birth 04/03/1987", DateOfBirth, "04/03/1987"),
         ("(b. 4 March 1987)", DateOfBirth, "4 March 1987"),
         (
-            "key AKIAIOSFODNN7EXAMPLE used",
+            "key AKIAZ7VQ3L5M2N4P6R8T used",
             Secret,
-            "AKIAIOSFODNN7EXAMPLE",
+            "AKIAZ7VQ3L5M2N4P6R8T",
         ),
         ("password=hunter22 user=bob", Secret, "hunter22"),
         ("\"pwd\": \"c0rrect-horse\"", Secret, "c0rrect-horse"),
         (
-            "-----BEGIN RSA PRIVATE KEY-----\nMIIE...\n",
+            "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo\n",
             Secret,
             "-----BEGIN RSA PRIVATE KEY-----",
         ),
         (
-            "token ghp_abcdefghijklmnopqrstuvwxyz0123456789AB ok",
+            "token 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 ok",
             Secret,
-            "ghp_abcdefghijklmnopqrstuvwxyz0123456789AB",
+            "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",
         ),
         (
             "api_key=9f8A7c6D5e4F3a2B1c0D",
@@ -115,14 +115,14 @@ fn positives() {
     ];
     let more: &[(&str, PiiType, &str)] = &[
         (
-            "aws_access_key_id=AKIAIOSFODNN7EXAMPLE",
+            "aws_access_key_id=AKIAZ7VQ3L5M2N4P6R8T",
             Secret,
-            "AKIAIOSFODNN7EXAMPLE",
+            "AKIAZ7VQ3L5M2N4P6R8T",
         ),
         (
-            "aws_secret_access_key=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+            "aws_secret_access_key=wJalrXUtnFEMI/K7MDENG/bPxRfiCY7Q2mZ9Lk",
             Secret,
-            "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+            "wJalrXUtnFEMI/K7MDENG/bPxRfiCY7Q2mZ9Lk",
         ),
         ("db_password=p@ss&&w0rd&next=/", Secret, "p@ss&&w0rd"),
         ("tel 03.87.89.15.03", Phone, "03.87.89.15.03"),
@@ -171,6 +171,20 @@ fn hard_negatives() {
         ("std::vec::Vec", IpAddress),
         ("password=******** ok", Secret),
         ("password=${DB_PASSWORD}", Secret),
+        ("aws_access_key_id = AKIAXXXXXXXXXXXXXXXX", Secret),
+        ("AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE", Secret),
+        ("token: ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", Secret),
+        (
+            "-----BEGIN RSA PRIVATE KEY-----\n...your key here...\n",
+            Secret,
+        ),
+        ("client_secret = os.environ['CLIENT_SECRET']", Secret),
+        ("apiKey: \"<your-api-key>\"", Secret),
+        ("Authorization: Bearer <token>", Secret),
+        ("curl -u $USER:$PASS https://api.example.com", Secret),
+        ("passport: X1234567", Secret),
+        ("password_min_length = 12", Secret),
+        ("secretName: my-app-tls", Secret),
         ("IBAN DE89 3704 0044 0532 0130 01", Iban),
         ("jane..doe@example.com", Email),
         ("at 192.168.001.001", IpAddress),
@@ -459,4 +473,159 @@ fn credentials_in_urls_are_secrets_not_emails() {
         PiiType::Email,
         "ada@example.com"
     ));
+}
+
+#[test]
+fn evidence_is_weighed_by_distance_and_strength() {
+    use PiiType::*;
+    // The label next to the value beats an id-like word elsewhere on the line.
+    let log = "msg=\"ssn check submitted\" user_id=487592 ssn=848-43-5299";
+    assert!(has(log, UsSsn, "848-43-5299"), "{:?}", found(log));
+    let t = "order 1: paid with 4111 1111 1111 1111";
+    assert!(has(t, CardNumber, "4111 1111 1111 1111"), "{:?}", found(t));
+    // "Not a TIN" denies the keyword.
+    assert!(none_of("Not a TIN 123456789", UsSsn));
+    assert!(none_of(
+        "Not a TIN: 242995371 is my customer number.",
+        UsSsn
+    ));
+}
+
+#[test]
+fn labelled_cards_of_unknown_issuers_are_reported_lower() {
+    use PiiType::*;
+    for (text, value) in [
+        ("the card number is 2200379451886248", "2200379451886248"),
+        ("card number is 9792372890257971", "9792372890257971"),
+        ("card=3511-2837-2018-4678", "3511-2837-2018-4678"),
+    ] {
+        assert!(has(text, CardNumber, value), "{text}: {:?}", found(text));
+    }
+    // Unlabelled, the issuer table still decides.
+    assert!(none_of("ref 2200379451886248", CardNumber));
+    assert!(none_of("2200379451886248", CardNumber));
+}
+
+#[test]
+fn several_cards_on_one_line() {
+    use PiiType::*;
+    let t = "cards 4111 1111 1111 1111 5555 5555 5555 4444 and 378282246310005";
+    let cards: Vec<String> = found(t)
+        .into_iter()
+        .filter(|(ty, _)| *ty == CardNumber)
+        .map(|(_, v)| v)
+        .collect();
+    assert_eq!(
+        cards,
+        [
+            "4111 1111 1111 1111",
+            "5555 5555 5555 4444",
+            "378282246310005"
+        ],
+        "{t}"
+    );
+    let t = "4111111111111111 5555555555554444";
+    assert!(has(t, CardNumber, "4111111111111111") && has(t, CardNumber, "5555555555554444"));
+    let t = "visa 4111111111111111, mc 5555555555554444";
+    assert!(has(t, CardNumber, "4111111111111111") && has(t, CardNumber, "5555555555554444"));
+}
+
+#[test]
+fn smaller_forms() {
+    use PiiType::*;
+    let cases: &[(&str, PiiType, &str)] = &[
+        (
+            "iban NL32-OFUS-1248-4131-83 ok",
+            Iban,
+            "NL32-OFUS-1248-4131-83",
+        ),
+        ("my ssn is 453.56.6814", UsSsn, "453.56.6814"),
+        ("Phone: 446-781-9149x937", Phone, "446-781-9149x937"),
+        ("call (783)554-0482x81311 now", Phone, "(783)554-0482x81311"),
+        ("tel 415-555-0134 ext. 12", Phone, "415-555-0134 ext. 12"),
+        ("Tel. (+41) 44 668 18 00", Phone, "(+41) 44 668 18 00"),
+        ("from ::1 port 22", IpAddress, "::1"),
+        ("link-local fe80::1 up", IpAddress, "fe80::1"),
+        ("Date of birth: 28-jun-1975", DateOfBirth, "28-jun-1975"),
+        ("7/24/1967 is my birthday", DateOfBirth, "7/24/1967"),
+        ("17 May 1938 is my birthday", DateOfBirth, "17 May 1938"),
+    ];
+    for (text, ty, value) in cases {
+        assert!(has(text, *ty, value), "{text}: {:?}", found(text));
+    }
+    assert!(none_of("slice a[1::2] here", IpAddress));
+}
+
+#[test]
+fn card_verification_codes_and_expiry_dates_after_their_label() {
+    use PiiType::*;
+    let t = "{\"card\": \"4111111111111111\", \"cvv\": \"123\", \"exp\": \"11/27\"}";
+    assert!(has(t, CardSecurityCode, "123"), "{:?}", found(t));
+    assert!(has(t, CardExpiry, "11/27"), "{:?}", found(t));
+    let t = "card 4111 1111 1111 1111 exp 11/27 cvc 4321";
+    assert!(
+        has(t, CardExpiry, "11/27") && has(t, CardSecurityCode, "4321"),
+        "{:?}",
+        found(t)
+    );
+    assert!(none_of("we shipped 123 items on 11/27", CardSecurityCode));
+    assert!(none_of("we shipped 123 items on 11/27", CardExpiry));
+}
+
+#[test]
+fn identifiers_in_text() {
+    use PiiType::*;
+    let cases: &[(&str, PiiType, &str)] = &[
+        ("NHS number: 943 476 5919", UkNhs, "943 476 5919"),
+        ("SIN 046 454 286", CaSin, "046 454 286"),
+        ("Steuer-ID: 86095742719", DeTaxId, "86095742719"),
+        ("BSN 111222333", NlBsn, "111222333"),
+        ("Aadhaar 2345 6789 0124", InAadhaar, "2345 6789 0124"),
+        ("TFN: 123 456 782", AuTfn, "123 456 782"),
+        ("CPF 529.982.247-25", BrCpf, "529.982.247-25"),
+        ("NI number AB 12 34 56 C", UkNino, "AB 12 34 56 C"),
+        (
+            "codice fiscale RSSMRA85T10A562S",
+            ItFiscalCode,
+            "RSSMRA85T10A562S",
+        ),
+        ("ITIN 912-70-1234", UsItin, "912-70-1234"),
+        ("routing 021000021", AbaRouting, "021000021"),
+        ("IMEI 490154203237518", Imei, "490154203237518"),
+        ("hwaddr 00:1A:2B:3C:4D:5E", MacAddress, "00:1A:2B:3C:4D:5E"),
+        (
+            "send to 1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa",
+            CryptoWallet,
+            "1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa",
+        ),
+        ("Passport number: X1234567", Passport, "X1234567"),
+        ("MRN: 00123456", MedicalRecord, "00123456"),
+    ];
+    for (text, ty, value) in cases {
+        assert!(has(text, *ty, value), "{text}: {:?}", found(text));
+    }
+    // Same shapes failing their checks.
+    assert!(none_of("NHS number: 943 476 5918", UkNhs));
+    assert!(none_of("NHS number: 943 476 5918", Phone));
+    assert!(none_of("BSN 111222334", NlBsn));
+    assert!(none_of("codice fiscale RSSMRA85T10A562T", ItFiscalCode));
+    // Weak checks need their label.
+    assert!(none_of("call 111222333 now", NlBsn));
+}
+
+#[test]
+fn the_last_plausible_birth_year_comes_from_the_clock() {
+    let clock = |t: &str| privet_types::ManualClock::new(t.parse().unwrap());
+    let in_1990 = Detector::with_clock(DetectorConfig::default(), &clock("1990-07-01T00:00:00Z"))
+        .expect("builds");
+    let in_2026 = Detector::with_clock(DetectorConfig::default(), &clock("2026-07-01T00:00:00Z"))
+        .expect("builds");
+    let text = "DOB: 1995-03-04";
+    let dobs = |d: &Detector| {
+        let mut out = Vec::new();
+        d.detect(text.as_bytes(), &mut out);
+        out.iter().filter(|m| m.ty == PiiType::DateOfBirth).count()
+    };
+    assert_eq!(dobs(&in_1990), 0, "born after today is no birth date");
+    assert_eq!(dobs(&in_2026), 1);
 }

@@ -5,6 +5,10 @@
 pub(crate) struct Card {
     /// The digits were written in groups (spaces or dashes), as people type cards.
     pub grouped: bool,
+    /// The network whose published range and lengths fit the number; `None`
+    /// for a Luhn-valid number of a range the table lacks (Mir, Troy, newly
+    /// assigned or unassigned ranges), which only a label makes a card.
+    pub issuer: Option<Issuer>,
 }
 
 /// Card networks whose number ranges are public (ISO/IEC 7812 IIN ranges).
@@ -20,7 +24,9 @@ pub(crate) enum Issuer {
     Maestro,
 }
 
-/// Checks a candidate span (digits with optional single spaces or dashes).
+/// Checks a candidate span (digits with optional single spaces or dashes):
+/// 13 to 19 digits, grouped as cards are written, passing Luhn. The issuer
+/// is looked up but not required; [`Card::issuer`] says whether one fits.
 pub(crate) fn check(span: &[u8]) -> Option<Card> {
     let mut digits = [0u8; 19];
     let mut n = 0usize;
@@ -58,10 +64,13 @@ pub(crate) fn check(span: &[u8]) -> Option<Card> {
         return None;
     }
     let digits = &digits[..n];
-    if !luhn(digits) || issuer(digits).is_none() {
+    if !luhn(digits) {
         return None;
     }
-    Some(Card { grouped })
+    Some(Card {
+        grouped,
+        issuer: issuer(digits),
+    })
 }
 
 /// Groups of four with a shorter tail (Visa, Mastercard...), or 4-6-5 / 4-6-4 (Amex, Diners).
@@ -76,23 +85,9 @@ fn groups_fit(groups: &[u8]) -> bool {
     matches!(groups, [4, 6, 5] | [4, 6, 4])
 }
 
-/// The Luhn (mod 10) checksum over ASCII digits.
+/// The Luhn (mod 10) checksum over ASCII digits: privet-types' one copy.
 pub(crate) fn luhn(digits: &[u8]) -> bool {
-    let mut sum = 0u32;
-    for (i, &d) in digits.iter().rev().enumerate() {
-        let mut v = u32::from(d.wrapping_sub(b'0'));
-        if v > 9 {
-            return false;
-        }
-        if i % 2 == 1 {
-            v *= 2;
-            if v > 9 {
-                v -= 9;
-            }
-        }
-        sum += v;
-    }
-    !digits.is_empty() && sum.is_multiple_of(10)
+    privet_types::checks::luhn_valid(digits)
 }
 
 /// The network whose range holds the number and whose lengths fit it.
@@ -175,7 +170,21 @@ mod tests {
         for (s, want) in cases {
             let digits: Vec<u8> = s.bytes().filter(u8::is_ascii_digit).collect();
             assert_eq!(issuer(&digits), *want, "{s}");
-            assert!(check(s.as_bytes()).is_some(), "{s}");
+            assert_eq!(check(s.as_bytes()).and_then(|c| c.issuer), *want, "{s}");
+        }
+    }
+
+    #[test]
+    fn luhn_valid_numbers_outside_the_table_have_no_issuer() {
+        for s in [
+            "2200 3794 5188 6248", // Mir
+            "9792372890257971",    // Troy
+            "3516926234367065",    // 35xx below JCB's range
+            "1234567812345670",
+        ] {
+            let card = check(s.as_bytes());
+            assert!(card.is_some(), "{s}");
+            assert_eq!(card.and_then(|c| c.issuer), None, "{s}");
         }
     }
 
@@ -184,14 +193,12 @@ mod tests {
         for s in [
             "4111111111111112",        // Luhn fails
             "4111 1111 1111 1112",     // Luhn fails
-            "1234567812345670",        // Luhn passes, no issuer starts with 1
             "9400100000000000000",     // tracking-number shaped
             "4111-1111 1111-1111",     // mixed separators
             "41 11 11 11 11 11 11 11", // not card grouping
             "378282246310005 ",        // trailing space: not a clean candidate
             "2221003122003222",        // Mastercard range but Luhn fails
             "3782822463100050",        // Amex prefix with 16 digits
-            "7000000000000007",        // no issuer at 7
             "411111111111",            // too short
         ] {
             assert!(check(s.as_bytes()).is_none(), "{s}");

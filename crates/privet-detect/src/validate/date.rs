@@ -150,25 +150,9 @@ pub(crate) fn followed_by_time(after: &[u8]) -> bool {
     (1..=2).contains(&digits) && rest.get(digits) == Some(&b':')
 }
 
-/// The current calendar year (UTC), for the plausible birth-year range.
-///
-/// Read once when a detector is built. privet-types has no `Clock` yet; a
-/// year boundary crossed during one scan only widens the range by a year.
-#[allow(clippy::disallowed_methods)]
-pub(crate) fn current_year() -> u32 {
-    let days = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() / 86_400);
-    // Civil-from-days (H. Hinnant's algorithm), year part only.
-    let z = days as i64 + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    u32::try_from(year).unwrap_or(2026)
+/// The calendar year (UTC) of `at`, where the plausible birth-year range ends.
+pub(crate) fn utc_year(at: jiff::Timestamp) -> u32 {
+    u32::try_from(jiff::tz::TimeZone::UTC.to_datetime(at).year()).unwrap_or(0)
 }
 
 #[cfg(test)]
@@ -216,7 +200,10 @@ mod tests {
     }
 
     #[test]
-    fn current_year_is_plausible() {
-        assert!((2024..2200).contains(&current_year()));
+    fn the_year_is_read_from_the_instant_in_utc() {
+        let at = |t: &str| t.parse::<jiff::Timestamp>().unwrap();
+        assert_eq!(utc_year(at("2026-12-31T23:59:59Z")), 2026);
+        assert_eq!(utc_year(at("2027-01-01T00:00:00Z")), 2027);
+        assert_eq!(utc_year(at("1970-01-01T00:00:00Z")), 1970);
     }
 }

@@ -101,7 +101,8 @@ pub(crate) fn country_length(cc: &[u8]) -> Option<usize> {
         .map(|&(_, len)| len)
 }
 
-/// Checks a candidate (compact or in groups of four separated by single spaces).
+/// Checks a candidate (compact, or in groups of four separated by single
+/// spaces or by single dashes, one kind throughout).
 ///
 /// Returns the byte length of the valid IBAN prefix of `span`: a grouped
 /// candidate may have swallowed a following upper-case word, so the span is cut
@@ -114,8 +115,14 @@ pub(crate) fn check(span: &[u8]) -> Option<usize> {
     let mut chars = [0u8; 34];
     let mut n = 0usize;
     let mut end = 0usize;
+    let sep = span
+        .iter()
+        .find(|b| !b.is_ascii_alphanumeric())
+        .copied()
+        .filter(|&b| b == b' ' || b == b'-')
+        .unwrap_or(b' ');
     for (i, &b) in span.iter().enumerate() {
-        if b == b' ' {
+        if b == sep {
             continue;
         }
         if !b.is_ascii_alphanumeric() || n == chars.len() {
@@ -132,7 +139,7 @@ pub(crate) fn check(span: &[u8]) -> Option<usize> {
         return None;
     }
     // The cut must fall at the end of the span or at a group boundary.
-    if end < span.len() && span[end] != b' ' {
+    if end < span.len() && span[end] != sep {
         return None;
     }
     if !chars[2..4].iter().all(u8::is_ascii_digit) || !mod97_is_one(&chars[..n]) {
@@ -141,26 +148,9 @@ pub(crate) fn check(span: &[u8]) -> Option<usize> {
     Some(end)
 }
 
-/// ISO 7064 MOD 97-10 over the rearranged IBAN, letters as 10..=35.
+/// ISO 7064 MOD 97-10 over the rearranged IBAN: privet-types' one copy.
 pub(crate) fn mod97_is_one(iban: &[u8]) -> bool {
-    if iban.len() < 5 {
-        return false;
-    }
-    let mut rem = 0u32;
-    for &b in iban[4..].iter().chain(&iban[..4]) {
-        let v = match b {
-            b'0'..=b'9' => u32::from(b - b'0'),
-            b'A'..=b'Z' => u32::from(b - b'A') + 10,
-            b'a'..=b'z' => u32::from(b - b'a') + 10,
-            _ => return false,
-        };
-        rem = if v >= 10 {
-            (rem * 100 + v) % 97
-        } else {
-            (rem * 10 + v) % 97
-        };
-    }
-    rem == 1
+    privet_types::checks::iban_mod97_valid(iban)
 }
 
 #[cfg(test)]
@@ -184,6 +174,14 @@ mod tests {
         ] {
             assert_eq!(check(s.as_bytes()), Some(s.len()), "{s}");
         }
+        for s in ["DE89-3704-0044-0532-0130-00", "GB29-NWBK-6016-1331-9268-19"] {
+            assert_eq!(check(s.as_bytes()), Some(s.len()), "{s}");
+        }
+        assert_eq!(
+            check(b"DE89-3704 0044-0532-0130-00"),
+            None,
+            "mixed separators"
+        );
         // A following upper-case word is cut off at the registered length.
         let s = "GB29 NWBK 6016 1331 9268 19 THEN";
         assert_eq!(check(s.as_bytes()), Some(27));

@@ -20,6 +20,18 @@ pub(crate) fn check_v6(span: &[u8]) -> Option<usize> {
     Some(s.split(':').filter(|g| !g.is_empty()).count())
 }
 
+/// A compressed IPv6 form people write on purpose: the loopback and other
+/// addresses that open with `::` (`::1`, `::ffff:10.0.0.1`), or a `::` after a
+/// full four-digit first group (`fe80::1`, `2001:db8::`). Code such as
+/// `a[1::2]` or `x::y` has neither shape.
+pub(crate) fn deliberate_short_v6(span: &[u8]) -> bool {
+    if span.starts_with(b"::") {
+        return span.len() > 2;
+    }
+    let first = span.iter().take_while(|b| b.is_ascii_hexdigit()).count();
+    first == 4 && memchr::memmem::find(span, b"::").is_some()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -44,6 +56,22 @@ mod tests {
             "a.b.c.d",
         ] {
             assert!(!check_v4(s.as_bytes()), "{s}");
+        }
+    }
+
+    #[test]
+    fn deliberate_short_forms() {
+        for s in [
+            "::1",
+            "fe80::1",
+            "2001:db8::",
+            "::ffff:10.0.0.1",
+            "fe80::1ff:fe23:4567",
+        ] {
+            assert!(deliberate_short_v6(s.as_bytes()), "{s}");
+        }
+        for s in ["1::2", "a::b", "::", "ab::c"] {
+            assert!(!deliberate_short_v6(s.as_bytes()), "{s}");
         }
     }
 

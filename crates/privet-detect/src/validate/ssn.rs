@@ -7,6 +7,8 @@ pub(crate) enum SsnForm {
     Dashed,
     /// `123 45 6789`.
     Spaced,
+    /// `123.45.6789`.
+    Dotted,
     /// `123456789`: indistinguishable from any 9-digit id without context.
     Bare,
 }
@@ -14,7 +16,7 @@ pub(crate) enum SsnForm {
 /// Numbers published in advertising or by the SSA as never valid.
 const KNOWN_INVALID: [&[u8; 9]; 2] = [b"078051120", b"219099999"];
 
-/// Checks `AAA-GG-SSSS`, `AAA GG SSSS` or 9 bare digits against the SSA rules.
+/// Checks `AAA-GG-SSSS`, `AAA GG SSSS`, `AAA.GG.SSSS` or 9 bare digits against the SSA rules.
 pub(crate) fn check(span: &[u8]) -> Option<SsnForm> {
     let mut digits = [0u8; 9];
     let form = match span.len() {
@@ -24,16 +26,16 @@ pub(crate) fn check(span: &[u8]) -> Option<SsnForm> {
         }
         11 => {
             let sep = span[3];
-            if span[6] != sep || !(sep == b'-' || sep == b' ') {
+            if span[6] != sep || !matches!(sep, b'-' | b' ' | b'.') {
                 return None;
             }
             digits[..3].copy_from_slice(&span[..3]);
             digits[3..5].copy_from_slice(&span[4..6]);
             digits[5..].copy_from_slice(&span[7..]);
-            if sep == b'-' {
-                SsnForm::Dashed
-            } else {
-                SsnForm::Spaced
+            match sep {
+                b'-' => SsnForm::Dashed,
+                b' ' => SsnForm::Spaced,
+                _ => SsnForm::Dotted,
             }
         }
         _ => return None,
@@ -76,7 +78,8 @@ mod tests {
             ("078-05-1120", None),
             ("219-09-9999", None),
             ("123-45 6789", None),
-            ("123.45.6789", None),
+            ("123.45.6789", Some(SsnForm::Dotted)),
+            ("123.45-6789", None),
             ("12-345-6789", None),
             ("12345678", None),
             ("1234567890", None),

@@ -7,18 +7,9 @@ use privet_formats::{InputErrorKind, TableSelection, open_database, parse_db_url
 use sqlx::Connection;
 use sqlx::postgres::PgConnection;
 
+/// The test server (testkit's one rule: skip with a reason locally, fail under CI).
 fn server_url() -> Option<String> {
-    match std::env::var("PRIVET_TEST_POSTGRES_URL") {
-        Ok(url) if !url.is_empty() => Some(url),
-        _ => {
-            assert!(
-                std::env::var("CI").as_deref() != Ok("true"),
-                "PRIVET_TEST_POSTGRES_URL must be set under CI"
-            );
-            eprintln!("skipped: PRIVET_TEST_POSTGRES_URL is not set");
-            None
-        }
-    }
+    privet_testkit::postgres::postgres_base()
 }
 
 fn run_sql(url: &str, statements: &[String]) {

@@ -62,19 +62,7 @@ impl<'w> SarifSink<'w> {
 }
 
 fn rule_description(ty: PiiType) -> &'static str {
-    match ty {
-        PiiType::Email => "E-mail address",
-        PiiType::Phone => "Telephone number",
-        PiiType::CardNumber => "Payment card number",
-        PiiType::UsSsn => "US social security number",
-        PiiType::Iban => "International bank account number",
-        PiiType::IpAddress => "IP address",
-        PiiType::Url => "URL",
-        PiiType::DateOfBirth => "Date of birth",
-        PiiType::PersonName => "Person name",
-        PiiType::StreetAddress => "Street address",
-        PiiType::Secret => "Credential or private key",
-    }
+    ty.description()
 }
 
 fn level(ty: PiiType) -> &'static str {

@@ -61,6 +61,21 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned + Send> FromRequestParts<S> 
     }
 }
 
+/// The `{id}` segment of a subject route, checked against the subject id rule (400 naming the
+/// rule, never the segment) before anything else looks at it.
+pub struct SubjectPath(pub privet_types::SubjectId);
+
+impl<S: Send + Sync> FromRequestParts<S> for SubjectPath {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let ApiPath(id) = ApiPath::<String>::from_request_parts(parts, state).await?;
+        privet_types::SubjectId::parse(&id)
+            .map(SubjectPath)
+            .map_err(|e| ApiError::bad_request(e.to_string()))
+    }
+}
+
 /// Per-item error in batch answers.
 #[derive(Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct ItemError {

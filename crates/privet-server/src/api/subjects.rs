@@ -7,7 +7,7 @@ use privet_vault::{FieldInput, FieldOutcome, SubjectView, VaultError};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{ApiJson, ApiPath, ApiQuery, ItemError};
+use super::{ApiJson, ApiPath, ApiQuery, ItemError, SubjectPath};
 use crate::AppState;
 use crate::auth::Authenticated;
 use crate::limit::Misses;
@@ -81,7 +81,7 @@ pub struct SubjectOut {
 impl From<SubjectView> for SubjectOut {
     fn from(v: SubjectView) -> Self {
         SubjectOut {
-            subject: v.subject,
+            subject: v.subject.into(),
             fields: v
                 .fields
                 .into_iter()
@@ -163,13 +163,13 @@ fn inputs(fields: Vec<FieldIn>) -> Result<Vec<FieldInput>, ApiError> {
 pub async fn put_subject(
     State(state): State<AppState>,
     Authenticated(actor): Authenticated,
-    ApiPath(id): ApiPath<String>,
+    SubjectPath(id): SubjectPath,
     ApiJson(body): ApiJson<PutSubject>,
 ) -> Result<ApiJson<PutAnswer>, ApiError> {
     let fields = inputs(body.fields)?;
     state.vault.put_subject(&actor, &id, &fields).await?;
     Ok(ApiJson(PutAnswer {
-        subject: id,
+        subject: id.into(),
         stored: fields.len(),
     }))
 }
@@ -181,7 +181,7 @@ pub async fn put_subject(
 pub async fn get_subject(
     State(state): State<AppState>,
     Authenticated(actor): Authenticated,
-    ApiPath(id): ApiPath<String>,
+    SubjectPath(id): SubjectPath,
     ApiQuery(q): ApiQuery<PurposeQuery>,
 ) -> Result<ApiJson<SubjectOut>, ApiError> {
     let purpose = require_purpose(q.purpose)?;
@@ -225,7 +225,9 @@ pub async fn lookup(
     let misses = usize::from(subjects.is_empty());
     Ok((
         Extension(Misses(misses)),
-        ApiJson(LookupAnswer { subjects }),
+        ApiJson(LookupAnswer {
+            subjects: subjects.into_iter().map(String::from).collect(),
+        }),
     ))
 }
 
@@ -275,7 +277,9 @@ pub async fn lookup_by_body(
     let misses = usize::from(subjects.is_empty());
     Ok((
         Extension(Misses(misses)),
-        ApiJson(LookupAnswer { subjects }),
+        ApiJson(LookupAnswer {
+            subjects: subjects.into_iter().map(String::from).collect(),
+        }),
     ))
 }
 
@@ -298,11 +302,11 @@ pub struct EraseAnswer {
 pub async fn erase_subject(
     State(state): State<AppState>,
     Authenticated(actor): Authenticated,
-    ApiPath(id): ApiPath<String>,
+    SubjectPath(id): SubjectPath,
 ) -> Result<ApiJson<EraseAnswer>, ApiError> {
     let r = state.vault.erase_subject(&actor, &id).await?;
     Ok(ApiJson(EraseAnswer {
-        subject: r.subject,
+        subject: r.subject.into(),
         erased_at: rfc3339(r.erased_at),
         key_destroyed: true,
         audit_seq: r.audit_seq,
@@ -375,7 +379,15 @@ pub async fn put_batch(
                 };
             }
         };
-        match vault.put_subject(actor, &item.subject, &fields).await {
+        let subject = match privet_types::SubjectId::parse(&item.subject) {
+            Ok(id) => id,
+            Err(e) => {
+                return PutItemResult::Err {
+                    error: ItemError::from(privet_vault::VaultError::from(e)),
+                };
+            }
+        };
+        match vault.put_subject(actor, &subject, &fields).await {
             Ok(()) => PutItemResult::Ok(PutAnswer {
                 subject: item.subject,
                 stored: fields.len(),
@@ -483,6 +495,8 @@ pub async fn put_consent(
     ApiPath((id, purpose)): ApiPath<(String, String)>,
     ApiJson(body): ApiJson<ConsentIn>,
 ) -> Result<ApiJson<ConsentOut>, ApiError> {
+    let id =
+        privet_types::SubjectId::parse(&id).map_err(|e| ApiError::bad_request(e.to_string()))?;
     state
         .vault
         .set_consent(
@@ -495,7 +509,7 @@ pub async fn put_consent(
         )
         .await?;
     Ok(ApiJson(ConsentOut {
-        subject: id,
+        subject: id.into(),
         purpose,
         granted: body.granted,
     }))

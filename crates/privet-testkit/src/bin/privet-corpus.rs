@@ -4,6 +4,7 @@
 //! privet-corpus generate --seed 42 --bytes 100MB --csv-rows 1000000 --out benches/out/corpus
 //! privet-corpus eval --labels DIR/labels.jsonl --predicted pred.jsonl [--json]
 //! privet-corpus eval --detector [--seed 42 --records 20000 --csv-rows 5000]
+//! privet-corpus eval --detector --corpus DIR   # DIR/corpus.txt + DIR/labels.jsonl
 //! ```
 
 use std::fs::File;
@@ -65,6 +66,11 @@ struct Eval {
     /// Run privet's detector on a freshly generated corpus instead.
     #[arg(long, conflicts_with_all = ["labels", "predicted"])]
     detector: bool,
+    /// With --detector: score it on DIR/corpus.txt against DIR/labels.jsonl
+    /// (any corpus in that shape, such as benches/detect-eval's) instead of a
+    /// generated one.
+    #[arg(long, value_name = "DIR", requires = "detector")]
+    corpus: Option<PathBuf>,
     /// Seed of the generated corpus (with --detector).
     #[arg(long, default_value_t = 42)]
     seed: u64,
@@ -217,8 +223,41 @@ fn print_report(title: &str, report: &Report, json: bool) {
     }
 }
 
+/// The detector over a corpus on disk, scored against its labels.
+#[cfg(feature = "detector")]
+fn eval_detector_on(dir: &Path, args: &Eval) -> Result<()> {
+    let corpus = dir.join("corpus.txt");
+    let labels = dir.join("labels.jsonl");
+    let text = std::fs::read_to_string(&corpus)
+        .with_context(|| format!("reading {}", corpus.display()))?;
+    let gold = read_records(&labels)?;
+    let detector = privet_detect::Detector::new(privet_detect::DetectorConfig::default())?;
+    let started = std::time::Instant::now();
+    let predicted = privet_testkit::detect_eval::detect_text(&detector, &text);
+    eprintln!(
+        "detector alone, one thread: {:.1} MB/s",
+        text.len() as f64 / 1e6 / started.elapsed().as_secs_f64().max(1e-9)
+    );
+    print_report(
+        &format!("privet detector on {}", corpus.display()),
+        &evaluate(&gold.text, &predicted),
+        args.json,
+    );
+    if args.examples > 0 {
+        print_examples(
+            &text,
+            &privet_testkit::errors(&gold.text, &predicted),
+            args.examples,
+        );
+    }
+    Ok(())
+}
+
 #[cfg(feature = "detector")]
 fn eval_detector(args: &Eval) -> Result<()> {
+    if let Some(dir) = &args.corpus {
+        return eval_detector_on(dir, args);
+    }
     let text = privet_testkit::generate_text(args.seed, args.records);
     let table = privet_testkit::generate_csv(args.seed, args.csv_rows);
     let score = privet_testkit::detect_eval::score_detector(&text, &table)?;

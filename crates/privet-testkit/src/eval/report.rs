@@ -52,9 +52,18 @@ fn ratio(num: u64, den: u64) -> f64 {
 
 /// Accuracy per type, with micro averages over the ten personal-data types and
 /// over the seven structured ones. `secret` has its own row and is in neither.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Report {
     per_type: [Counts; PiiType::ALL.len()],
+}
+
+// Written out: arrays longer than 32 have no derived `Default`.
+impl Default for Report {
+    fn default() -> Self {
+        Report {
+            per_type: [Counts::default(); PiiType::ALL.len()],
+        }
+    }
 }
 
 impl Report {
@@ -137,6 +146,15 @@ impl fmt::Display for Report {
         line(f, "micro (10 types)", self.micro_personal())?;
         line(f, "micro (7 struct)", self.micro_structured())?;
         writeln!(f, "{}", "-".repeat(71))?;
-        line(f, "secret", self.counts(PiiType::Secret))
+        line(f, "secret", self.counts(PiiType::Secret))?;
+        // The identifier types beyond the eleven, where anything was
+        // labelled or predicted.
+        for ty in PiiType::ALL.into_iter().skip(PERSONAL.len() + 1) {
+            let c = self.counts(ty);
+            if c.tp + c.fp + c.fn_ > 0 {
+                line(f, ty.name(), c)?;
+            }
+        }
+        Ok(())
     }
 }

@@ -37,13 +37,13 @@ use jiff::civil::Date;
 use crate::category::{Category, builtin_category};
 
 mod decide;
-mod error;
 mod model;
 mod parse;
 mod settings;
 
+/// A problem in privet.toml, at its line and column.
+pub use crate::toml_doc::TomlError as PolicyError;
 pub use decide::{AccessRequest, ConsentState, Decision, DenyReason, Training};
-pub use error::PolicyError;
 pub use model::{
     CategoryPattern, LegalBasis, Operation, Purpose, Role, Rule, RuleDecision, Selector,
     UnknownLegalBasis,

@@ -12,11 +12,12 @@ use jiff::civil::Date;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use super::error::{LineIndex, PolicyError};
+use super::PolicyError;
 use super::model::{CategoryPattern, LegalBasis, Purpose, Role, Rule, RuleDecision, Selector};
 use super::{Limits, MAX_BATCH_LIMIT, Policy};
 use crate::category::{Category, CategoryName, Sensitivity, builtin_category, is_valid_segment};
 use crate::mask::MaskStyle;
+use crate::toml_doc::{self, LineIndex};
 
 mod settings;
 
@@ -31,19 +32,7 @@ struct Field<T> {
 }
 
 pub(super) fn parse(text: &str) -> Result<Policy, Vec<PolicyError>> {
-    let index = LineIndex::new(text);
-    let (root, syntax) = DeTable::parse_recoverable(text);
-    // After the first syntax error the parser's recovery guesses, and the
-    // errors that follow are mostly echoes of the first, so only it is shown.
-    if let Some(first) = syntax
-        .iter()
-        .min_by_key(|e| e.span().map_or(0, |s| s.start))
-    {
-        let span = first.span().unwrap_or(0..0);
-        return Err(vec![
-            index.error(span, format!("invalid TOML: {}", first.message())),
-        ]);
-    }
+    let (root, index) = toml_doc::parse(text).map_err(|e| vec![e])?;
     let mut parser = Parser {
         index,
         errors: Vec::new(),
@@ -126,16 +115,9 @@ impl Parser<'_> {
     }
 
     fn table<'a, 'i>(&mut self, value: &'a Value<'i>, place: &str) -> Option<&'a DeTable<'i>> {
-        match value.get_ref() {
-            DeValue::Table(t) => Some(t),
-            other => {
-                self.error(
-                    value.span(),
-                    format!("{place} must be a table, found {}", other.type_str()),
-                );
-                None
-            }
-        }
+        toml_doc::expect_table(value, place)
+            .map_err(|(span, message)| self.error(span, message))
+            .ok()
     }
 
     /// A sub-table of named tables such as `[purposes.<name>]`.

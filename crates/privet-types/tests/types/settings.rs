@@ -274,7 +274,9 @@ fn presidio_mistakes_point_at_their_line() {
     let (line, column, message) = only_error("[presidio]\nallow_anonymus = true\n");
     assert_eq!((line, column), (4, 1));
     assert!(
-        message.contains("unknown key `allow_anonymus` in [presidio]; expected one of: allow_anonymous"),
+        message.contains(
+            "unknown key `allow_anonymus` in [presidio]; expected one of: allow_anonymous"
+        ),
         "{message}"
     );
     // A top-level key has to come before the `[policy]` header to stay at the top level.

@@ -4,6 +4,7 @@
 use privet_store::ChainBreak;
 use sqlx::{Connection, Executor};
 
+use super::harness::sid;
 use super::harness::{Backend, VISA, admin, backends, card, contact_and_card};
 
 /// Runs a few operations of each kind; returns the number of entries, checked to verify.
@@ -13,12 +14,14 @@ async fn some_history(b: &Backend) -> i64 {
         let id = format!("cus_{i}");
         v.put_subject(
             &admin(),
-            &id,
+            &sid(&id),
             &contact_and_card(&format!("u{i}@example.com"), VISA),
         )
         .await
         .unwrap();
-        v.read_subject(&admin(), &id, "support").await.unwrap();
+        v.read_subject(&admin(), &sid(&id), "support")
+            .await
+            .unwrap();
     }
     let token = v
         .tokenize(&admin(), &card(VISA, Some("cus_0")))
@@ -28,7 +31,7 @@ async fn some_history(b: &Backend) -> i64 {
     v.lookup(&admin(), "email", "u1@example.com", "support")
         .await
         .unwrap();
-    v.erase_subject(&admin(), "cus_3").await.unwrap();
+    v.erase_subject(&admin(), &sid("cus_3")).await.unwrap();
     let n = b.store().counts().await.unwrap().audit;
     assert_eq!(n, 12);
     assert_eq!(v.verify_audit().await.unwrap(), Ok(n), "{}", b.name);
@@ -174,7 +177,7 @@ async fn write_is_refused(b: &Backend, what: &str) {
         .vault
         .put_subject(
             &admin(),
-            "cus_after",
+            &sid("cus_after"),
             &contact_and_card("after@example.com", VISA),
         )
         .await
@@ -217,7 +220,11 @@ async fn a_cut_tail_is_not_laundered_by_the_next_write() {
         assert!(reopened.store().audit_break().is_some(), "{}", b.name);
         assert!(
             reopened
-                .put_subject(&admin(), "cus_x", &contact_and_card("x@example.com", VISA))
+                .put_subject(
+                    &admin(),
+                    &sid("cus_x"),
+                    &contact_and_card("x@example.com", VISA)
+                )
                 .await
                 .is_err(),
             "{}",

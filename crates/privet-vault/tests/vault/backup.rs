@@ -6,6 +6,7 @@ use privet_store::Counts;
 use privet_vault::{FieldOutcome, VaultError};
 use sqlx::Row;
 
+use super::harness::sid;
 use super::harness::{Backend, VISA, admin, backends, card, contact_and_card};
 
 /// AAD of a sealed field, written again from the scheme so the test does not borrow the code's.
@@ -33,9 +34,9 @@ async fn field_rows_open(b: &Backend) -> Vec<(String, bool)> {
         let name: String = row.get(1);
         let record_id: Vec<u8> = row.get(2);
         let sealed: Vec<u8> = row.get(3);
-        let opens = match b.store().dek(&subject).await.unwrap() {
+        let opens = match b.store().dek(&sid(&subject)).await.unwrap() {
             Some(dek) => {
-                let key = b.vault.keys().unwrap_dek(&subject, &dek).unwrap();
+                let key = b.vault.keys().unwrap_dek(&sid(&subject), &dek).unwrap();
                 open(&key, &field_aad(&subject, &name, &record_id), &sealed).is_ok()
             }
             None => false,
@@ -47,12 +48,20 @@ async fn field_rows_open(b: &Backend) -> Vec<(String, bool)> {
 
 async fn seed(b: &Backend) -> (String, String) {
     let v = &b.vault;
-    v.put_subject(&admin(), "cus_a", &contact_and_card("a@example.com", VISA))
-        .await
-        .unwrap();
-    v.put_subject(&admin(), "cus_b", &contact_and_card("b@example.com", VISA))
-        .await
-        .unwrap();
+    v.put_subject(
+        &admin(),
+        &sid("cus_a"),
+        &contact_and_card("a@example.com", VISA),
+    )
+    .await
+    .unwrap();
+    v.put_subject(
+        &admin(),
+        &sid("cus_b"),
+        &contact_and_card("b@example.com", VISA),
+    )
+    .await
+    .unwrap();
     let token_a = v
         .tokenize(&admin(), &card(VISA, Some("cus_a")))
         .await
@@ -67,7 +76,7 @@ async fn seed(b: &Backend) -> (String, String) {
 async fn assert_b_intact(b: &Backend, token_b: &str) {
     let view = b
         .vault
-        .read_subject(&admin(), "cus_b", "support")
+        .read_subject(&admin(), &sid("cus_b"), "support")
         .await
         .unwrap();
     assert_eq!(view.fields.len(), 2, "{}", b.name);
@@ -98,14 +107,14 @@ async fn restore_replays_erasures() {
         );
 
         b.clock.advance(SignedDuration::from_secs(60));
-        v.erase_subject(&admin(), "cus_a").await.unwrap();
+        v.erase_subject(&admin(), &sid("cus_a")).await.unwrap();
 
         b.clock.advance(SignedDuration::from_secs(60));
         let restored = v.restore(&admin(), &path).await.unwrap();
         assert_eq!(restored.replayed_erasures, 1, "{}", b.name);
 
         assert_b_intact(&b, &token_b).await;
-        let read = v.read_subject(&admin(), "cus_a", "support").await;
+        let read = v.read_subject(&admin(), &sid("cus_a"), "support").await;
         assert!(
             matches!(read, Err(VaultError::NotFound(_))),
             "{}: {read:?}",
@@ -123,7 +132,7 @@ async fn restore_replays_erasures() {
             .unwrap();
         assert!(found.is_empty(), "{}", b.name);
 
-        assert!(b.store().dek("cus_a").await.unwrap().is_none());
+        assert!(b.store().dek(&sid("cus_a")).await.unwrap().is_none());
         for table in ["fields", "tokens", "consent_state", "purge_queue"] {
             assert_eq!(b.rows_of(table, "cus_a").await, 0, "{}: {table}", b.name);
         }
@@ -142,9 +151,13 @@ async fn restore_replays_erasures() {
 
         // The chain holds across the restore, and the vault keeps writing onto it.
         let n = v.verify_audit().await.unwrap().unwrap();
-        v.put_subject(&admin(), "cus_c", &contact_and_card("c@example.com", VISA))
-            .await
-            .unwrap();
+        v.put_subject(
+            &admin(),
+            &sid("cus_c"),
+            &contact_and_card("c@example.com", VISA),
+        )
+        .await
+        .unwrap();
         assert_eq!(v.verify_audit().await.unwrap(), Ok(n + 1), "{}", b.name);
     }
 }
@@ -164,10 +177,10 @@ async fn damaged_backups_change_nothing() {
 
         // Changes after the backup, which a failed restore must not undo.
         b.clock.advance(SignedDuration::from_secs(60));
-        v.erase_subject(&admin(), "cus_a").await.unwrap();
+        v.erase_subject(&admin(), &sid("cus_a")).await.unwrap();
         v.put_subject(
             &admin(),
-            "cus_late",
+            &sid("cus_late"),
             &contact_and_card("l@example.com", VISA),
         )
         .await
@@ -198,7 +211,7 @@ async fn damaged_backups_change_nothing() {
         assert!(missing.is_err());
 
         assert_b_intact(&b, &token_b).await;
-        v.read_subject(&admin(), "cus_late", "support")
+        v.read_subject(&admin(), &sid("cus_late"), "support")
             .await
             .unwrap();
         let detok = v.detokenize(&admin(), &token_a, "support").await;

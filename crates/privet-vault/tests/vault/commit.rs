@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use super::harness::sid;
 use super::harness::{VISA, admin, backends, contact_and_card};
 
 const WRITES: usize = 200;
@@ -20,7 +21,7 @@ async fn concurrent_writes_share_commits_and_keep_the_chain() {
                     let id = format!("cus_{}", if i % 10 == 0 { 0 } else { i });
                     v.put_subject(
                         &admin(),
-                        &id,
+                        &sid(&id),
                         &contact_and_card(&format!("g{i}@example.com"), VISA),
                     )
                     .await
@@ -50,11 +51,15 @@ async fn concurrent_writes_share_commits_and_keep_the_chain() {
         let entries = b.vault.audit_page(0, 1000).await.unwrap();
         assert!(entries.iter().all(|e| e.draft.action == "subject.write"));
         assert_eq!(
-            b.store().dek("cus_0").await.unwrap().map(|d| d.kek_version),
+            b.store()
+                .dek(&sid("cus_0"))
+                .await
+                .unwrap()
+                .map(|d| d.kek_version),
             Some(1)
         );
         b.vault
-            .read_subject(&admin(), "cus_0", "support")
+            .read_subject(&admin(), &sid("cus_0"), "support")
             .await
             .unwrap();
     }

@@ -3,7 +3,7 @@
 use privet_store::DB_FILE;
 use privet_vault::{FieldOutcome, FieldView};
 
-use super::harness::{admin, card, card_number, field, sqlite_only};
+use super::harness::{admin, card, card_number, field, sid, sqlite_only};
 
 const SUBJECTS: u32 = 50;
 
@@ -27,7 +27,7 @@ async fn nothing_stored_in_clear() {
         let id = format!("cus_{n}");
         v.put_subject(
             &admin(),
-            &id,
+            &sid(&id),
             &[
                 field("email", "contact.email", &email(n)),
                 field("name", "identity.name", &name(n)),
@@ -40,7 +40,10 @@ async fn nothing_stored_in_clear() {
             .tokenize(&admin(), &card(&card_number(n + 1000), Some(&id)))
             .await
             .unwrap();
-        let view = v.read_subject(&admin(), &id, "support").await.unwrap();
+        let view = v
+            .read_subject(&admin(), &sid(&id), "support")
+            .await
+            .unwrap();
         assert!(view.fields.contains(&FieldView {
             name: "email".into(),
             category: "contact.email".into(),

@@ -3,18 +3,23 @@
 
 use privet_vault::VaultError;
 
+use super::harness::sid;
 use super::harness::{VISA, admin, backends, card, contact_and_card, field};
 
 #[tokio::test]
 async fn erased_subjects_and_their_tokens_are_gone() {
     for b in backends().await {
         let v = &b.vault;
-        v.put_subject(&admin(), "cus_e", &contact_and_card("e@example.com", VISA))
-            .await
-            .unwrap();
         v.put_subject(
             &admin(),
-            "cus_keep",
+            &sid("cus_e"),
+            &contact_and_card("e@example.com", VISA),
+        )
+        .await
+        .unwrap();
+        v.put_subject(
+            &admin(),
+            &sid("cus_keep"),
             &contact_and_card("k@example.com", VISA),
         )
         .await
@@ -29,7 +34,7 @@ async fn erased_subjects_and_their_tokens_are_gone() {
             .await
             .unwrap();
 
-        let receipt = v.erase_subject(&admin(), "cus_e").await.unwrap();
+        let receipt = v.erase_subject(&admin(), &sid("cus_e")).await.unwrap();
         assert_eq!(receipt.subject, "cus_e");
         assert_eq!(receipt.erased_at, b.vault.now_ms());
         let entry = v.audit_page(receipt.audit_seq - 1, 1).await.unwrap();
@@ -37,7 +42,7 @@ async fn erased_subjects_and_their_tokens_are_gone() {
         assert_eq!(entry[0].draft.action, "subject.erase");
         assert_eq!(entry[0].draft.subject.as_deref(), Some("cus_e"));
 
-        let read = v.read_subject(&admin(), "cus_e", "support").await;
+        let read = v.read_subject(&admin(), &sid("cus_e"), "support").await;
         assert!(
             matches!(read, Err(VaultError::NotFound(_))),
             "{}: {read:?}",
@@ -58,19 +63,22 @@ async fn erased_subjects_and_their_tokens_are_gone() {
         assert!(matches!(tokenize_after, Err(VaultError::NotFound(_))));
 
         // Nothing else was touched.
-        v.read_subject(&admin(), "cus_keep", "support")
+        v.read_subject(&admin(), &sid("cus_keep"), "support")
             .await
             .unwrap();
         v.detokenize(&admin(), &free, "support").await.unwrap();
         v.detokenize(&admin(), &kept, "support").await.unwrap();
 
         let ledger = b.store().erasures().await.unwrap();
-        assert_eq!(ledger, vec![("cus_e".to_owned(), receipt.erased_at)]);
-        assert_eq!(b.store().dek("cus_e").await.unwrap().map(|_| ()), None);
+        assert_eq!(ledger, vec![(sid("cus_e"), receipt.erased_at)]);
+        assert_eq!(
+            b.store().dek(&sid("cus_e")).await.unwrap().map(|_| ()),
+            None
+        );
 
-        let again = v.erase_subject(&admin(), "cus_e").await;
+        let again = v.erase_subject(&admin(), &sid("cus_e")).await;
         assert!(matches!(again, Err(VaultError::NotFound(_))), "{again:?}");
-        let unknown = v.erase_subject(&admin(), "cus_never").await;
+        let unknown = v.erase_subject(&admin(), &sid("cus_never")).await;
         assert!(
             matches!(unknown, Err(VaultError::NotFound(_))),
             "{unknown:?}"
@@ -89,10 +97,17 @@ async fn erased_subjects_and_their_tokens_are_gone() {
 
         // The id may be used again later; the new subject starts empty.
         b.clock.advance(jiff::SignedDuration::from_secs(1));
-        v.put_subject(&admin(), "cus_e", &[field("name", "identity.name", "Eve")])
+        v.put_subject(
+            &admin(),
+            &sid("cus_e"),
+            &[field("name", "identity.name", "Eve")],
+        )
+        .await
+        .unwrap();
+        let view = v
+            .read_subject(&admin(), &sid("cus_e"), "support")
             .await
             .unwrap();
-        let view = v.read_subject(&admin(), "cus_e", "support").await.unwrap();
         assert_eq!(view.fields.len(), 1, "{}", b.name);
     }
 }
@@ -111,10 +126,12 @@ async fn erasing_a_large_subject_is_one_commit() {
                 )
             })
             .collect();
-        v.put_subject(&admin(), "cus_big", &fields).await.unwrap();
+        v.put_subject(&admin(), &sid("cus_big"), &fields)
+            .await
+            .unwrap();
         v.put_subject(
             &admin(),
-            "cus_small",
+            &sid("cus_small"),
             &[field("name", "identity.name", "Sam")],
         )
         .await
@@ -122,7 +139,7 @@ async fn erasing_a_large_subject_is_one_commit() {
         let before = b.store().counts().await.unwrap();
         assert_eq!(before.fields, FIELDS as i64 + 1);
 
-        let receipt = v.erase_subject(&admin(), "cus_big").await.unwrap();
+        let receipt = v.erase_subject(&admin(), &sid("cus_big")).await.unwrap();
         let after = b.store().counts().await.unwrap();
         // One unit, one audit entry; the rows stay until the purge, unreadable without the key.
         assert_eq!(after.audit, before.audit + 1, "{}", b.name);
@@ -134,7 +151,7 @@ async fn erasing_a_large_subject_is_one_commit() {
             b.store().purge_queue(10).await.unwrap(),
             vec!["cus_big".to_owned()]
         );
-        let read = v.read_subject(&admin(), "cus_big", "support").await;
+        let read = v.read_subject(&admin(), &sid("cus_big"), "support").await;
         assert!(matches!(read, Err(VaultError::NotFound(_))), "{read:?}");
 
         let purged = v.purge_all().await.unwrap();
@@ -143,10 +160,57 @@ async fn erasing_a_large_subject_is_one_commit() {
         assert_eq!(done.fields, 1, "{}", b.name);
         assert_eq!(b.rows_of("fields", "cus_big").await, 0, "{}", b.name);
         assert!(b.store().purge_queue(10).await.unwrap().is_empty());
-        v.read_subject(&admin(), "cus_small", "support")
+        v.read_subject(&admin(), &sid("cus_small"), "support")
             .await
             .unwrap();
         let audit = b.store().counts().await.unwrap().audit;
         assert_eq!(v.verify_audit().await.unwrap(), Ok(audit));
+    }
+}
+
+/// The purge reads its queue before it commits. An id erased, queued, then reused in between must
+/// keep its new rows: the purge's commit sees the queue entry gone and deletes nothing.
+#[tokio::test]
+async fn a_purge_step_spares_an_id_reused_after_its_queue_was_read() {
+    for b in backends().await {
+        let v = &b.vault;
+        v.put_subject(
+            &admin(),
+            &sid("cus_again"),
+            &[field("name", "identity.name", "Ann")],
+        )
+        .await
+        .unwrap();
+        v.erase_subject(&admin(), &sid("cus_again")).await.unwrap();
+        let queue = b.store().purge_queue(10).await.unwrap();
+        assert_eq!(queue, vec!["cus_again".to_owned()]);
+        // The id comes back before the purge step commits.
+        v.put_subject(
+            &admin(),
+            &sid("cus_again"),
+            &[field("name", "identity.name", "Bo")],
+        )
+        .await
+        .unwrap();
+        for subject in queue {
+            let outcome = b
+                .store()
+                .commit(privet_store::WriteUnit {
+                    ops: vec![privet_store::Op::PurgeRows {
+                        subject,
+                        limit: 500,
+                    }],
+                    audit: Vec::new(),
+                })
+                .await
+                .unwrap();
+            assert_eq!(outcome.rows, 0, "{}", b.name);
+        }
+        let view = v
+            .read_subject(&admin(), &sid("cus_again"), "support")
+            .await
+            .unwrap();
+        assert_eq!(view.fields.len(), 1, "{}", b.name);
+        assert_eq!(b.rows_of("fields", "cus_again").await, 1, "{}", b.name);
     }
 }

@@ -5,18 +5,25 @@
 use jiff::SignedDuration;
 use privet_vault::{FieldOutcome, Vault, VaultError};
 
+use super::harness::sid;
 use super::harness::{Backend, VISA, admin, backends, contact_and_card, rebuilt_from};
 
 async fn seed(v: &Vault) {
     for (id, email) in [("cus_a", "a@example.com"), ("cus_b", "b@example.com")] {
-        v.put_subject(&admin(), id, &contact_and_card(email, VISA))
+        v.put_subject(&admin(), &sid(id), &contact_and_card(email, VISA))
             .await
             .unwrap();
     }
 }
 
 /// The key store's rows, raw: (subject, created_at, wrapped) of every data key, then the ledger.
-async fn key_store(b: &Backend) -> (Vec<(String, i64, Vec<u8>)>, Vec<(String, i64)>, i64) {
+async fn key_store(
+    b: &Backend,
+) -> (
+    Vec<(String, i64, Vec<u8>)>,
+    Vec<(privet_types::SubjectId, i64)>,
+    i64,
+) {
     let mut conn = b.raw().await;
     let deks = sqlx::query_as(
         "SELECT subject_id, created_at, wrapped FROM keystore_deks ORDER BY subject_id",
@@ -32,7 +39,10 @@ async fn key_store(b: &Backend) -> (Vec<(String, i64, Vec<u8>)>, Vec<(String, i6
 }
 
 async fn assert_readable(v: &Vault, subject: &str, email: &str) {
-    let view = v.read_subject(&admin(), subject, "support").await.unwrap();
+    let view = v
+        .read_subject(&admin(), &sid(subject), "support")
+        .await
+        .unwrap();
     assert!(
         view.fields
             .iter()
@@ -42,9 +52,9 @@ async fn assert_readable(v: &Vault, subject: &str, email: &str) {
 }
 
 async fn assert_erased(v: &Vault, subject: &str) {
-    let read = v.read_subject(&admin(), subject, "support").await;
+    let read = v.read_subject(&admin(), &sid(subject), "support").await;
     assert!(matches!(read, Err(VaultError::NotFound(_))), "{read:?}");
-    assert!(v.store().dek(subject).await.unwrap().is_none());
+    assert!(v.store().dek(&sid(subject)).await.unwrap().is_none());
 }
 
 async fn last_action(v: &Vault) -> String {
@@ -70,8 +80,8 @@ async fn a_key_restore_never_brings_an_erased_key_back() {
         assert!(report.rows.contains(&("keystore_secrets".to_owned(), 5)));
 
         b.clock.advance(SignedDuration::from_secs(60));
-        v.erase_subject(&admin(), "cus_a").await.unwrap();
-        let live_b = v.store().dek("cus_b").await.unwrap().unwrap();
+        v.erase_subject(&admin(), &sid("cus_a")).await.unwrap();
+        let live_b = v.store().dek(&sid("cus_b")).await.unwrap().unwrap();
 
         b.clock.advance(SignedDuration::from_secs(60));
         let restored = v.restore_keys(&admin(), &path, 30).await.unwrap();
@@ -86,7 +96,7 @@ async fn a_key_restore_never_brings_an_erased_key_back() {
         assert_eq!(last_action(v).await, "backup.restore_keys", "{}", b.name);
         assert_erased(v, "cus_a").await;
         assert_eq!(
-            v.store().dek("cus_b").await.unwrap().unwrap().wrapped,
+            v.store().dek(&sid("cus_b")).await.unwrap().unwrap().wrapped,
             live_b.wrapped
         );
         assert_readable(v, "cus_b", "b@example.com").await;
@@ -101,7 +111,7 @@ async fn an_expired_key_backup_is_refused() {
         seed(v).await;
         let path = b.backup_path("old.pkb");
         v.backup_keys(&admin(), &path).await.unwrap();
-        v.erase_subject(&admin(), "cus_a").await.unwrap();
+        v.erase_subject(&admin(), &sid("cus_a")).await.unwrap();
         b.clock.advance(SignedDuration::from_hours(31 * 24));
         let before = key_store(&b).await;
         let audit = b.store().counts().await.unwrap().audit;
@@ -139,7 +149,7 @@ async fn a_damaged_key_backup_changes_nothing() {
         let good = std::fs::read(&path).unwrap();
         let data = b.backup_path("data.pbk");
         v.backup(&admin(), &data).await.unwrap();
-        v.erase_subject(&admin(), "cus_a").await.unwrap();
+        v.erase_subject(&admin(), &sid("cus_a")).await.unwrap();
         let before = (key_store(&b).await, b.store().counts().await.unwrap());
 
         let mut flipped = good.clone();
@@ -191,7 +201,7 @@ async fn data_backups_carry_the_erasure_ledger() {
         let keys = b.backup_path("keys.pkb");
         v.backup_keys(&admin(), &keys).await.unwrap();
         b.clock.advance(SignedDuration::from_secs(60));
-        v.erase_subject(&admin(), "cus_a").await.unwrap();
+        v.erase_subject(&admin(), &sid("cus_a")).await.unwrap();
         let ledger = b.store().erasures().await.unwrap();
         let data = b.backup_path("data.pbk");
         let report = v.backup(&admin(), &data).await.unwrap();
@@ -209,7 +219,7 @@ async fn data_backups_carry_the_erasure_ledger() {
         b.clock.advance(SignedDuration::from_secs(60));
         let keys_back = v.restore_keys(&admin(), &keys, 30).await.unwrap();
         assert_eq!(keys_back.destroyed_keys, 0);
-        assert!(v.store().dek("cus_a").await.unwrap().is_some());
+        assert!(v.store().dek(&sid("cus_a")).await.unwrap().is_some());
 
         // ...until the data backup's ledger is merged and replayed.
         let restored = v.restore(&admin(), &data).await.unwrap();
@@ -232,7 +242,7 @@ async fn keys_then_data_rebuild_a_lost_vault() {
         let keys = b.backup_path("keys.pkb");
         v.backup_keys(&admin(), &keys).await.unwrap();
         b.clock.advance(SignedDuration::from_secs(60));
-        v.erase_subject(&admin(), "cus_a").await.unwrap();
+        v.erase_subject(&admin(), &sid("cus_a")).await.unwrap();
         let data = b.backup_path("data.pbk");
         v.backup(&admin(), &data).await.unwrap();
 

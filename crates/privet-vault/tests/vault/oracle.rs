@@ -4,6 +4,7 @@
 use privet_store::AuditEntry;
 use privet_vault::{Vault, VaultError};
 
+use super::harness::sid;
 use super::harness::{VISA, actor, admin, backends, card, contact_and_card, field};
 
 fn forbidden<T: std::fmt::Debug>(r: Result<T, VaultError>) -> String {
@@ -29,9 +30,13 @@ async fn last_entry(v: &Vault) -> AuditEntry {
 async fn a_caller_who_may_read_nothing_gets_the_same_answer_for_present_and_absent() {
     for b in backends().await {
         let v = &b.vault;
-        v.put_subject(&admin(), "cus_1", &contact_and_card("o@example.com", VISA))
-            .await
-            .unwrap();
+        v.put_subject(
+            &admin(),
+            &sid("cus_1"),
+            &contact_and_card("o@example.com", VISA),
+        )
+        .await
+        .unwrap();
         let token = v
             .tokenize(&admin(), &card(VISA, Some("cus_1")))
             .await
@@ -41,8 +46,8 @@ async fn a_caller_who_may_read_nothing_gets_the_same_answer_for_present_and_abse
         let absent_token = String::from_utf8(absent_token).unwrap();
         // `service` may read nothing for support.
         let service = actor("service");
-        let present = forbidden(v.read_subject(&service, "cus_1", "support").await);
-        let absent = forbidden(v.read_subject(&service, "cus_404", "support").await);
+        let present = forbidden(v.read_subject(&service, &sid("cus_1"), "support").await);
+        let absent = forbidden(v.read_subject(&service, &sid("cus_404"), "support").await);
         assert_eq!(present, absent, "{}", b.name);
         let present = forbidden(v.detokenize(&service, &token, "support").await);
         let absent = forbidden(v.detokenize(&service, &absent_token, "support").await);
@@ -68,10 +73,14 @@ async fn a_caller_who_may_read_nothing_gets_the_same_answer_for_present_and_abse
 async fn misses_are_audited_and_batches_in_one_entry() {
     for b in backends().await {
         let v = &b.vault;
-        v.put_subject(&admin(), "cus_1", &contact_and_card("m@example.com", VISA))
-            .await
-            .unwrap();
-        not_found(v.read_subject(&admin(), "cus_404", "support").await);
+        v.put_subject(
+            &admin(),
+            &sid("cus_1"),
+            &contact_and_card("m@example.com", VISA),
+        )
+        .await
+        .unwrap();
+        not_found(v.read_subject(&admin(), &sid("cus_404"), "support").await);
         let entry = last_entry(v).await;
         assert_eq!(
             (entry.draft.action.as_str(), entry.draft.decision.as_str()),
@@ -110,17 +119,21 @@ async fn misses_are_audited_and_batches_in_one_entry() {
 async fn lookup_names_only_subjects_the_purpose_may_read() {
     for b in backends().await {
         let v = &b.vault;
-        v.put_subject(&admin(), "cus_1", &contact_and_card("l@example.com", VISA))
-            .await
-            .unwrap();
+        v.put_subject(
+            &admin(),
+            &sid("cus_1"),
+            &contact_and_card("l@example.com", VISA),
+        )
+        .await
+        .unwrap();
         // Marketing needs consent, which cus_1 has not given.
         let found = v
             .lookup(&admin(), "email", "l@example.com", "marketing")
             .await
             .unwrap();
         assert!(found.is_empty(), "{}: {found:?}", b.name);
-        forbidden(v.read_subject(&admin(), "cus_1", "marketing").await);
-        v.set_consent(&admin(), "cus_1", "marketing", true, "web", None)
+        forbidden(v.read_subject(&admin(), &sid("cus_1"), "marketing").await);
+        v.set_consent(&admin(), &sid("cus_1"), "marketing", true, "web", None)
             .await
             .unwrap();
         let found = v
@@ -128,7 +141,7 @@ async fn lookup_names_only_subjects_the_purpose_may_read() {
             .await
             .unwrap();
         assert_eq!(found, vec!["cus_1".to_owned()], "{}", b.name);
-        v.set_consent(&admin(), "cus_1", "marketing", false, "web", None)
+        v.set_consent(&admin(), &sid("cus_1"), "marketing", false, "web", None)
             .await
             .unwrap();
         assert!(
@@ -160,7 +173,7 @@ async fn field_names_cannot_carry_values() {
             let err = v
                 .put_subject(
                     &admin(),
-                    "cus_n",
+                    &sid("cus_n"),
                     &[field(name, "contact.email", "x@example.com")],
                 )
                 .await

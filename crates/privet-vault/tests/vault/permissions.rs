@@ -2,6 +2,7 @@
 
 use privet_vault::{TokenizeInput, VaultError};
 
+use super::harness::sid;
 use super::harness::{VISA, actor, admin, backends, contact_and_card};
 
 fn refused(result: Result<impl std::fmt::Debug, VaultError>) {
@@ -15,16 +16,24 @@ fn refused(result: Result<impl std::fmt::Debug, VaultError>) {
 async fn roles_without_the_grant_are_refused_and_audited() {
     for b in backends().await {
         let v = &b.vault;
-        v.put_subject(&admin(), "cus_1", &contact_and_card("p@example.com", VISA))
-            .await
-            .unwrap();
+        v.put_subject(
+            &admin(),
+            &sid("cus_1"),
+            &contact_and_card("p@example.com", VISA),
+        )
+        .await
+        .unwrap();
         let agent = actor("support_agent");
         let before = v.store().counts().await.unwrap().audit;
         refused(
-            v.put_subject(&agent, "cus_2", &contact_and_card("q@example.com", VISA))
-                .await,
+            v.put_subject(
+                &agent,
+                &sid("cus_2"),
+                &contact_and_card("q@example.com", VISA),
+            )
+            .await,
         );
-        refused(v.erase_subject(&agent, "cus_1").await);
+        refused(v.erase_subject(&agent, &sid("cus_1")).await);
         let card = TokenizeInput {
             kind: "card_number".into(),
             value: VISA.into(),
@@ -32,7 +41,7 @@ async fn roles_without_the_grant_are_refused_and_audited() {
         };
         refused(v.tokenize(&agent, &card).await);
         refused(
-            v.set_consent(&agent, "cus_1", "marketing", true, "test", None)
+            v.set_consent(&agent, &sid("cus_1"), "marketing", true, "test", None)
                 .await,
         );
         let after = v.store().counts().await.unwrap();
@@ -51,11 +60,19 @@ async fn roles_without_the_grant_are_refused_and_audited() {
         );
         // The service role may write and tokenize but not erase.
         let service = actor("service");
-        v.put_subject(&service, "cus_3", &contact_and_card("s@example.com", VISA))
-            .await
-            .unwrap();
+        v.put_subject(
+            &service,
+            &sid("cus_3"),
+            &contact_and_card("s@example.com", VISA),
+        )
+        .await
+        .unwrap();
         v.tokenize(&service, &card).await.unwrap();
-        refused(v.erase_subject(&service, "cus_3").await);
-        assert!(v.read_subject(&admin(), "cus_1", "support").await.is_ok());
+        refused(v.erase_subject(&service, &sid("cus_3")).await);
+        assert!(
+            v.read_subject(&admin(), &sid("cus_1"), "support")
+                .await
+                .is_ok()
+        );
     }
 }

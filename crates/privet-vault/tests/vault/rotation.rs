@@ -7,6 +7,7 @@ use std::time::Duration;
 use privet_store::{Op, WriteUnit};
 use privet_vault::{Vault, VaultError};
 
+use super::harness::sid;
 use super::harness::{VISA, admin, backends, card, contact_and_card};
 
 const OLD_SUBJECTS: usize = 60;
@@ -27,13 +28,17 @@ async fn client(
         let old = format!("cus_old_{}", (worker * 7 + i) % OLD_SUBJECTS);
         let step = async {
             vault
-                .put_subject(&actor, &fresh, &contact_and_card("w@example.com", VISA))
+                .put_subject(
+                    &actor,
+                    &sid(&fresh),
+                    &contact_and_card("w@example.com", VISA),
+                )
                 .await?;
             vault
-                .put_subject(&actor, &old, &contact_and_card("o@example.com", VISA))
+                .put_subject(&actor, &sid(&old), &contact_and_card("o@example.com", VISA))
                 .await?;
-            vault.read_subject(&actor, &old, "support").await?;
-            vault.read_subject(&actor, &fresh, "support").await?;
+            vault.read_subject(&actor, &sid(&old), "support").await?;
+            vault.read_subject(&actor, &sid(&fresh), "support").await?;
             let token = vault.tokenize(&actor, &card(VISA, Some(&old))).await?;
             vault.detokenize(&actor, &token, "support").await?;
             Ok::<_, VaultError>(())
@@ -53,7 +58,7 @@ async fn rotation_under_load_then_retirement() {
         for i in 0..OLD_SUBJECTS {
             v.put_subject(
                 &admin(),
-                &format!("cus_old_{i}"),
+                &sid(&format!("cus_old_{i}")),
                 &contact_and_card(&format!("old{i}@example.com"), VISA),
             )
             .await
@@ -63,7 +68,7 @@ async fn rotation_under_load_then_retirement() {
             .tokenize(&admin(), &card(VISA, Some("cus_old_0")))
             .await
             .unwrap();
-        let under_v1 = b.store().dek("cus_old_0").await.unwrap().unwrap();
+        let under_v1 = b.store().dek(&sid("cus_old_0")).await.unwrap().unwrap();
         assert_eq!(under_v1.kek_version, 1);
         assert_eq!(
             b.store().count_under(1).await.unwrap(),
@@ -105,7 +110,7 @@ async fn rotation_under_load_then_retirement() {
         assert_eq!(b.store().count_under(1).await.unwrap(), 0, "{}", b.name);
         v.ensure_unused(1).await.unwrap();
         for i in 0..OLD_SUBJECTS {
-            v.read_subject(&admin(), &format!("cus_old_{i}"), "support")
+            v.read_subject(&admin(), &sid(&format!("cus_old_{i}")), "support")
                 .await
                 .unwrap();
         }
@@ -114,7 +119,7 @@ async fn rotation_under_load_then_retirement() {
         v.audit_retire(&admin(), 1).await.unwrap();
         // The vault re-reads its key file at most once a second: wait for it to see the retirement.
         tokio::time::sleep(Duration::from_millis(1100)).await;
-        v.read_subject(&admin(), "cus_old_0", "support")
+        v.read_subject(&admin(), &sid("cus_old_0"), "support")
             .await
             .unwrap();
         v.detokenize(&admin(), &old_token, "support").await.unwrap();
@@ -123,7 +128,7 @@ async fn rotation_under_load_then_retirement() {
         b.store()
             .commit(WriteUnit {
                 ops: vec![Op::RewrapDek {
-                    subject: "cus_old_0".into(),
+                    subject: sid("cus_old_0"),
                     from: 2,
                     to: 1,
                     wrapped: under_v1.wrapped.clone(),
@@ -132,7 +137,7 @@ async fn rotation_under_load_then_retirement() {
             })
             .await
             .unwrap();
-        let read = v.read_subject(&admin(), "cus_old_0", "support").await;
+        let read = v.read_subject(&admin(), &sid("cus_old_0"), "support").await;
         assert!(
             matches!(read, Err(VaultError::KeyRetired(1))),
             "{}: {read:?}",
@@ -144,20 +149,20 @@ async fn rotation_under_load_then_retirement() {
             "{}: {detok:?}",
             b.name
         );
-        v.read_subject(&admin(), "cus_old_1", "support")
+        v.read_subject(&admin(), &sid("cus_old_1"), "support")
             .await
             .unwrap();
         // Only now does anything wrap a key: the retirement was seen by reads alone.
         v.put_subject(
             &admin(),
-            "cus_after",
+            &sid("cus_after"),
             &contact_and_card("n@example.com", VISA),
         )
         .await
         .unwrap();
         assert_eq!(
             b.store()
-                .dek("cus_after")
+                .dek(&sid("cus_after"))
                 .await
                 .unwrap()
                 .unwrap()

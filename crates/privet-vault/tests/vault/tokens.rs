@@ -2,6 +2,7 @@
 
 use privet_vault::{FieldOutcome, TokenSettings, TokenizeInput, VaultError};
 
+use super::harness::sid;
 use super::harness::{
     VISA, admin, assert_card_masked, backends, backends_with, card, card_number, contact_and_card,
     luhn,
@@ -69,9 +70,13 @@ async fn subject_bound_tokens_follow_the_subject_consent_and_policy() {
             "{missing:?}"
         );
 
-        v.put_subject(&admin(), "cus_t", &contact_and_card("t@example.com", VISA))
-            .await
-            .unwrap();
+        v.put_subject(
+            &admin(),
+            &sid("cus_t"),
+            &contact_and_card("t@example.com", VISA),
+        )
+        .await
+        .unwrap();
         let email = TokenizeInput {
             kind: "contact.email".into(),
             value: "t@example.com".into(),
@@ -91,7 +96,7 @@ async fn subject_bound_tokens_follow_the_subject_consent_and_policy() {
             "{}: {no_consent:?}",
             b.name
         );
-        v.set_consent(&admin(), "cus_t", "marketing", true, "web", None)
+        v.set_consent(&admin(), &sid("cus_t"), "marketing", true, "web", None)
             .await
             .unwrap();
         assert_eq!(

@@ -1,14 +1,41 @@
 //! FF1 (NIST SP 800-38G) over AES-256, with the standard's domain floor enforced before the
-//! cipher is called.
+//! cipher is called. Format-preserving encryption for privet redact's `fpe` operator.
 
 use std::fmt;
 
+use crate::SecretKey;
 use aes::Aes256;
 use aes::cipher::BlockCipherEncrypt;
 use fpe::ff1::{FF1, FlexibleNumeralString, NumeralStringError};
-use privet_crypto::SecretKey;
 
-use crate::DeidError;
+/// Why FF1 refused its input: sizes and positions, never the numerals.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Ff1Error {
+    /// FF1 is defined for radixes 2 to 2^16.
+    #[error("FF1 radix {radix} is outside 2..=65536")]
+    InvalidRadix {
+        /// The radix asked for.
+        radix: u32,
+    },
+    /// NIST SP 800-38G requires radix^len >= 1,000,000; smaller domains can be enumerated.
+    #[error(
+        "FF1 domain too small: {len} symbols of radix {radix} give fewer than the 1,000,000 values NIST SP 800-38G requires"
+    )]
+    DomainTooSmall {
+        /// The radix of the numeral string.
+        radix: u32,
+        /// The number of symbols.
+        len: usize,
+    },
+    /// A numeral was not below the radix.
+    #[error("FF1 symbol at position {position} is not below radix {radix}")]
+    SymbolOutOfRange {
+        /// The radix of the numeral string.
+        radix: u32,
+        /// Zero-based position of the offending symbol.
+        position: usize,
+    },
+}
 
 /// NIST SP 800-38G (Revision 1) floor on radix^len: below it the domain can be enumerated.
 pub const MIN_DOMAIN: u64 = 1_000_000;
@@ -33,14 +60,14 @@ pub struct Ff1 {
 
 impl Ff1 {
     /// An FF1 instance for numerals `0..radix`; `radix` must be in `2..=65536`.
-    pub fn new(key: &SecretKey, radix: u32) -> Result<Self, DeidError> {
+    pub fn new(key: &SecretKey, radix: u32) -> Result<Self, Ff1Error> {
         if !(2..=MAX_RADIX).contains(&radix) {
-            return Err(DeidError::InvalidRadix { radix });
+            return Err(Ff1Error::InvalidRadix { radix });
         }
         // The fpe crate only panics on a key of the wrong length, and a SecretKey is always
         // the 32 bytes AES-256 takes.
         let inner = FF1::<Aes256>::new(key.expose(), radix)
-            .map_err(|_| DeidError::InvalidRadix { radix })?;
+            .map_err(|_| Ff1Error::InvalidRadix { radix })?;
         Ok(Self { inner, radix })
     }
 
@@ -50,21 +77,22 @@ impl Ff1 {
     }
 
     /// Encrypts `digits` (each below the radix) under `tweak`; the result has the same length.
-    pub fn encrypt(&self, tweak: &[u8], digits: &[u16]) -> Result<Vec<u16>, DeidError> {
+    pub fn encrypt(&self, tweak: &[u8], digits: &[u16]) -> Result<Vec<u16>, Ff1Error> {
         self.transform(Direction::Encrypt, tweak, digits)
     }
 
     /// Inverts [`Ff1::encrypt`] under the same key, radix and tweak.
-    pub fn decrypt(&self, tweak: &[u8], digits: &[u16]) -> Result<Vec<u16>, DeidError> {
+    pub fn decrypt(&self, tweak: &[u8], digits: &[u16]) -> Result<Vec<u16>, Ff1Error> {
         self.transform(Direction::Decrypt, tweak, digits)
     }
 
-    pub(crate) fn transform(
+    /// Encrypts or decrypts `digits` under `tweak`, as `direction` says.
+    pub fn transform(
         &self,
         direction: Direction,
         tweak: &[u8],
         digits: &[u16],
-    ) -> Result<Vec<u16>, DeidError> {
+    ) -> Result<Vec<u16>, Ff1Error> {
         transform(&self.inner, self.radix, direction, tweak, digits)
     }
 }
@@ -98,13 +126,13 @@ pub(crate) fn transform<C: BlockCipherEncrypt + Clone>(
     direction: Direction,
     tweak: &[u8],
     digits: &[u16],
-) -> Result<Vec<u16>, DeidError> {
+) -> Result<Vec<u16>, Ff1Error> {
     if let Some(position) = digits.iter().position(|&d| u32::from(d) >= radix) {
-        return Err(DeidError::SymbolOutOfRange { radix, position });
+        return Err(Ff1Error::SymbolOutOfRange { radix, position });
     }
     let len = digits.len();
     if !meets_floor(radix, len) {
-        return Err(DeidError::DomainTooSmall { radix, len });
+        return Err(Ff1Error::DomainTooSmall { radix, len });
     }
     let input = FlexibleNumeralString::from(digits.to_vec());
     let output = match direction {
@@ -112,11 +140,9 @@ pub(crate) fn transform<C: BlockCipherEncrypt + Clone>(
         Direction::Decrypt => ff1.decrypt(tweak, &input),
     };
     output.map(Vec::from).map_err(|err| match err {
-        NumeralStringError::InvalidForRadix(_) => {
-            DeidError::SymbolOutOfRange { radix, position: 0 }
-        }
+        NumeralStringError::InvalidForRadix(_) => Ff1Error::SymbolOutOfRange { radix, position: 0 },
         NumeralStringError::TooShort { .. } | NumeralStringError::TooLong { .. } => {
-            DeidError::DomainTooSmall { radix, len }
+            Ff1Error::DomainTooSmall { radix, len }
         }
     })
 }

@@ -2,9 +2,11 @@
 //! input always give the same sequence, which is what makes pseudonyms, fakes and date shifts
 //! stable across files and runs.
 
-use privet_crypto::{DIGEST_LEN, SecretKey, mac};
+use crate::{DIGEST_LEN, SecretKey, mac};
 
-pub(crate) struct KeyedStream<'a> {
+/// A keyed, deterministic stream of pseudo-random draws.
+#[derive(Debug)]
+pub struct KeyedStream<'a> {
     key: &'a SecretKey,
     domain: &'a [u8],
     input: &'a [u8],
@@ -14,7 +16,8 @@ pub(crate) struct KeyedStream<'a> {
 }
 
 impl<'a> KeyedStream<'a> {
-    pub(crate) fn new(key: &'a SecretKey, domain: &'a [u8], input: &'a [u8]) -> Self {
+    /// The stream of `key` under `domain` for `input`.
+    pub fn new(key: &'a SecretKey, domain: &'a [u8], input: &'a [u8]) -> Self {
         Self {
             key,
             domain,
@@ -35,7 +38,8 @@ impl<'a> KeyedStream<'a> {
         self.used = 0;
     }
 
-    pub(crate) fn next_u64(&mut self) -> u64 {
+    /// The next eight bytes as a big-endian integer.
+    pub fn next_u64(&mut self) -> u64 {
         if self.used + 8 > DIGEST_LEN {
             self.refill();
         }
@@ -45,14 +49,28 @@ impl<'a> KeyedStream<'a> {
         u64::from_be_bytes(bytes)
     }
 
+    /// A decimal digit (`0..=9`) without modulo bias: bytes of 250 and above are skipped.
+    pub fn digit(&mut self) -> u8 {
+        loop {
+            if self.used == DIGEST_LEN {
+                self.refill();
+            }
+            let b = self.block[self.used];
+            self.used += 1;
+            if b < 250 {
+                return b % 10;
+            }
+        }
+    }
+
     /// A draw in `0..n` (`n > 0`); the modulo bias is below n / 2^64, negligible for the small
     /// ranges used here.
-    pub(crate) fn below(&mut self, n: u64) -> u64 {
+    pub fn below(&mut self, n: u64) -> u64 {
         self.next_u64() % n.max(1)
     }
 
     /// An element of a non-empty list.
-    pub(crate) fn pick<'l, T>(&mut self, list: &'l [T]) -> &'l T {
+    pub fn pick<'l, T>(&mut self, list: &'l [T]) -> &'l T {
         let index = self.below(list.len() as u64) as usize;
         &list[index]
     }
@@ -74,5 +92,25 @@ mod tests {
         let all = draw(b"a");
         let distinct: std::collections::HashSet<_> = all.iter().collect();
         assert_eq!(distinct.len(), all.len());
+    }
+
+    #[test]
+    fn digits_are_decimal_deterministic_and_spread() {
+        let key = SecretKey::from_bytes([2; 32]);
+        let draw = || {
+            let mut s = KeyedStream::new(&key, b"token-digits", b"seed");
+            (0..10_000).map(|_| s.digit()).collect::<Vec<_>>()
+        };
+        let digits = draw();
+        assert_eq!(digits, draw());
+        let mut counts = [0usize; 10];
+        for d in &digits {
+            counts[usize::from(*d)] += 1;
+        }
+        // 1,000 expected per digit; 800..1200 is over six standard deviations wide.
+        assert!(
+            counts.iter().all(|&n| (800..1200).contains(&n)),
+            "{counts:?}"
+        );
     }
 }

@@ -1,0 +1,246 @@
+//! One customer's life through the store, op by op, told the same on both dialects: written,
+//! replaced, tokenized, consented, erased, purged, and the audit chain intact at the end.
+
+use privet_crypto::SecretKey;
+use privet_store::{AuditDraft, Location, Op, Store, StoreError, WriteUnit};
+use privet_testkit::postgres::{TempDatabase, postgres_base};
+use privet_types::{FieldName, SubjectId};
+
+/// Each backend with what keeps it alive (a temporary directory, a temporary database).
+async fn backends() -> Vec<(&'static str, Store, Box<dyn std::any::Any>)> {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let sqlite = Store::open(&Location::new(dir.path(), None).expect("location"))
+        .await
+        .expect("SQLite store opens");
+    let mut out: Vec<(&'static str, Store, Box<dyn std::any::Any>)> =
+        vec![("sqlite", sqlite, Box::new(dir))];
+    if let Some(base) = postgres_base() {
+        let db = TempDatabase::create(&base);
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let pg = Store::open(&Location::new(dir.path(), Some(db.url())).expect("location"))
+            .await
+            .expect("PostgreSQL store opens");
+        out.push(("postgres", pg, Box::new((db, dir))));
+    }
+    out
+}
+
+fn cus() -> SubjectId {
+    SubjectId::parse("cus_1").unwrap()
+}
+
+fn draft(action: &str, subject: &str) -> AuditDraft {
+    AuditDraft {
+        at: 1_700_000_000_000,
+        actor: "story".into(),
+        action: action.into(),
+        purpose: None,
+        subject: Some(subject.into()),
+        categories: vec!["contact.email".into()],
+        decision: "ok".into(),
+        reason: None,
+    }
+}
+
+fn field(name: &str, sealed: &[u8]) -> Op {
+    Op::PutField {
+        subject: cus(),
+        name: FieldName::parse(name).unwrap(),
+        category: "contact.email".into(),
+        record_id: vec![7; 16],
+        sealed: sealed.to_vec(),
+        lookup: Some(vec![1; 32]),
+        collected_at: Some(1_600_000_000_000),
+        source: Some("web".into()),
+        at: 1_700_000_000_000,
+    }
+}
+
+fn unit(ops: Vec<Op>, action: &str) -> WriteUnit {
+    WriteUnit {
+        ops,
+        audit: vec![draft(action, "cus_1")],
+    }
+}
+
+#[tokio::test]
+async fn a_customer_from_first_write_to_purge() {
+    let key = SecretKey::from_bytes([9; 32]);
+    for (name, store, _keep) in backends().await {
+        // The audit secret and its genesis head come once; a second is refused, changing nothing.
+        assert!(
+            store
+                .insert_audit_secret(1, b"wrapped", &key)
+                .await
+                .unwrap()
+        );
+        assert!(!store.insert_audit_secret(1, b"again", &key).await.unwrap());
+        store.start_writer(key.clone()).await.unwrap();
+
+        let created = store
+            .commit(unit(
+                vec![
+                    Op::UpsertSubject {
+                        subject: cus(),
+                        at: 1,
+                    },
+                    Op::InsertDek {
+                        subject: cus(),
+                        kek_version: 1,
+                        wrapped: vec![3; 40],
+                        at: 1,
+                    },
+                    field("email", b"sealed-1"),
+                    field("phone", b"sealed-2"),
+                ],
+                "subject.write",
+            ))
+            .await
+            .unwrap();
+        assert_eq!(created.audit_seqs, vec![1], "{name}");
+        let counts = store.counts().await.unwrap();
+        assert_eq!(
+            (counts.subjects, counts.fields, counts.audit),
+            (1, 2, 1),
+            "{name}"
+        );
+
+        // A field of the same name is replaced, not added; a deleted one is gone.
+        store
+            .commit(unit(vec![field("email", b"sealed-3")], "subject.write"))
+            .await
+            .unwrap();
+        store
+            .commit(unit(
+                vec![Op::DeleteField {
+                    subject: cus(),
+                    name: FieldName::parse("phone").unwrap(),
+                }],
+                "field.delete",
+            ))
+            .await
+            .unwrap();
+        let record = store.subject(&cus()).await.unwrap().expect("subject");
+        let fields: Vec<_> = record
+            .fields
+            .iter()
+            .map(|f| (f.name.as_str(), f.sealed.as_slice()))
+            .collect();
+        assert_eq!(fields, [("email", b"sealed-3".as_slice())], "{name}");
+        assert_eq!(record.dek.expect("data key").kek_version, 1, "{name}");
+        assert_eq!(
+            store.subjects_by_lookup(&[1; 32], 10).await.unwrap(),
+            ["cus_1"],
+            "{name}"
+        );
+
+        // A token and a consent belong to the subject.
+        store
+            .commit(unit(
+                vec![Op::InsertToken {
+                    token: "tok_1".into(),
+                    kind: "contact.email".into(),
+                    subject: Some(cus()),
+                    sealed: b"sealed-token".to_vec(),
+                    value_digest: Some(vec![5; 32]),
+                    at: 2,
+                }],
+                "token.create",
+            ))
+            .await
+            .unwrap();
+        assert_eq!(
+            store.token_by_digest(&[5; 32]).await.unwrap().as_deref(),
+            Some("tok_1")
+        );
+        store
+            .commit(unit(
+                vec![Op::SetConsent {
+                    subject: cus(),
+                    purpose: "marketing".into(),
+                    granted: true,
+                    at: 3,
+                    source: "api".into(),
+                    notice_version: Some("v1".into()),
+                }],
+                "consent.set",
+            ))
+            .await
+            .unwrap();
+        let consent = store
+            .consent(&cus(), "marketing")
+            .await
+            .unwrap()
+            .expect("consent");
+        assert!(consent.granted && consent.notice_version.as_deref() == Some("v1"));
+
+        // Erasure: the subject, its key and its consents go at once; its rows wait for the purge.
+        store
+            .commit(unit(
+                vec![Op::EraseSubject {
+                    subject: cus(),
+                    at: 4,
+                }],
+                "subject.erase",
+            ))
+            .await
+            .unwrap();
+        assert!(store.subject(&cus()).await.unwrap().is_none(), "{name}");
+        assert!(store.dek(&cus()).await.unwrap().is_none(), "{name}");
+        assert!(store.consent(&cus(), "marketing").await.unwrap().is_none());
+        assert_eq!(store.purge_queue(10).await.unwrap(), ["cus_1"], "{name}");
+        assert_eq!(store.erasures().await.unwrap(), [(cus(), 4)]);
+        let again = store
+            .commit(unit(
+                vec![Op::EraseSubject {
+                    subject: cus(),
+                    at: 5,
+                }],
+                "subject.erase",
+            ))
+            .await;
+        assert!(
+            matches!(again, Err(StoreError::NotFound(_))),
+            "{name}: {again:?}"
+        );
+
+        // The purge takes the leftover field and token and empties the queue.
+        let purged = store
+            .commit(WriteUnit {
+                ops: vec![Op::PurgeRows {
+                    subject: cus(),
+                    limit: 500,
+                }],
+                audit: Vec::new(),
+            })
+            .await
+            .unwrap();
+        assert_eq!(purged.rows, 2, "{name}");
+        assert!(store.purge_queue(10).await.unwrap().is_empty(), "{name}");
+        let counts = store.counts().await.unwrap();
+        assert_eq!((counts.fields, counts.tokens), (0, 0), "{name}");
+
+        // Every acknowledged unit left one entry, in order, and the chain verifies.
+        let actions: Vec<String> = store
+            .audit_page(0, 100)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|e| e.draft.action)
+            .collect();
+        assert_eq!(
+            actions,
+            [
+                "subject.write",
+                "subject.write",
+                "field.delete",
+                "token.create",
+                "consent.set",
+                "subject.erase"
+            ],
+            "{name}"
+        );
+        assert_eq!(store.verify_audit(&key).await.unwrap(), Ok(6), "{name}");
+        store.close().await;
+    }
+}
