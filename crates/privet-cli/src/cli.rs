@@ -62,6 +62,12 @@ pub(crate) enum Command {
     Completions(crate::commands::CompletionsArgs),
     /// Print the man page (roff), or write one page per command with --dir.
     Man(crate::commands::ManArgs),
+    /// Customers' requests: the open queue by due date, overdue first.
+    Requests(crate::commands::RequestsArgs),
+    /// The vendors of a policy: what each receives, and what is expired or due.
+    Vendors(crate::commands::VendorsArgs),
+    /// Run the retention rules now (--dry-run counts), or list earlier runs' receipts.
+    Purge(crate::commands::PurgeArgs),
 }
 
 /// Arguments of `privet scan`.

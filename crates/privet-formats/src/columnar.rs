@@ -21,11 +21,13 @@ use arrow_array::{
 use arrow_schema::{DataType, Field, TimeUnit};
 use bytes::Bytes;
 use parquet::arrow::arrow_reader::{ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder};
+use parquet::errors::ParquetError;
 use parquet::file::reader::ChunkReader;
 
 use crate::batch::{BATCH_ROWS, Batch, Columns, FieldBatcher, Source};
 use crate::error::{InputError, InputErrorKind, Position};
 use crate::input::Input;
+use crate::parquet_layout::check_layout;
 
 /// Most bytes of a compressed or streamed Parquet file held in memory
 /// (Parquet needs random access, so such input is decoded into memory first).
@@ -290,9 +292,12 @@ impl ParquetSource {
     fn open<T: ChunkReader + 'static>(name: String, data: T) -> Self {
         // The parquet crate has panicked on crafted files before; a bad file
         // must end this source, not the scan.
+        let file_len = data.len();
         let built = catch_unwind(AssertUnwindSafe(|| {
-            ParquetRecordBatchReaderBuilder::try_new(data)
-                .and_then(|b| b.with_batch_size(BATCH_ROWS as usize).build())
+            ParquetRecordBatchReaderBuilder::try_new(data).and_then(|b| {
+                check_layout(b.metadata(), file_len).map_err(ParquetError::General)?;
+                b.with_batch_size(BATCH_ROWS as usize).build()
+            })
         }));
         let reader = match built {
             Ok(Ok(r)) => r,

@@ -24,6 +24,7 @@ mod error;
 mod input;
 mod json;
 mod open;
+mod parquet_layout;
 mod quotes;
 mod text;
 
@@ -33,4 +34,5 @@ pub use db::{DbUrl, TableSelection, open_database, parse_db_url};
 pub use detect::{Compression, Detected, InputFormat, UnknownFormat, detect_format};
 pub use error::{InputError, InputErrorKind, Position};
 pub use open::{fuzz_read, open_file, open_reader};
+pub use parquet_layout::check_layout;
 pub use quotes::{QuoteState, QuoteTracker};

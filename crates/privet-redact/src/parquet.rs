@@ -73,6 +73,9 @@ pub fn redact_parquet(
     let file = File::open(input).map_err(|e| fail("cannot open", &e))?;
     let meta = guarded(|| ArrowReaderMetadata::load(&file, ArrowReaderOptions::new()))
         .map_err(|e| fail("not a readable Parquet file", &e))?;
+    let file_len = file.metadata().map_err(|e| fail("cannot read", &e))?.len();
+    privet_formats::check_layout(meta.metadata(), file_len)
+        .map_err(|e| fail("not a readable Parquet file", &e))?;
     let numbers = changed_numbers(&file, &meta, r).map_err(|e| match e {
         Pass1Error::Read(e) => fail("cannot read", &e),
         Pass1Error::Redact(e) => e,

@@ -5,12 +5,10 @@
 //! machine: `http://` is refused for any host that is not loopback.
 
 use std::fmt;
-use std::net::IpAddr;
 use std::path::Path;
-use std::sync::Arc;
 use std::time::Duration;
 
-use ureq::tls::{Certificate, PemItem, RootCerts, TlsConfig, TlsProvider};
+use privet_crypto::outbound::{self, OutboundUrl};
 use zeroize::Zeroizing;
 
 use crate::cell::RedactError;
@@ -36,132 +34,25 @@ impl fmt::Debug for VaultClient {
     }
 }
 
-/// A vault URL taken apart.
-#[derive(Debug, PartialEq, Eq)]
-struct VaultUrl {
-    tls: bool,
-    authority: String,
-    host: String,
-    prefix: String,
-}
-
-fn bad_url(why: &str) -> RedactError {
-    RedactError::Io(format!("--vault-url: {why}"))
-}
-
-fn parse_url(url: &str) -> Result<VaultUrl, RedactError> {
-    let (tls, rest) = if let Some(rest) = url.strip_prefix("https://") {
-        (true, rest)
-    } else if let Some(rest) = url.strip_prefix("http://") {
-        (false, rest)
-    } else {
-        return Err(bad_url(
-            "must start with https:// (or http:// for a vault on this machine), like https://vault.internal:8443",
-        ));
-    };
-    let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
-    if authority.is_empty() {
-        return Err(bad_url("has no host"));
-    }
-    if authority.contains('@') {
-        return Err(bad_url(
-            "must not carry credentials; pass the API key with --vault-key or PRIVET_VAULT_KEY",
-        ));
-    }
-    let host = match authority.strip_prefix('[') {
-        Some(v6) => v6.split_once(']').map(|(h, _)| h).unwrap_or(v6),
-        None => authority.split(':').next().unwrap_or(authority),
-    };
-    let prefix = path.trim_end_matches('/');
-    Ok(VaultUrl {
-        tls,
-        authority: authority.to_owned(),
-        host: host.to_owned(),
-        prefix: if prefix.is_empty() {
-            String::new()
-        } else {
-            format!("/{prefix}")
-        },
-    })
-}
-
-/// Whether `host` names this machine, where plain HTTP never crosses a network.
-fn is_loopback(host: &str) -> bool {
-    host.eq_ignore_ascii_case("localhost")
-        || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
-}
-
-/// The trust anchors: the PEM certificates of `ca` (a self-signed vault's own certificate or a
-/// private CA), else the operating system's store.
-fn root_certs(ca: Option<&Path>) -> Result<RootCerts, RedactError> {
-    let certs: Vec<Certificate<'static>> = match ca {
-        Some(path) => {
-            let pem = std::fs::read(path).map_err(|e| {
-                RedactError::Io(format!("--vault-ca {}: cannot read: {e}", path.display()))
-            })?;
-            let mut certs = Vec::new();
-            for item in ureq::tls::parse_pem(&pem) {
-                match item {
-                    Ok(PemItem::Certificate(c)) => certs.push(c),
-                    Ok(_) => {}
-                    Err(e) => {
-                        return Err(RedactError::Io(format!(
-                            "--vault-ca {}: not PEM certificates: {e}",
-                            path.display()
-                        )));
-                    }
-                }
-            }
-            if certs.is_empty() {
-                return Err(RedactError::Io(format!(
-                    "--vault-ca {}: holds no certificate",
-                    path.display()
-                )));
-            }
-            certs
-        }
-        None => rustls_native_certs::load_native_certs()
-            .certs
-            .iter()
-            .map(|der| Certificate::from_der(der.as_ref()).to_owned())
-            .collect(),
-    };
-    Ok(RootCerts::Specific(Arc::new(certs)))
-}
-
 impl VaultClient {
     /// A client for `url` (`https://host:port`, or `http://` to a loopback address, optionally
     /// with a path prefix) and `api_key`, trusting `ca` (PEM) or else the system's roots.
     pub fn new(url: &str, api_key: &str, ca: Option<&Path>) -> Result<VaultClient, RedactError> {
-        let parsed = parse_url(url)?;
-        if !parsed.tls && !is_loopback(&parsed.host) {
-            return Err(bad_url(&format!(
-                "refusing to send the API key in clear to {}: use https:// for a vault on another machine",
-                parsed.authority
-            )));
-        }
-        let tls = TlsConfig::builder()
-            .provider(TlsProvider::Rustls)
-            .unversioned_rustls_crypto_provider(Arc::new(rustls::crypto::ring::default_provider()))
-            .root_certs(if parsed.tls {
-                root_certs(ca)?
-            } else {
-                RootCerts::Specific(Arc::new(Vec::new()))
-            })
-            .build();
-        let agent = ureq::Agent::config_builder()
-            .tls_config(tls)
-            // A proxy from the environment would see the API key and every value.
-            .proxy(None)
-            .http_status_as_error(false)
-            .timeout_global(Some(TIMEOUT))
-            .max_idle_connections_per_host(4)
-            .build()
-            .new_agent();
-        let scheme = if parsed.tls { "https" } else { "http" };
+        let parsed = OutboundUrl::parse(url).map_err(|why| {
+            RedactError::Io(format!(
+                "--vault-url: {why}{}",
+                if why.starts_with("refusing") {
+                    " (the API key would cross the network in clear)"
+                } else {
+                    ""
+                }
+            ))
+        })?;
+        let agent = outbound::agent(&parsed, ca, TIMEOUT, 4)
+            .map_err(|e| RedactError::Io(format!("--vault-ca {e}")))?;
         Ok(VaultClient {
             agent,
-            endpoint: format!("{scheme}://{}{}/v1/tokens", parsed.authority, parsed.prefix),
+            endpoint: parsed.join("/v1/tokens"),
             authority: parsed.authority,
             authorization: Zeroizing::new(format!("Bearer {}", api_key.trim())),
         })
@@ -211,28 +102,6 @@ mod tests {
     use super::*;
     use std::io::{Read, Write};
     use std::net::TcpListener;
-
-    #[test]
-    fn urls() {
-        let u = parse_url("http://127.0.0.1:9/api/").unwrap();
-        assert_eq!(
-            u,
-            VaultUrl {
-                tls: false,
-                authority: "127.0.0.1:9".into(),
-                host: "127.0.0.1".into(),
-                prefix: "/api".into()
-            }
-        );
-        assert_eq!(parse_url("https://[::1]:8443").unwrap().host, "::1");
-        assert_eq!(
-            parse_url("https://vault.internal").unwrap().host,
-            "vault.internal"
-        );
-        assert!(parse_url("v:80").is_err());
-        assert!(parse_url("https://").is_err());
-        assert!(parse_url("https://user:pw@vault").is_err());
-    }
 
     #[test]
     fn plain_http_only_to_this_machine() {

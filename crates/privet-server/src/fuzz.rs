@@ -2,7 +2,7 @@
 
 use serde::de::DeserializeOwned;
 
-use crate::api::{subjects, tokens};
+use crate::api::{consents, holds, requests, retention, subjects, tokens};
 use crate::problem::safe_serde_message;
 
 /// Parses `data` as every request body the API accepts and checks that no error message
@@ -12,7 +12,12 @@ pub fn fuzz_request_body(data: &[u8]) {
     check::<subjects::PutSubject>(data, &runs);
     check::<subjects::PutBatch>(data, &runs);
     check::<subjects::ReadBatch>(data, &runs);
-    check::<subjects::ConsentIn>(data, &runs);
+    check::<consents::ConsentIn>(data, &runs);
+    check::<consents::ConsentEntryIn>(data, &runs);
+    check::<requests::RequestIn>(data, &runs);
+    check::<requests::StepIn>(data, &runs);
+    check::<holds::HoldIn>(data, &runs);
+    check::<retention::EventIn>(data, &runs);
     check::<subjects::LookupIn>(data, &runs);
     check::<tokens::TokenizeIn>(data, &runs);
     check::<tokens::TokenizeBatch>(data, &runs);

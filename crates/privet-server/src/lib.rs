@@ -4,10 +4,13 @@
 pub mod api;
 pub mod auth;
 pub mod fuzz;
+mod html;
 pub mod idle;
 pub mod limit;
 pub mod metrics;
+pub mod outbox;
 pub mod problem;
+pub mod scheduler;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -19,7 +22,7 @@ use hyper_util::server::conn::auto::Builder;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, post, put};
+use axum::routing::{delete, get, post, put};
 use privet_vault::Vault;
 use utoipa::OpenApi;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
@@ -48,7 +51,23 @@ pub struct AppState {
         api::subjects::erase_subject,
         api::subjects::put_batch,
         api::subjects::read_batch,
-        api::subjects::put_consent,
+        api::consents::put_consent,
+        api::consents::post_consent,
+        api::consents::get_consents,
+        api::requests::create,
+        api::requests::list,
+        api::requests::get_one,
+        api::requests::step,
+        api::export::export,
+        api::holds::place,
+        api::holds::list,
+        api::holds::lift,
+        api::holds::lift_restriction,
+        api::vendors::vendors,
+        api::vendors::deliveries,
+        api::vendors::retry,
+        api::retention::record_event,
+        api::retention::purges,
         api::tokens::tokenize,
         api::tokens::tokenize_batch,
         api::tokens::detokenize,
@@ -94,9 +113,37 @@ pub fn router(state: AppState) -> Router {
                 .delete(api::subjects::erase_subject),
         )
         .route(
-            "/v1/subjects/{id}/consents/{purpose}",
-            put(api::subjects::put_consent),
+            "/v1/subjects/{id}/consents",
+            post(api::consents::post_consent).get(api::consents::get_consents),
         )
+        .route(
+            "/v1/subjects/{id}/holds",
+            post(api::holds::place).get(api::holds::list),
+        )
+        .route("/v1/subjects/{id}/holds/{hold}", delete(api::holds::lift))
+        .route(
+            "/v1/subjects/{id}/restriction",
+            delete(api::holds::lift_restriction),
+        )
+        .route(
+            "/v1/subjects/{id}/consents/{purpose}",
+            put(api::consents::put_consent),
+        )
+        .route(
+            "/v1/requests",
+            post(api::requests::create).get(api::requests::list),
+        )
+        .route("/v1/requests/{id}", get(api::requests::get_one))
+        .route("/v1/requests/{id}/export", get(api::export::export))
+        .route("/v1/requests/{id}/{step}", post(api::requests::step))
+        .route(
+            "/v1/subjects/{id}/events",
+            post(api::retention::record_event),
+        )
+        .route("/v1/purges", get(api::retention::purges))
+        .route("/v1/vendors", get(api::vendors::vendors))
+        .route("/v1/deliveries", get(api::vendors::deliveries))
+        .route("/v1/deliveries/{id}/retry", post(api::vendors::retry))
         .route("/v1/tokens", post(api::tokens::tokenize))
         .route("/v1/tokens/batch", post(api::tokens::tokenize_batch))
         .route("/v1/tokens/detokenize", post(api::tokens::detokenize))

@@ -88,6 +88,12 @@ impl From<VaultError> for ApiError {
                 "not-found",
                 format!("{what} not found"),
             ),
+            VaultError::WrongState(d) => ApiError::new(StatusCode::CONFLICT, "wrong-state", d),
+            VaultError::LegalHold(_) => {
+                let mut err = ApiError::new(StatusCode::CONFLICT, "legal-hold", e.to_string());
+                err.problem.reason = Some("legal_hold".into());
+                err
+            }
             VaultError::KeyRetired(_) => {
                 ApiError::new(StatusCode::CONFLICT, "key-retired", e.to_string())
             }

@@ -5,25 +5,27 @@
 //! head row (last sequence number and hash) carries its own MAC, so cutting entries off the end
 //! shows up as a head that points past the last entry.
 
+use jiff::Timestamp;
 use privet_crypto::{SecretKey, ct_eq, mac};
+use privet_types::{AuditAction, AuditDecision};
 
 /// What an action records: who, why, about whom, which categories, and the decision. Never values.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuditDraft {
-    /// Time (ms since the epoch).
-    pub at: i64,
+    /// When it happened (stored, and hashed, as milliseconds since the epoch).
+    pub at: Timestamp,
     /// Who acted: an API key id, `cli`, `system`.
     pub actor: String,
-    /// What happened (`subject.read`, `token.create`, `key.rotate`...).
-    pub action: String,
+    /// What happened.
+    pub action: AuditAction,
     /// The purpose named by the request, if any.
     pub purpose: Option<String>,
     /// The subject concerned, if any.
     pub subject: Option<String>,
     /// Data categories touched.
     pub categories: Vec<String>,
-    /// `allow`, `mask`, `deny`, `ok`, `error`.
-    pub decision: String,
+    /// What was decided.
+    pub decision: AuditDecision,
     /// Why (a deny reason code, an error kind), if any.
     pub reason: Option<String>,
 }
@@ -63,16 +65,16 @@ fn put_opt(out: &mut Vec<u8>, value: Option<&str>) {
 pub fn encode(seq: i64, draft: &AuditDraft) -> Vec<u8> {
     let mut out = Vec::with_capacity(128);
     out.extend_from_slice(&seq.to_be_bytes());
-    out.extend_from_slice(&draft.at.to_be_bytes());
+    out.extend_from_slice(&draft.at.as_millisecond().to_be_bytes());
     put(&mut out, draft.actor.as_bytes());
-    put(&mut out, draft.action.as_bytes());
+    put(&mut out, draft.action.as_str().as_bytes());
     put_opt(&mut out, draft.purpose.as_deref());
     put_opt(&mut out, draft.subject.as_deref());
     out.extend_from_slice(&(draft.categories.len() as u64).to_be_bytes());
     for c in &draft.categories {
         put(&mut out, c.as_bytes());
     }
-    put(&mut out, draft.decision.as_bytes());
+    put(&mut out, draft.decision.as_str().as_bytes());
     put_opt(&mut out, draft.reason.as_deref());
     out
 }
@@ -336,13 +338,13 @@ mod tests {
 
     fn draft(n: i64) -> AuditDraft {
         AuditDraft {
-            at: 1_700_000_000_000 + n,
+            at: Timestamp::from_millisecond(1_700_000_000_000 + n).unwrap(),
             actor: "k1".into(),
-            action: "subject.read".into(),
+            action: AuditAction::SubjectRead,
             purpose: Some("support".into()),
             subject: Some(format!("s{n}")),
             categories: vec!["contact.email".into()],
-            decision: "allow".into(),
+            decision: AuditDecision::Allow,
             reason: None,
         }
     }
@@ -383,7 +385,7 @@ mod tests {
         assert_eq!(verify(&key, &entries, (5, &last)), Ok(5));
 
         let mut edited = entries.clone();
-        edited[2].draft.decision = "deny".into();
+        edited[2].draft.decision = AuditDecision::Deny;
         assert_eq!(
             verify(&key, &edited, (5, &last)),
             Err(ChainBreak::Altered { seq: 3 })
@@ -497,9 +499,9 @@ mod tests {
         let mut a = draft(1);
         let mut b = draft(1);
         a.actor = "ab".into();
-        a.action = "c".into();
+        a.purpose = Some("c".into());
         b.actor = "a".into();
-        b.action = "bc".into();
+        b.purpose = Some("bc".into());
         assert_ne!(encode(1, &a), encode(1, &b));
     }
 }

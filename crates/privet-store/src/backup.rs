@@ -5,6 +5,8 @@
 //! Stream format (inside the encrypted container of privet-crypto): for each table, `T` + name,
 //! then `R` + one value per column for every row, then `E`; the stream ends with `Z`. A value is a
 //! tag (0 null, 1 integer, 2 text, 3 bytes) followed by 8 big-endian bytes or a u32 length and bytes.
+//! Sections added in later versions come after the erasure ledger ([`LATER_DATA_SECTIONS`]), so a
+//! backup written before them still restores: its stream ends where they would begin.
 
 mod data;
 mod keys;
@@ -170,6 +172,122 @@ const DATA_SECTIONS: &[Table] = &[
     ERASURES,
 ];
 
+/// Data sections newer than the first backup format, each optional on restore, in this order.
+const LATER_DATA_SECTIONS: &[Table] = &[
+    Table {
+        section: "consent_ledger",
+        sql: "consent_ledger",
+        columns: &[
+            ("subject_id", Text),
+            ("n", Int),
+            ("purpose", Text),
+            ("granted", Int),
+            ("at", Int),
+            ("source", Text),
+            ("notice_version", Text),
+            ("recorded_by", Text),
+        ],
+        key: "subject_id, n",
+        on_conflict: None,
+    },
+    Table {
+        section: "requests",
+        sql: "requests",
+        columns: &[
+            ("id", Text),
+            ("subject_id", Text),
+            ("kind", Text),
+            ("regulation", Text),
+            ("status", Text),
+            ("verified", Int),
+            ("verify_method", Text),
+            ("verified_by", Text),
+            ("received_at", Int),
+            ("due_on", Text),
+            ("due_at", Int),
+            ("extensions", Int),
+            ("reason", Text),
+            ("created_by", Text),
+            ("created_at", Int),
+            ("updated_at", Int),
+            ("closed_at", Int),
+        ],
+        key: "id",
+        on_conflict: None,
+    },
+    Table {
+        section: "restrictions",
+        sql: "restrictions",
+        columns: &[
+            ("subject_id", Text),
+            ("request_id", Text),
+            ("created_by", Text),
+            ("created_at", Int),
+        ],
+        key: "subject_id",
+        on_conflict: None,
+    },
+    Table {
+        section: "holds",
+        sql: "holds",
+        columns: &[
+            ("id", Text),
+            ("subject_id", Text),
+            ("reason", Text),
+            ("created_by", Text),
+            ("created_at", Int),
+            ("until_at", Int),
+            ("lifted_at", Int),
+            ("lifted_by", Text),
+        ],
+        key: "id",
+        on_conflict: None,
+    },
+    Table {
+        section: "deliveries",
+        sql: "deliveries",
+        columns: &[
+            ("id", Text),
+            ("vendor", Text),
+            ("subject_id", Text),
+            ("request_id", Text),
+            ("erased_at", Int),
+            ("status", Text),
+            ("attempts", Int),
+            ("next_at", Int),
+            ("last_error", Text),
+            ("created_at", Int),
+            ("done_at", Int),
+        ],
+        key: "id",
+        on_conflict: None,
+    },
+    Table {
+        section: "subject_events",
+        sql: "subject_events",
+        columns: &[("subject_id", Text), ("kind", Text), ("at", Int)],
+        key: "subject_id, kind",
+        on_conflict: None,
+    },
+    Table {
+        section: "purge_receipts",
+        sql: "purge_receipts",
+        columns: &[
+            ("id", Text),
+            ("rule", Text),
+            ("owner", Text),
+            ("started_at", Int),
+            ("finished_at", Int),
+            ("fields", Int),
+            ("subjects_erased", Int),
+            ("held", Int),
+            ("by_category", Text),
+        ],
+        key: "id",
+        on_conflict: None,
+    },
+];
+
 /// Live key material is never overwritten by a key-store backup: only missing rows come back.
 const KEY_SECTIONS: &[Table] = &[
     Table {
@@ -201,6 +319,13 @@ pub const DATA_TABLES: &[&str] = &[
     "fields",
     "tokens",
     "consent_state",
+    "consent_ledger",
+    "requests",
+    "restrictions",
+    "holds",
+    "deliveries",
+    "subject_events",
+    "purge_receipts",
     "audit",
     "audit_head",
     "api_keys",

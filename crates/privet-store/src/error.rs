@@ -35,6 +35,12 @@ pub enum StoreError {
     /// The schema is newer than this binary or a migration failed.
     #[error("schema: {0}")]
     Schema(String),
+    /// A legal hold blocks the erasure; its reason.
+    #[error("a legal hold blocks the erasure: {0}")]
+    LegalHold(String),
+    /// A stored row holds what privet never writes (an unknown name, a time out of range).
+    #[error("stored data is not what privet writes: {0}")]
+    Corrupt(String),
     /// A backup stream could not be read or written.
     #[error("backup: {0}")]
     Backup(String),

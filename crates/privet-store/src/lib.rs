@@ -27,9 +27,12 @@ pub use audit::{
 };
 pub use backup::{BackupSummary, DATA_TABLES, KEY_TABLES};
 pub use error::{Result, StoreError};
-pub use model::{ApiKeyRow, ConsentRow, DekRow, FieldRow, SecretRow, SubjectRecord, TokenRow};
+pub use model::{
+    ApiKeyRow, ConsentEntry, ConsentRow, DekRow, DeliveryRow, DeliveryStatus, FieldRow, HoldRow,
+    PurgeReceipt, RequestRow, RetainedField, RetentionFacts, SecretRow, SubjectRecord, TokenRow,
+};
 pub use open::{DB_FILE, Dialect, Location, redact_url};
-pub use read::Counts;
+pub use read::{Counts, RequestFilter};
 pub use writer::{Op, UnitOutcome, WriteUnit};
 
 /// A store: a pool for reads and, once started, the group-commit writer.
@@ -194,8 +197,13 @@ impl Store {
                 break;
             }
             for row in &rows {
-                let entry = read::audit_from_row(row)
-                    .map_err(StoreError::db("decoding the audit log", "audit entry"))?;
+                let entry = match read::audit_from_row(row) {
+                    Ok(entry) => entry,
+                    Err(read::AuditRowError::Altered { seq }) => {
+                        return Ok(Err(ChainBreak::Altered { seq }));
+                    }
+                    Err(e) => return Err(e.into_store_error()),
+                };
                 after = entry.seq;
                 if let Err(b) = verifier.entry(&entry) {
                     return Ok(Err(b));

@@ -173,11 +173,33 @@ struct Migration {
     postgres: &'static str,
 }
 
-const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    sqlite: include_str!("../migrations/sqlite/0001_init.sql"),
-    postgres: include_str!("../migrations/postgres/0001_init.sql"),
-}];
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        sqlite: include_str!("../migrations/sqlite/0001_init.sql"),
+        postgres: include_str!("../migrations/postgres/0001_init.sql"),
+    },
+    Migration {
+        version: 2,
+        sqlite: include_str!("../migrations/sqlite/0002_consent_ledger.sql"),
+        postgres: include_str!("../migrations/postgres/0002_consent_ledger.sql"),
+    },
+    Migration {
+        version: 3,
+        sqlite: include_str!("../migrations/sqlite/0003_requests.sql"),
+        postgres: include_str!("../migrations/postgres/0003_requests.sql"),
+    },
+    Migration {
+        version: 4,
+        sqlite: include_str!("../migrations/sqlite/0004_deliveries.sql"),
+        postgres: include_str!("../migrations/postgres/0004_deliveries.sql"),
+    },
+    Migration {
+        version: 5,
+        sqlite: include_str!("../migrations/sqlite/0005_retention.sql"),
+        postgres: include_str!("../migrations/postgres/0005_retention.sql"),
+    },
+];
 
 async fn migrate(pool: &AnyPool, location: &Location) -> Result<()> {
     let dialect = location.dialect();

@@ -13,6 +13,7 @@ use privet_types::policy::Policy;
 use crate::apikeys::Actor;
 use crate::error::{Result, VaultError};
 use crate::{Vault, ids};
+use privet_types::{AuditAction, AuditDecision};
 
 /// Which categories a read may touch, known before the object is looked up.
 #[derive(Debug, Clone, Copy)]
@@ -29,7 +30,7 @@ impl Vault {
     pub(crate) async fn may_read(
         &self,
         actor: &Actor,
-        action: &str,
+        action: AuditAction,
         purpose: &str,
         reach: Reach<'_>,
         subject: Option<&str>,
@@ -53,7 +54,7 @@ impl Vault {
         if let Reach::One(c) = reach {
             draft.categories = vec![c.to_owned()];
         }
-        draft.decision = "deny".into();
+        draft.decision = AuditDecision::Deny;
         draft.reason = Some(reason.code().into());
         self.record(draft).await?;
         Err(VaultError::Forbidden {
@@ -67,7 +68,7 @@ impl Vault {
     pub(crate) async fn audit_misses(
         &self,
         actor: &Actor,
-        action: &str,
+        action: AuditAction,
         purpose: Option<&str>,
         subject: Option<&str>,
         count: usize,
@@ -78,7 +79,7 @@ impl Vault {
         let mut draft = self.draft(actor, action);
         draft.purpose = purpose.map(|p| ids::shown(p).to_owned());
         draft.subject = subject.map(str::to_owned);
-        draft.decision = "miss".into();
+        draft.decision = AuditDecision::Miss;
         draft.reason = Some(format!("not_found={count}"));
         self.record(draft).await?;
         Ok(())

@@ -6,6 +6,7 @@ use privet_types::Training;
 
 use crate::error::{Result, VaultError};
 use crate::{Vault, ids};
+use privet_types::AuditAction;
 
 /// Who is acting: an API key's id and role, or a local operator.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,6 +26,16 @@ impl Actor {
         Actor {
             id: "cli".into(),
             role: "admin".into(),
+            training: Training::NotApplicable,
+        }
+    }
+
+    /// privet serve's own background work (the outbox), in the audit log as `privet`; it holds
+    /// no role and so may do nothing a role is checked for.
+    pub fn system() -> Actor {
+        Actor {
+            id: "privet".into(),
+            role: String::new(),
             training: Training::NotApplicable,
         }
     }
@@ -51,7 +62,7 @@ impl Vault {
         }
         let key = generate_api_key()?;
         let hash = api_key_hash(&self.secrets.api_key, &key.secret).to_vec();
-        let mut draft = self.draft(actor, "api_key.create");
+        let mut draft = self.draft(actor, AuditAction::ApiKeyCreate);
         draft.reason = Some(format!("role={role} key={}", key.id));
         self.store
             .commit(WriteUnit {
@@ -70,7 +81,7 @@ impl Vault {
 
     /// Revokes a key by id.
     pub async fn revoke_api_key(&self, actor: &Actor, id: &str) -> Result<()> {
-        let mut draft = self.draft(actor, "api_key.revoke");
+        let mut draft = self.draft(actor, AuditAction::ApiKeyRevoke);
         draft.reason = Some(format!("key={id}"));
         self.store
             .commit(WriteUnit {

@@ -11,6 +11,7 @@ use privet_store::BackupSummary;
 use crate::Vault;
 use crate::apikeys::Actor;
 use crate::error::{Result, VaultError};
+use privet_types::AuditAction;
 
 /// What a backup wrote.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -105,7 +106,8 @@ impl Vault {
                 Ok(self.store.export_data(w).await?)
             })
             .await?;
-        self.audit_backup(actor, "backup.create", &summary).await?;
+        self.audit_backup(actor, AuditAction::BackupCreate, &summary)
+            .await?;
         Ok(BackupReport {
             rows: summary.rows,
             bytes,
@@ -115,7 +117,7 @@ impl Vault {
     pub(crate) async fn audit_backup(
         &self,
         actor: &Actor,
-        action: &str,
+        action: AuditAction,
         summary: &BackupSummary,
     ) -> Result<()> {
         let mut draft = self.draft(actor, action);
@@ -146,7 +148,7 @@ impl Vault {
                 input.display()
             )));
         }
-        let mut draft = self.draft(actor, "backup.restore");
+        let mut draft = self.draft(actor, AuditAction::BackupRestore);
         draft.reason = Some(String::from_utf8_lossy(&header).into_owned());
         let summary = self
             .store

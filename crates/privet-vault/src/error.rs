@@ -34,6 +34,12 @@ pub enum VaultError {
     /// succeed.
     #[error("{0} already exists; retry")]
     Conflict(&'static str),
+    /// A legal hold blocks the erasure; the hold's reason is shown.
+    #[error("a legal hold blocks erasing this subject: {0}")]
+    LegalHold(String),
+    /// The thing is not in a state that allows the step; the message names its state.
+    #[error("{0}")]
+    WrongState(String),
     /// A value is wrapped under a master-key version that has been retired.
     #[error("refused: the value's key is wrapped under retired master-key version {0}")]
     KeyRetired(u32),
@@ -84,6 +90,7 @@ impl From<StoreError> for VaultError {
         match e {
             StoreError::Conflict(what) => VaultError::Conflict(what),
             StoreError::NotFound(what) => VaultError::NotFound(what),
+            StoreError::LegalHold(reason) => VaultError::LegalHold(reason),
             StoreError::AuditBroken(_) => VaultError::Unavailable {
                 kind: Unavailability::AuditDamaged,
                 detail: e.to_string(),

@@ -16,6 +16,7 @@ use crate::apikeys::Actor;
 use crate::backup::{BackupReport, RestoreReport, io, write_backup};
 use crate::error::{Result, VaultError};
 use crate::keys::secret_context;
+use privet_types::AuditAction;
 
 /// AAD of the wrapped file key.
 const FILE_KEY_CONTEXT: &[u8] = b"privet/keybackup/v1";
@@ -115,7 +116,7 @@ impl Vault {
                 Ok(self.store.export_keys(w).await?)
             })
             .await?;
-        self.audit_backup(actor, "backup.create_keys", &summary)
+        self.audit_backup(actor, AuditAction::BackupCreateKeys, &summary)
             .await?;
         Ok(BackupReport {
             rows: summary.rows,
@@ -167,7 +168,7 @@ impl Vault {
                 input.display()
             )));
         }
-        let mut draft = self.draft(actor, "backup.restore_keys");
+        let mut draft = self.draft(actor, AuditAction::BackupRestoreKeys);
         draft.reason = Some(format!("created_at_ms={}", header.created_at_ms));
         let summary = self
             .store

@@ -9,11 +9,16 @@ mod apikeys;
 mod backup;
 mod consent;
 mod error;
+mod export;
+mod holds;
 mod ids;
 mod keybackup;
 mod keys;
+mod outbox;
 mod purge;
 mod records;
+mod requests;
+mod retention;
 mod rotation;
 mod tokens;
 
@@ -23,12 +28,21 @@ use privet_crypto::KeyProvider;
 use privet_store::{AuditDraft, Store, WriteUnit};
 use privet_types::Clock;
 use privet_types::policy::{Operation, Policy};
+use privet_types::{AuditAction, AuditDecision};
 
 pub use apikeys::{Actor, api_key_id};
 pub use backup::{BackupReport, RestoreReport};
+pub use consent::{ConsentChange, ConsentReport};
 pub use error::{Result, Unavailability, VaultError};
+pub use export::{ExportField, ExportPurpose, REQUEST_PURPOSE, SubjectExport};
 pub use keys::{Keys, SECRET_NAMES, Secrets};
+pub use outbox::{DeliveryTarget, MAX_ATTEMPTS, retry_delay};
+pub use privet_store::{
+    ConsentEntry, DeliveryRow, DeliveryStatus, HoldRow, PurgeReceipt, RequestFilter, RequestRow,
+};
 pub use records::{EraseReceipt, FieldInput, FieldOutcome, FieldView, SubjectView};
+pub use requests::{NewRequest, StepNote};
+pub use retention::{PurgeOptions, PurgeReport, RuleCounts};
 pub use rotation::RotationReport;
 pub use tokens::{TokenSettings, TokenizeInput, card_digits, card_token_shape};
 
@@ -93,6 +107,12 @@ impl Vault {
         }
     }
 
+    /// Now, from the vault's clock, to the millisecond the store keeps (so what a call answers
+    /// equals what a later read gives).
+    pub fn now(&self) -> jiff::Timestamp {
+        store_precision(self.clock.now())
+    }
+
     /// Now, in milliseconds since the epoch.
     pub fn now_ms(&self) -> i64 {
         self.clock.now().as_millisecond()
@@ -129,9 +149,9 @@ impl Vault {
         if self.policy().permits(&actor.role, op) {
             return Ok(());
         }
-        let mut draft = self.draft(actor, op.name());
+        let mut draft = self.draft(actor, AuditAction::Refused(op));
         draft.subject = subject.map(str::to_owned);
-        draft.decision = "deny".into();
+        draft.decision = AuditDecision::Deny;
         draft.reason = Some("operation_not_permitted".into());
         self.record(draft).await?;
         Err(VaultError::Forbidden {
@@ -155,16 +175,21 @@ impl Vault {
         Ok(())
     }
 
-    pub(crate) fn draft(&self, actor: &Actor, action: &str) -> AuditDraft {
+    pub(crate) fn draft(&self, actor: &Actor, action: AuditAction) -> AuditDraft {
         AuditDraft {
-            at: self.now_ms(),
+            at: self.clock.now(),
             actor: actor.id.clone(),
-            action: action.to_owned(),
+            action,
             purpose: None,
             subject: None,
             categories: Vec::new(),
-            decision: "ok".to_owned(),
+            decision: AuditDecision::Ok,
             reason: None,
         }
     }
+}
+
+/// `t` to the millisecond, the precision of every stored time.
+pub(crate) fn store_precision(t: jiff::Timestamp) -> jiff::Timestamp {
+    jiff::Timestamp::from_millisecond(t.as_millisecond()).unwrap_or(t)
 }

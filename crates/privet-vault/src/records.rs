@@ -3,7 +3,7 @@
 
 use privet_crypto::{SecretKey, mac, open, random_bytes, seal};
 use privet_store::{Op, StoreError, WriteUnit};
-use privet_types::policy::{Operation, Policy};
+use privet_types::policy::{DenyReason, Operation, Policy};
 use privet_types::{
     AccessRequest, ConsentState, Decision, FieldName, MaskStyle, Sensitivity, SubjectId, mask_value,
 };
@@ -13,6 +13,7 @@ use crate::apikeys::Actor;
 use crate::error::{Result, VaultError};
 use crate::keys::dek_context;
 use crate::{Vault, ids};
+use privet_types::{AuditAction, AuditDecision};
 
 /// A field to store.
 #[derive(Debug, Clone)]
@@ -23,8 +24,8 @@ pub struct FieldInput {
     pub category: String,
     /// The value.
     pub value: String,
-    /// When the business collected it (ms since the epoch).
-    pub collected_at: Option<i64>,
+    /// When the business collected it.
+    pub collected_at: Option<jiff::Timestamp>,
     /// Where it came from.
     pub source: Option<String>,
 }
@@ -70,8 +71,8 @@ pub struct SubjectView {
 pub struct EraseReceipt {
     /// The erased subject.
     pub subject: SubjectId,
-    /// When (ms since the epoch).
-    pub erased_at: i64,
+    /// When.
+    pub erased_at: jiff::Timestamp,
     /// Sequence number of the audit entry recording it.
     pub audit_seq: i64,
 }
@@ -201,6 +202,58 @@ impl Vault {
         }
     }
 
+    /// The writes that seal `fields` (checked, named `names`) under a subject's data key.
+    pub(crate) fn field_ops(
+        &self,
+        subject: &SubjectId,
+        dek: &SecretKey,
+        fields: &[FieldInput],
+        names: &[FieldName],
+        at: jiff::Timestamp,
+    ) -> Result<Vec<Op>> {
+        let mut ops = Vec::with_capacity(fields.len());
+        for (f, name) in fields.iter().zip(names) {
+            let record_id = random_bytes::<16>()?.to_vec();
+            let sealed = seal(
+                dek,
+                &field_aad(subject.as_str(), &f.name, &record_id),
+                f.value.as_bytes(),
+            )?;
+            let lookup = lookup_kind(&f.category)
+                .map(|kind| blind_index(&self.secrets.blind_index, kind, &f.value));
+            ops.push(Op::PutField {
+                subject: subject.clone(),
+                name: name.clone(),
+                category: f.category.clone(),
+                record_id,
+                sealed,
+                lookup,
+                collected_at: f.collected_at,
+                source: f.source.clone(),
+                at,
+            });
+        }
+        Ok(ops)
+    }
+
+    /// Rectification's writes: the corrected fields of an existing subject, checked like any
+    /// write; with the names of the fields changed, never their values.
+    pub(crate) async fn rectify_ops(
+        &self,
+        subject: &SubjectId,
+        fields: &[FieldInput],
+        at: jiff::Timestamp,
+    ) -> Result<(Vec<Op>, Vec<String>)> {
+        let names = validate_fields(&self.policy(), fields)?;
+        self.check_room(subject, fields, &names).await?;
+        let dek = self
+            .existing_dek(subject)
+            .await?
+            .ok_or(VaultError::NotFound("subject"))?;
+        let ops = self.field_ops(subject, &dek, fields, &names, at)?;
+        Ok((ops, names.iter().map(|n| n.as_str().to_owned()).collect()))
+    }
+
     /// Stores fields (replacing fields of the same name, keeping others) for a subject, creating
     /// it and its data key if new. Durable when this returns.
     pub async fn put_subject(
@@ -223,7 +276,7 @@ impl Vault {
                     (k, Some(wrapped))
                 }
             };
-            let at = self.now_ms();
+            let at = self.clock.now();
             let mut ops = vec![Op::UpsertSubject {
                 subject: subject.clone(),
                 at,
@@ -236,28 +289,8 @@ impl Vault {
                     at,
                 });
             }
-            for (f, name) in fields.iter().zip(&names) {
-                let record_id = random_bytes::<16>()?.to_vec();
-                let sealed = seal(
-                    &dek,
-                    &field_aad(subject.as_str(), &f.name, &record_id),
-                    f.value.as_bytes(),
-                )?;
-                let lookup = lookup_kind(&f.category)
-                    .map(|kind| blind_index(&self.secrets.blind_index, kind, &f.value));
-                ops.push(Op::PutField {
-                    subject: subject.clone(),
-                    name: name.clone(),
-                    category: f.category.clone(),
-                    record_id,
-                    sealed,
-                    lookup,
-                    collected_at: f.collected_at,
-                    source: f.source.clone(),
-                    at,
-                });
-            }
-            let mut draft = self.draft(actor, "subject.write");
+            ops.extend(self.field_ops(subject, &dek, fields, &names, at)?);
+            let mut draft = self.draft(actor, AuditAction::SubjectWrite);
             draft.subject = Some(subject.to_string());
             draft.categories = categories(fields.iter().map(|f| f.category.as_str()));
             match self
@@ -278,6 +311,19 @@ impl Vault {
         Err(VaultError::Conflict("data key"))
     }
 
+    /// Audits an erasure a legal hold refused: the entry the erasure would have written, denied.
+    pub(crate) async fn record_hold_refusal(
+        &self,
+        mut draft: privet_store::AuditDraft,
+    ) -> Result<()> {
+        draft.decision = AuditDecision::Deny;
+        draft.reason = Some(match draft.reason.take() {
+            Some(r) => format!("{r} legal_hold"),
+            None => "legal_hold".into(),
+        });
+        self.record(draft).await
+    }
+
     /// The consent state that a purpose's decision needs.
     pub(crate) async fn consent_state(
         &self,
@@ -287,7 +333,7 @@ impl Vault {
         let needs = self
             .policy()
             .purpose(purpose)
-            .is_some_and(|p| p.consent_required());
+            .is_some_and(|p| p.consent_matters());
         if !needs {
             return Ok(ConsentState::Unknown);
         }
@@ -310,7 +356,7 @@ impl Vault {
         let policy = self
             .may_read(
                 actor,
-                "subject.read",
+                AuditAction::SubjectRead,
                 purpose,
                 Reach::Any,
                 Some(subject.as_str()),
@@ -320,7 +366,7 @@ impl Vault {
         if let Err(VaultError::NotFound(_)) = &result {
             self.audit_misses(
                 actor,
-                "subject.read",
+                AuditAction::SubjectRead,
                 Some(purpose),
                 Some(subject.as_str()),
                 1,
@@ -340,7 +386,7 @@ impl Vault {
     ) -> Result<Vec<Result<SubjectView>>> {
         self.check_batch(subjects.len())?;
         let policy = self
-            .may_read(actor, "subject.read", purpose, Reach::Any, None)
+            .may_read(actor, AuditAction::SubjectRead, purpose, Reach::Any, None)
             .await?;
         // A few at a time, and no more once the answer has reached `max_read_bytes`: a batch of
         // large subjects must not hold its whole answer, and more, in memory at once.
@@ -373,7 +419,7 @@ impl Vault {
         }
         self.audit_misses(
             actor,
-            "subject.read",
+            AuditAction::SubjectRead,
             Some(purpose),
             None,
             count_misses(&results),
@@ -403,14 +449,28 @@ impl Vault {
         let mut fields = Vec::with_capacity(record.fields.len());
         let mut shown = Vec::new();
         let mut denied = Vec::new();
+        let rules = &policy.rights().retention;
+        // Events only matter, and are only read, when the policy has retention rules.
+        let events = if rules.is_empty() {
+            std::collections::BTreeMap::new()
+        } else {
+            self.store.subject_events(subject).await?
+        };
+        let now = self.now();
+        let created_at = jiff::Timestamp::from_millisecond(record.created_at).unwrap_or(now);
         for f in &record.fields {
-            let decision = policy.decide(&AccessRequest {
-                role: &actor.role,
-                purpose,
-                category: &f.category,
-                consent,
-                training: actor.training,
-            });
+            let decision = if expired(rules, f, created_at, &events, now) {
+                Decision::Deny(DenyReason::RetentionExpired)
+            } else {
+                policy.decide(&AccessRequest {
+                    role: &actor.role,
+                    purpose,
+                    category: &f.category,
+                    consent,
+                    training: actor.training,
+                    restricted: record.restricted,
+                })
+            };
             let outcome = match (decision, &dek) {
                 (Decision::Deny(reason), _) => {
                     denied.push(reason.code());
@@ -444,17 +504,16 @@ impl Vault {
                 outcome,
             });
         }
-        let mut draft = self.draft(actor, "subject.read");
+        let mut draft = self.draft(actor, AuditAction::SubjectRead);
         draft.purpose = Some(purpose.to_owned());
         draft.subject = Some(subject.to_string());
         draft.categories = categories(record.fields.iter().map(|f| f.category.as_str()));
         draft.decision = match (shown.is_empty(), denied.is_empty()) {
-            (false, true) => "allow",
-            (false, false) => "partial",
-            (true, false) => "deny",
-            (true, true) => "ok",
-        }
-        .to_owned();
+            (false, true) => AuditDecision::Allow,
+            (false, false) => AuditDecision::Partial,
+            (true, false) => AuditDecision::Deny,
+            (true, true) => AuditDecision::Ok,
+        };
         denied.sort_unstable();
         denied.dedup();
         let mut reason: Vec<String> = denied.iter().map(|c| (*c).to_owned()).collect();
@@ -510,7 +569,13 @@ impl Vault {
         };
         // The same pre-check as every read: refused, and audited, before anything is looked up.
         let policy = self
-            .may_read(actor, "subject.lookup", purpose, Reach::One(category), None)
+            .may_read(
+                actor,
+                AuditAction::SubjectLookup,
+                purpose,
+                Reach::One(category),
+                None,
+            )
             .await?;
         let matches = self
             .store
@@ -527,15 +592,20 @@ impl Vault {
                 category,
                 consent,
                 training: actor.training,
+                restricted: self.store.restricted(&subject).await?,
             });
             if !matches!(decision, Decision::Deny(_)) {
                 found.push(subject);
             }
         }
-        let mut draft = self.draft(actor, "subject.lookup");
+        let mut draft = self.draft(actor, AuditAction::SubjectLookup);
         draft.purpose = Some(purpose.to_owned());
         draft.categories = vec![category.to_owned()];
-        draft.decision = if found.is_empty() { "miss" } else { "allow" }.into();
+        draft.decision = if found.is_empty() {
+            AuditDecision::Miss
+        } else {
+            AuditDecision::Allow
+        };
         draft.reason = Some(format!("matches={}", found.len()));
         self.record(draft).await?;
         Ok(found)
@@ -547,29 +617,70 @@ impl Vault {
     pub async fn erase_subject(&self, actor: &Actor, subject: &SubjectId) -> Result<EraseReceipt> {
         self.require(actor, Operation::Erase, Some(subject.as_str()))
             .await?;
-        let mut draft = self.draft(actor, "subject.erase");
+        let mut draft = self.draft(actor, AuditAction::SubjectErase);
         draft.subject = Some(subject.to_string());
         let at = draft.at;
-        let outcome = self
+        let held = self.store.subject_categories(subject).await?;
+        let mut ops = vec![Op::EraseSubject {
+            subject: subject.clone(),
+            at,
+            by: actor.id.clone(),
+        }];
+        ops.extend(self.vendor_notices(subject, &held, None, at)?);
+        let refused = draft.clone();
+        let outcome = match self
             .store
             .commit(WriteUnit {
-                ops: vec![Op::EraseSubject {
-                    subject: subject.clone(),
-                    at,
-                }],
+                ops,
                 audit: vec![draft],
             })
             .await
-            .map_err(|e| match e {
-                StoreError::NotFound(_) => VaultError::NotFound("subject"),
-                other => other.into(),
-            })?;
+        {
+            Ok(o) => o,
+            Err(StoreError::NotFound(_)) => return Err(VaultError::NotFound("subject")),
+            Err(StoreError::LegalHold(reason)) => {
+                self.record_hold_refusal(refused).await?;
+                return Err(VaultError::LegalHold(reason));
+            }
+            Err(other) => return Err(other.into()),
+        };
         Ok(EraseReceipt {
             subject: subject.clone(),
             erased_at: at,
             audit_seq: outcome.audit_seqs.first().copied().unwrap_or(0),
         })
     }
+}
+
+/// Whether a field's retention period has ended (expired, due for purge, or kept only by a
+/// legal hold): then no purpose reads it.
+fn expired(
+    rules: &[privet_types::retention::RetentionRule],
+    f: &privet_store::FieldRow,
+    created_at: jiff::Timestamp,
+    events: &std::collections::BTreeMap<String, jiff::Timestamp>,
+    now: jiff::Timestamp,
+) -> bool {
+    use privet_types::retention::{Fate, FieldFacts, SubjectFacts, fate};
+    if rules.is_empty() {
+        return false;
+    }
+    let field = FieldFacts {
+        category: &f.category,
+        collected_at: f
+            .collected_at
+            .and_then(|ms| jiff::Timestamp::from_millisecond(ms).ok()),
+        written_at: jiff::Timestamp::from_millisecond(f.updated_at).unwrap_or(now),
+    };
+    let subject = SubjectFacts {
+        created_at,
+        events,
+        held: false,
+    };
+    matches!(
+        fate(rules, field, subject, now),
+        Fate::Expired { .. } | Fate::Purge { .. } | Fate::Held(_)
+    )
 }
 
 /// Subjects a batch read opens at once.

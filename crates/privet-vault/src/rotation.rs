@@ -8,6 +8,7 @@ use crate::Vault;
 use crate::apikeys::Actor;
 use crate::error::{Result, VaultError};
 use crate::keys::{dek_context, secret_context};
+use privet_types::AuditAction;
 
 /// What a rotation did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -35,7 +36,7 @@ impl Vault {
             version: target,
             ..Default::default()
         };
-        let mut start = self.draft(actor, "key.rotate.start");
+        let mut start = self.draft(actor, AuditAction::KeyRotateStart);
         start.reason = Some(format!("version={target}"));
         self.store
             .commit(WriteUnit {
@@ -97,7 +98,7 @@ impl Vault {
             report.data_keys += out.rows;
             progress(report.data_keys);
         }
-        let mut done = self.draft(actor, "key.rotate.finish");
+        let mut done = self.draft(actor, AuditAction::KeyRotateFinish);
         done.reason = Some(format!(
             "version={target} data_keys={} secrets={}",
             report.data_keys, report.secrets
@@ -124,7 +125,7 @@ impl Vault {
 
     /// Records a retirement in the audit chain.
     pub async fn audit_retire(&self, actor: &Actor, version: u32) -> Result<()> {
-        let mut d = self.draft(actor, "key.retire");
+        let mut d = self.draft(actor, AuditAction::KeyRetire);
         d.reason = Some(format!("version={version}"));
         self.store
             .commit(WriteUnit {

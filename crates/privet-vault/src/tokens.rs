@@ -19,6 +19,7 @@ use crate::apikeys::Actor;
 use crate::error::{Result, VaultError};
 use crate::records::FieldOutcome;
 use crate::{Vault, ids};
+use privet_types::{AuditAction, AuditDecision};
 
 /// How tokens are made.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -103,8 +104,9 @@ fn token_aad(token: &str, kind: &str) -> Vec<u8> {
 
 const BASE32: &[u8; 32] = b"abcdefghijklmnopqrstuvwxyz234567";
 
-fn generic_token(bytes: &[u8]) -> String {
-    let mut s = String::from("tok_");
+/// `prefix` followed by `bytes` in lower-case base32: the form of token and request ids.
+pub(crate) fn base32_id(prefix: &str, bytes: &[u8]) -> String {
+    let mut s = String::from(prefix);
     let mut acc = 0u32;
     let mut bits = 0;
     for b in bytes {
@@ -196,8 +198,14 @@ impl Vault {
         if let Some(d) = &digest
             && let Some(existing) = self.store.token_by_digest(d).await?
         {
-            self.audit_token(actor, "token.create", input, "ok", Some("existing"))
-                .await?;
+            self.audit_token(
+                actor,
+                AuditAction::TokenCreate,
+                input,
+                AuditDecision::Ok,
+                Some("existing"),
+            )
+            .await?;
             return Ok(existing);
         }
         for attempt in 0u32..8 {
@@ -207,8 +215,8 @@ impl Vault {
                 &token_aad(&token, &input.kind),
                 normalized.as_bytes(),
             )?;
-            let mut draft = self.token_draft(actor, "token.create", input);
-            draft.decision = "ok".into();
+            let mut draft = self.token_draft(actor, AuditAction::TokenCreate, input);
+            draft.decision = AuditDecision::Ok;
             let unit = WriteUnit {
                 ops: vec![Op::InsertToken {
                     token: token.clone(),
@@ -259,10 +267,11 @@ impl Vault {
                 let mut stream = KeyedStream::new(&self.secrets.token, b"token-digits", &seed);
                 card_token(digits, &self.tokens, || Ok(stream.digit()))
             }
-            (None, false) => Ok(generic_token(&random_bytes::<16>()?)),
+            (None, false) => Ok(base32_id("tok_", &random_bytes::<16>()?)),
             (None, true) => {
                 let seed = [&attempt.to_be_bytes(), digest_input].concat();
-                Ok(generic_token(
+                Ok(base32_id(
+                    "tok_",
                     &mac(&self.secrets.token, b"token-generic", &seed)[..16],
                 ))
             }
@@ -272,7 +281,7 @@ impl Vault {
     fn token_draft(
         &self,
         actor: &Actor,
-        action: &str,
+        action: AuditAction,
         input: &TokenizeInput,
     ) -> privet_store::AuditDraft {
         let mut draft = self.draft(actor, action);
@@ -284,13 +293,13 @@ impl Vault {
     async fn audit_token(
         &self,
         actor: &Actor,
-        action: &str,
+        action: AuditAction,
         input: &TokenizeInput,
-        decision: &str,
+        decision: AuditDecision,
         reason: Option<&str>,
     ) -> Result<()> {
         let mut draft = self.token_draft(actor, action, input);
-        draft.decision = decision.into();
+        draft.decision = decision;
         draft.reason = reason.map(str::to_owned);
         self.record(draft).await?;
         Ok(())
@@ -316,7 +325,7 @@ impl Vault {
     ) -> Result<FieldOutcome> {
         let result = self.detokenize_one(actor, token, purpose).await;
         if let Err(VaultError::NotFound(_)) = &result {
-            self.audit_misses(actor, "token.detokenize", Some(purpose), None, 1)
+            self.audit_misses(actor, AuditAction::TokenDetokenize, Some(purpose), None, 1)
                 .await?;
         }
         result
@@ -342,7 +351,7 @@ impl Vault {
             Reach::Any
         };
         let policy = self
-            .may_read(actor, "token.detokenize", purpose, reach, None)
+            .may_read(actor, AuditAction::TokenDetokenize, purpose, reach, None)
             .await?;
         let row = self
             .store
@@ -360,9 +369,12 @@ impl Vault {
             (None, _) => &self.secrets.token,
         };
         let category = category_of(&row.kind);
-        let consent = match &row.subject_id {
-            Some(s) => self.consent_state(s, purpose).await?,
-            None => ConsentState::Unknown,
+        let (consent, restricted) = match &row.subject_id {
+            Some(s) => (
+                self.consent_state(s, purpose).await?,
+                self.store.restricted(s).await?,
+            ),
+            None => (ConsentState::Unknown, false),
         };
         let decision = policy.decide(&AccessRequest {
             role: &actor.role,
@@ -370,14 +382,15 @@ impl Vault {
             category: &category,
             consent,
             training: actor.training,
+            restricted,
         });
-        let mut draft = self.draft(actor, "token.detokenize");
+        let mut draft = self.draft(actor, AuditAction::TokenDetokenize);
         draft.purpose = Some(purpose.to_owned());
         draft.subject = row.subject_id.as_ref().map(SubjectId::to_string);
         draft.categories = vec![category.clone()];
         let outcome = match decision {
             Decision::Deny(reason) => {
-                draft.decision = "deny".into();
+                draft.decision = AuditDecision::Deny;
                 draft.reason = Some(reason.code().into());
                 self.record(draft).await?;
                 return Err(VaultError::Forbidden {
@@ -389,10 +402,10 @@ impl Vault {
                 let plain = open(key, &token_aad(token, &row.kind), &row.sealed)?;
                 let text = String::from_utf8_lossy(&plain).into_owned();
                 if d == Decision::Allow {
-                    draft.decision = "allow".into();
+                    draft.decision = AuditDecision::Allow;
                     FieldOutcome::Value(text)
                 } else {
-                    draft.decision = "mask".into();
+                    draft.decision = AuditDecision::Mask;
                     let style = policy
                         .category(&category)
                         .map_or(MaskStyle::Generic, |c| c.masking());
@@ -417,7 +430,7 @@ impl Vault {
         let purpose = first.filter(|f| items.iter().all(|(_, p)| p == f));
         self.audit_misses(
             actor,
-            "token.detokenize",
+            AuditAction::TokenDetokenize,
             purpose,
             None,
             count_misses(&results),

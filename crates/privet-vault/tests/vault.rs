@@ -7,6 +7,7 @@ mod vault {
     mod audit;
     mod backup;
     mod commit;
+    mod consent;
     mod disk;
     mod erase;
     mod harness;
@@ -14,6 +15,8 @@ mod vault {
     mod oracle;
     mod permissions;
     mod records;
+    mod requests;
+    mod retention;
     mod rotation;
     mod tokens;
 }

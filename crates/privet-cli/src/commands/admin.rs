@@ -149,13 +149,24 @@ pub(crate) fn init(args: InitArgs) -> Result<Status> {
 
 pub(crate) fn check(args: CheckArgs) -> Result<Status> {
     let policy = load_policy_file(&args.path)?;
+    let rights = policy.rights();
     println!(
-        "{}: valid ({} purposes, {} roles, {} rules)",
+        "{}: valid ({} purposes, {} roles, {} rules, {} retention rules, {} vendors)",
         args.path.display(),
         policy.purposes().count(),
         policy.roles().count(),
-        policy.rules().len()
+        policy.rules().len(),
+        rights.retention.len(),
+        rights.vendors.len()
     );
+    if rights.retention.is_empty() {
+        println!("warning: no [retention] rules: nothing is ever purged");
+    }
+    for category in policy.categories_without_retention() {
+        println!(
+            "warning: {category} is used by the access rules but no [retention] rule covers it"
+        );
+    }
     Ok(Status::Ok)
 }
 

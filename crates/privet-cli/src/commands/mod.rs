@@ -1,16 +1,22 @@
 //! One module per subcommand.
 
 mod admin;
+mod purge;
 mod redact;
+mod requests;
 mod scan;
 mod serve;
 mod shell;
 mod vault_args;
+mod vendors;
 
 pub(crate) use admin::{AuditCommand, BackupArgs, CheckArgs, InitArgs, KeysCommand, RestoreArgs};
+pub(crate) use purge::PurgeArgs;
 pub(crate) use redact::{RedactArgs, RevealArgs};
+pub(crate) use requests::RequestsArgs;
 pub(crate) use serve::ServeArgs;
 pub(crate) use shell::{CompletionsArgs, ManArgs};
+pub(crate) use vendors::VendorsArgs;
 
 use crate::Status;
 use crate::cli::Command;
@@ -30,5 +36,8 @@ pub(crate) fn run(command: Command) -> anyhow::Result<Status> {
         Command::Restore(args) => admin::restore(args),
         Command::Completions(args) => shell::completions(args),
         Command::Man(args) => shell::man(args),
+        Command::Requests(args) => requests::run(args),
+        Command::Vendors(args) => vendors::run(args),
+        Command::Purge(args) => purge::run(args),
     }
 }

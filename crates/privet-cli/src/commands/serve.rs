@@ -125,6 +125,8 @@ async fn serve(args: ServeArgs) -> Result<Status> {
         );
     }
     spawn_purger(vault.clone());
+    privet_server::outbox::spawn_outbox(vault.clone());
+    privet_server::scheduler::spawn_retention(vault.clone());
     spawn_policy_reload(vault.clone(), config.policy_path.clone());
     let state = AppState {
         vault: vault.clone(),

@@ -14,6 +14,30 @@ fn write(dir: &Path, name: &str, text: &str) -> String {
     path.to_string_lossy().into_owned()
 }
 
+/// `privet redact|reveal INPUT --policy POLICY -o OUT` with the test key, asserting success.
+fn keyed(command: &str, input: &Path, policy: &str, out: &Path) {
+    privet()
+        .env("PRIVET_DEID_KEY", KEY)
+        .arg(command)
+        .arg(input)
+        .args(["--policy", policy, "-o"])
+        .arg(out)
+        .assert()
+        .success();
+}
+
+/// Whether `privet scan FILE --fail-on card_number` passes: no card number in the file.
+fn card_gate_passes(file: &Path) -> bool {
+    privet()
+        .arg("scan")
+        .arg(file)
+        .args(["--fail-on", "card_number"])
+        .output()
+        .expect("privet scan runs")
+        .status
+        .success()
+}
+
 #[test]
 fn default_policy_needs_no_key_and_keeps_rows() {
     let dir = tempfile::tempdir().unwrap();
@@ -107,25 +131,12 @@ fn fpe_then_reveal_gives_the_input_back() {
     );
     let red = dir.path().join("red.csv");
     let back = dir.path().join("back.csv");
-    privet()
-        .env("PRIVET_DEID_KEY", KEY)
-        .args(["redact", &input, "--policy", &policy, "-o"])
-        .arg(&red)
-        .assert()
-        .success();
+    keyed("redact", input.as_ref(), &policy, &red);
     let redacted = std::fs::read_to_string(&red).unwrap();
     assert!(!redacted.contains("4111 1111 1111 1111"));
     // Encrypted cards fail Luhn: a gate on card numbers passes the de-identified file.
-    privet()
-        .args(["scan", red.to_str().unwrap(), "--fail-on", "card_number"])
-        .assert()
-        .success();
-    privet()
-        .env("PRIVET_DEID_KEY", KEY)
-        .args(["reveal", red.to_str().unwrap(), "--policy", &policy, "-o"])
-        .arg(&back)
-        .assert()
-        .success();
+    assert!(card_gate_passes(&red));
+    keyed("reveal", &red, &policy, &back);
     assert_eq!(std::fs::read_to_string(&back).unwrap(), CSV);
 
     // Another key is refused, says so, and writes nothing.
@@ -337,12 +348,7 @@ fn fpe_cards_in_free_text_fail_luhn_and_reveal_finds_them() {
     );
     let red = dir.path().join("red.log");
     let back = dir.path().join("back.log");
-    privet()
-        .env("PRIVET_DEID_KEY", KEY)
-        .args(["redact", &input, "--policy", &policy, "-o"])
-        .arg(&red)
-        .assert()
-        .success();
+    keyed("redact", input.as_ref(), &policy, &red);
     let redacted = std::fs::read_to_string(&red).unwrap();
     assert_eq!(redacted.len(), text.len(), "{redacted}");
     for card in [
@@ -352,16 +358,8 @@ fn fpe_cards_in_free_text_fail_luhn_and_reveal_finds_them() {
     ] {
         assert!(!redacted.contains(card), "{redacted}");
     }
-    privet()
-        .args(["scan", red.to_str().unwrap(), "--fail-on", "card_number"])
-        .assert()
-        .success();
-    privet()
-        .env("PRIVET_DEID_KEY", KEY)
-        .args(["reveal", red.to_str().unwrap(), "--policy", &policy, "-o"])
-        .arg(&back)
-        .assert()
-        .success();
+    assert!(card_gate_passes(&red));
+    keyed("reveal", &red, &policy, &back);
     assert_eq!(std::fs::read_to_string(&back).unwrap(), text);
 
     // The named option keeps Luhn for test systems that validate: the gate then trips.
@@ -371,23 +369,10 @@ fn fpe_cards_in_free_text_fail_luhn_and_reveal_finds_them() {
         "[defaults]\ncard_number = { op = \"fpe\", luhn_valid = true }\n",
     );
     let red2 = dir.path().join("red2.log");
-    privet()
-        .env("PRIVET_DEID_KEY", KEY)
-        .args(["redact", &input, "--policy", &valid, "-o"])
-        .arg(&red2)
-        .assert()
-        .success();
-    privet()
-        .args(["scan", red2.to_str().unwrap(), "--fail-on", "card_number"])
-        .assert()
-        .failure();
+    keyed("redact", input.as_ref(), &valid, &red2);
+    assert!(!card_gate_passes(&red2));
     let back2 = dir.path().join("back2.log");
-    privet()
-        .env("PRIVET_DEID_KEY", KEY)
-        .args(["reveal", red2.to_str().unwrap(), "--policy", &valid, "-o"])
-        .arg(&back2)
-        .assert()
-        .success();
+    keyed("reveal", &red2, &valid, &back2);
     assert_eq!(std::fs::read_to_string(&back2).unwrap(), text);
 
     // On a type without a check digit the option is a policy error with its place.

@@ -12,13 +12,26 @@ const EMAIL: &str = "ada.contract@example.com";
 const NAME: &str = "Ada Contract";
 
 /// Every route template of the router, the only values a metrics `route` label may take.
-const ROUTES: [&str; 16] = [
+const ROUTES: [&str; 29] = [
     "/v1/subjects",
     "/v1/subjects/batch",
     "/v1/subjects/lookup",
     "/v1/subjects/read",
     "/v1/subjects/{id}",
+    "/v1/subjects/{id}/consents",
+    "/v1/subjects/{id}/holds",
+    "/v1/subjects/{id}/holds/{hold}",
+    "/v1/subjects/{id}/restriction",
     "/v1/subjects/{id}/consents/{purpose}",
+    "/v1/requests",
+    "/v1/requests/{id}",
+    "/v1/requests/{id}/export",
+    "/v1/requests/{id}/{step}",
+    "/v1/subjects/{id}/events",
+    "/v1/purges",
+    "/v1/vendors",
+    "/v1/deliveries",
+    "/v1/deliveries/{id}/retry",
     "/v1/tokens",
     "/v1/tokens/batch",
     "/v1/tokens/detokenize",

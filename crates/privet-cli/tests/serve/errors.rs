@@ -169,7 +169,7 @@ fn consent(api: &Client) {
 
     let consent = format!("/v1/subjects/{SUBJECT}/consents/marketing");
     let granted = api
-        .put(&consent, &json!({"granted": true, "source": "test"}))
+        .put(&consent, &json!({"granted": true, "source": "api"}))
         .expect(200);
     assert_eq!(
         granted,
@@ -179,19 +179,19 @@ fn consent(api: &Client) {
     assert_eq!(shown(field(&read_ok, "email")), ("value", EMAIL.to_owned()));
     assert_eq!(shown(field(&read_ok, "card")).0, "withheld");
 
-    api.put(&consent, &json!({"granted": false, "source": "test"}))
+    api.put(&consent, &json!({"granted": false, "source": "api"}))
         .expect(200);
     let denied = api.get(&read).problem(403);
     assert_eq!(denied["reason"], "consent_required", "{denied}");
 
     api.put(
         "/v1/subjects/cust-never-stored/consents/marketing",
-        &json!({"granted": true, "source": "test"}),
+        &json!({"granted": true, "source": "api"}),
     )
     .problem(404);
     api.put(
         &format!("/v1/subjects/{SUBJECT}/consents/curiosity"),
-        &json!({"granted": true, "source": "test"}),
+        &json!({"granted": true, "source": "api"}),
     )
     .problem(400);
 }

@@ -156,6 +156,21 @@ impl Env {
         server
     }
 
+    /// Starts `privet serve EXTRA...` with environment variables `vars` set for it alone.
+    pub fn start_with_env(&self, extra: &[&str], vars: &[(&str, &str)]) -> Server {
+        let vault_args = self.vault_args();
+        self.spawn_serve(
+            |cmd| {
+                cmd.args(vault_args)
+                    .args(["--listen", "127.0.0.1:0"])
+                    .args(extra)
+                    .envs(vars.iter().copied());
+            },
+            AdminKey::Create,
+        )
+        .unwrap_or_else(|e| panic!("privet serve exited: {}", e.stderr))
+    }
+
     /// Starts `privet serve EXTRA...` and waits for it to serve, or for it to exit.
     pub fn try_start(&self, extra: &[&str]) -> Result<Server, Exited> {
         let vault_args = self.vault_args();

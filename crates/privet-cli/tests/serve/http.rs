@@ -220,6 +220,18 @@ impl Client {
         content_type: Option<&str>,
         body: &[u8],
     ) -> Response {
+        self.send_with(method, path, &[], content_type, body)
+    }
+
+    /// Sends a request with `extra` headers besides authorization and content type.
+    pub fn send_with(
+        &self,
+        method: &str,
+        path: &str,
+        extra: &[(&str, &str)],
+        content_type: Option<&str>,
+        body: &[u8],
+    ) -> Response {
         let stream = TcpStream::connect(self.addr)
             .unwrap_or_else(|e| panic!("cannot connect to {}: {e}", self.addr));
         let timeout = Some(Duration::from_secs(30));
@@ -235,6 +247,7 @@ impl Client {
         if let Some(ct) = content_type {
             headers.push(("Content-Type", ct));
         }
+        headers.extend_from_slice(extra);
         exchange(stream, &self.addr.to_string(), method, path, &headers, body)
             .unwrap_or_else(|e| panic!("{method} {path}: {e}"))
     }

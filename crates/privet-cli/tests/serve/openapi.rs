@@ -281,7 +281,59 @@ fn requests_and_answers_match_the_document(env: &Env) {
         "PUT",
         "/v1/subjects/{id}/consents/{purpose}",
         &format!("/v1/subjects/{SUBJECT}/consents/marketing"),
+        Some(&json!({"granted": true, "source": "privacy_center", "notice_version": "v1"})),
+    );
+    c.exchange(
+        "POST",
+        "/v1/subjects/{id}/consents",
+        &format!("/v1/subjects/{SUBJECT}/consents"),
+        Some(&json!({"purpose": "marketing", "granted": false, "source": "api"})),
+    );
+    c.exchange(
+        "GET",
+        "/v1/subjects/{id}/consents",
+        &format!("/v1/subjects/{SUBJECT}/consents"),
+        None,
+    );
+    c.exchange(
+        "PUT",
+        "/v1/subjects/{id}/consents/{purpose}",
+        &format!("/v1/subjects/{SUBJECT}/consents/marketing"),
         Some(&json!({"granted": true, "source": "web"})),
+    );
+    let entered = c.exchange(
+        "POST",
+        "/v1/requests",
+        "/v1/requests",
+        Some(&json!({"subject": SUBJECT, "kind": "access", "regulation": "gdpr"})),
+    );
+    let request = entered.json()["id"]
+        .as_str()
+        .unwrap_or("req_none")
+        .to_owned();
+    c.exchange(
+        "POST",
+        "/v1/requests/{id}/{step}",
+        &format!("/v1/requests/{request}/verify"),
+        Some(&json!({"method": "email_link"})),
+    );
+    c.exchange(
+        "POST",
+        "/v1/requests/{id}/{step}",
+        &format!("/v1/requests/{request}/verify"),
+        Some(&json!({"method": "email_link"})),
+    );
+    c.exchange(
+        "GET",
+        "/v1/requests/{id}",
+        &format!("/v1/requests/{request}"),
+        None,
+    );
+    c.exchange(
+        "GET",
+        "/v1/requests",
+        "/v1/requests?status=open&limit=5",
+        None,
     );
     c.exchange("GET", "/v1/audit", "/v1/audit?after=0&limit=5", None);
     c.exchange(

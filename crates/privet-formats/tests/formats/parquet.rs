@@ -156,3 +156,16 @@ fn damaged_parquet_is_a_fatal_parquet_error() {
         assert!(c.errors[0].is_fatal());
     }
 }
+
+/// Found by the read_parquet fuzz target: a footer whose column chunk has a negative offset made
+/// the parquet crate assert while decoding; it is refused when opened, naming where.
+#[test]
+fn footer_with_a_chunk_outside_the_file_is_refused_when_opened() {
+    let data = include_bytes!("../data/chunk-outside-file.parquet");
+    let c = read_file("fuzzed.parquet", data);
+    assert_eq!(c.errors.len(), 1);
+    match &c.errors[0].kind {
+        InputErrorKind::Parquet(msg) => assert!(msg.contains("row group"), "{msg}"),
+        other => panic!("{other:?}"),
+    }
+}

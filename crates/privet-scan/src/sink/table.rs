@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use privet_detect::Verdict;
-use privet_types::{Finding, PiiType};
+use privet_types::{Finding, PiiType, text_table};
 
 use super::Sink;
 use crate::summary::{ColumnReport, Problem, ScanSummary};
@@ -40,43 +40,6 @@ impl<'w> TableSink<'w> {
             blocks: BTreeMap::new(),
         }
     }
-}
-
-/// A plain left/right-aligned text table; the first row is the header.
-pub(crate) fn render(rows: &[Vec<String>], right_aligned: &[usize], indent: &str) -> String {
-    let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
-    let widths: Vec<usize> = (0..columns)
-        .map(|c| {
-            rows.iter()
-                .filter_map(|r| r.get(c))
-                .map(|s| s.chars().count())
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-    let mut out = String::new();
-    for row in rows {
-        let mut line = String::from(indent);
-        for (c, cell) in row.iter().enumerate() {
-            let pad = widths[c].saturating_sub(cell.chars().count());
-            let last = c + 1 == row.len();
-            if right_aligned.contains(&c) {
-                line.push_str(&" ".repeat(pad));
-                line.push_str(cell);
-            } else {
-                line.push_str(cell);
-                if !last {
-                    line.push_str(&" ".repeat(pad));
-                }
-            }
-            if !last {
-                line.push_str("  ");
-            }
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
 }
 
 fn verdict_text(verdict: Verdict) -> &'static str {
@@ -180,13 +143,13 @@ impl Sink for TableSink<'_> {
                     t.examples.join(", "),
                 ]);
             }
-            block.push_str(&render(&rows, &[1, 2], "  "));
+            block.push_str(&text_table(&rows, &[1, 2], "  "));
         }
         if column_rows.len() > 1 {
             if !totals.is_empty() {
                 block.push('\n');
             }
-            block.push_str(&render(&column_rows, &[2, 3], "  "));
+            block.push_str(&text_table(&column_rows, &[2, 3], "  "));
         }
         self.blocks.insert(source.to_owned(), block);
         Ok(())
@@ -242,20 +205,6 @@ impl Sink for TableSink<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn renders_aligned_columns() {
-        let rows = vec![
-            vec!["TYPE".into(), "COUNT".into(), "EXAMPLES".into()],
-            vec!["email".into(), "1,200".into(), "a***@b***.com".into()],
-            vec!["card_number".into(), "3".into(), String::new()],
-        ];
-        let text = render(&rows, &[1], "  ");
-        assert_eq!(
-            text,
-            "  TYPE         COUNT  EXAMPLES\n  email        1,200  a***@b***.com\n  card_number      3\n"
-        );
-    }
 
     #[test]
     fn groups_thousands() {

@@ -4,7 +4,6 @@ use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::subjects::rfc3339;
 use super::{ApiJson, ApiQuery};
 use crate::AppState;
 use crate::auth::Authenticated;
@@ -88,13 +87,13 @@ pub async fn audit(
             .into_iter()
             .map(|e| AuditOut {
                 seq: e.seq,
-                at: rfc3339(e.draft.at),
+                at: e.draft.at.to_string(),
                 actor: e.draft.actor,
-                action: e.draft.action,
+                action: e.draft.action.to_string(),
                 purpose: e.draft.purpose,
                 subject: e.draft.subject,
                 categories: e.draft.categories,
-                decision: e.draft.decision,
+                decision: e.draft.decision.to_string(),
                 reason: e.draft.reason,
                 hash: hex(&e.hash),
             })

@@ -1,9 +1,15 @@
 //! `/v1` handlers, grouped by resource.
 
 pub mod audit;
+pub mod consents;
+pub mod export;
+pub mod holds;
 pub mod ops;
+pub mod requests;
+pub mod retention;
 pub mod subjects;
 pub mod tokens;
+pub mod vendors;
 
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;

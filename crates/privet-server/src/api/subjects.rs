@@ -1,4 +1,4 @@
-//! Subjects: store, read for a purpose, look up, erase, consent; single and batch.
+//! Subjects: store, read for a purpose, look up, erase; single and batch.
 
 use axum::Extension;
 use axum::extract::State;
@@ -7,7 +7,7 @@ use privet_vault::{FieldInput, FieldOutcome, SubjectView, VaultError};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{ApiJson, ApiPath, ApiQuery, ItemError, SubjectPath};
+use super::{ApiJson, ApiQuery, ItemError, SubjectPath};
 use crate::AppState;
 use crate::auth::Authenticated;
 use crate::limit::Misses;
@@ -125,21 +125,18 @@ pub(crate) fn require_purpose(p: Option<String>) -> Result<String, ApiError> {
     }
 }
 
-fn parse_time(field: usize, s: &Option<String>) -> Result<Option<i64>, ApiError> {
+fn parse_time(field: usize, s: &Option<String>) -> Result<Option<jiff::Timestamp>, ApiError> {
     match s {
         None => Ok(None),
-        Some(t) => t
-            .parse::<jiff::Timestamp>()
-            .map(|ts| Some(ts.as_millisecond()))
-            .map_err(|_| {
-                ApiError::bad_request(format!(
-                    "fields[{field}].collected_at: not an RFC 3339 timestamp"
-                ))
-            }),
+        Some(t) => t.parse::<jiff::Timestamp>().map(Some).map_err(|_| {
+            ApiError::bad_request(format!(
+                "fields[{field}].collected_at: not an RFC 3339 timestamp"
+            ))
+        }),
     }
 }
 
-fn inputs(fields: Vec<FieldIn>) -> Result<Vec<FieldInput>, ApiError> {
+pub(crate) fn inputs(fields: Vec<FieldIn>) -> Result<Vec<FieldInput>, ApiError> {
     fields
         .into_iter()
         .enumerate()
@@ -307,14 +304,10 @@ pub async fn erase_subject(
     let r = state.vault.erase_subject(&actor, &id).await?;
     Ok(ApiJson(EraseAnswer {
         subject: r.subject.into(),
-        erased_at: rfc3339(r.erased_at),
+        erased_at: r.erased_at.to_string(),
         key_destroyed: true,
         audit_seq: r.audit_seq,
     }))
-}
-
-pub(crate) fn rfc3339(ms: i64) -> String {
-    jiff::Timestamp::from_millisecond(ms).map_or_else(|_| ms.to_string(), |t| t.to_string())
 }
 
 /// One subject in a batch write.
@@ -459,58 +452,4 @@ pub async fn read_batch(
                 .collect(),
         }),
     ))
-}
-
-/// Body of `PUT /v1/subjects/{id}/consents/{purpose}`.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ConsentIn {
-    /// Granted (true) or withdrawn (false).
-    pub granted: bool,
-    /// Where it was captured (`web-signup`, `support-call`).
-    pub source: String,
-    /// Version of the notice the customer saw.
-    #[serde(default)]
-    pub notice_version: Option<String>,
-}
-
-/// Consent state.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ConsentOut {
-    /// Subject id.
-    pub subject: String,
-    /// Purpose.
-    pub purpose: String,
-    /// Granted.
-    pub granted: bool,
-}
-
-/// Grant or withdraw consent to a purpose.
-#[utoipa::path(put, path = "/v1/subjects/{id}/consents/{purpose}", request_body = ConsentIn,
-    params(("id" = String, Path, description = "Subject id"), ("purpose" = String, Path, description = "Purpose")),
-    responses((status = 200, body = ConsentOut), (status = 404, body = Problem)), security(("bearer" = [])))]
-pub async fn put_consent(
-    State(state): State<AppState>,
-    Authenticated(actor): Authenticated,
-    ApiPath((id, purpose)): ApiPath<(String, String)>,
-    ApiJson(body): ApiJson<ConsentIn>,
-) -> Result<ApiJson<ConsentOut>, ApiError> {
-    let id =
-        privet_types::SubjectId::parse(&id).map_err(|e| ApiError::bad_request(e.to_string()))?;
-    state
-        .vault
-        .set_consent(
-            &actor,
-            &id,
-            &purpose,
-            body.granted,
-            &body.source,
-            body.notice_version,
-        )
-        .await?;
-    Ok(ApiJson(ConsentOut {
-        subject: id.into(),
-        purpose,
-        granted: body.granted,
-    }))
 }

@@ -6,8 +6,11 @@ use privet_crypto::SecretKey;
 use sqlx::Executor;
 
 use super::replay::{append_audit, begin_restore, begin_snapshot, replay_erasures};
-use super::stream::{dump_table, insert_row, read_end, read_row, read_section_start, write_end};
-use super::{BackupSummary, DATA_SECTIONS};
+use super::stream::{
+    dump_table, insert_row, read_end, read_later_section_start, read_row, read_section_start,
+    write_end,
+};
+use super::{BackupSummary, DATA_SECTIONS, LATER_DATA_SECTIONS, Table};
 use crate::Store;
 use crate::audit::{AuditDraft, read_checked_head};
 use crate::error::{Result, StoreError};
@@ -28,7 +31,7 @@ impl Store {
             .map_err(StoreError::db("acquiring a connection", "connection"))?;
         let mut tx = begin_snapshot(&mut conn, self.dialect()).await?;
         let mut summary = BackupSummary::default();
-        for table in DATA_SECTIONS {
+        for table in DATA_SECTIONS.iter().chain(LATER_DATA_SECTIONS) {
             let n = dump_table(&mut tx, table, out).await?;
             summary.rows.push((table.section.to_owned(), n));
         }
@@ -76,7 +79,7 @@ impl Store {
             let mut drafts = Vec::with_capacity(rows.len());
             for row in &rows {
                 let entry = read::audit_from_row(row)
-                    .map_err(StoreError::db("decoding the audit log", "audit entry"))?;
+                    .map_err(crate::read::AuditRowError::into_store_error)?;
                 drafts.push(entry.draft);
             }
             Some(drafts)
@@ -87,6 +90,7 @@ impl Store {
             |name: &str| live_audit > 0 && carried.is_none() && AUDIT_TABLES.contains(&name);
         for table in DATA_SECTIONS
             .iter()
+            .chain(LATER_DATA_SECTIONS)
             .filter(|t| t.on_conflict.is_none() && !keep_live(t.sql))
         {
             tx.execute(sqlx::AssertSqlSafe(format!("DELETE FROM {}", table.sql)))
@@ -96,18 +100,25 @@ impl Store {
         let mut summary = BackupSummary::default();
         for table in DATA_SECTIONS {
             read_section_start(input, table)?;
-            let sql = table.insert_sql();
-            let mut n = 0u64;
-            while let Some(values) = read_row(input, table)? {
-                if !keep_live(table.sql) {
-                    n += insert_row(&mut tx, table, &sql, values).await?;
-                }
-            }
+            let n = restore_rows(&mut tx, input, table, keep_live(table.sql)).await?;
             if !keep_live(table.sql) {
                 summary.rows.push((table.section.to_owned(), n));
             }
         }
-        read_end(input)?;
+        let mut ended = false;
+        for table in LATER_DATA_SECTIONS {
+            // A backup from before this section ends here; the table stays as cleared above.
+            if !ended && read_later_section_start(input, table)? {
+                let n = restore_rows(&mut tx, input, table, false).await?;
+                summary.rows.push((table.section.to_owned(), n));
+            } else {
+                ended = true;
+                summary.rows.push((table.section.to_owned(), 0));
+            }
+        }
+        if !ended {
+            read_end(input)?;
+        }
         replay_erasures(&mut tx, &mut summary).await?;
         for draft in carried.iter().flatten() {
             append_audit(&mut tx, dialect, audit_key, draft).await?;
@@ -118,6 +129,23 @@ impl Store {
             .map_err(StoreError::db("committing the restore", "transaction"))?;
         Ok(summary)
     }
+}
+
+/// Inserts the rows of `table`'s section (already opened), or only reads past them when `skip`.
+async fn restore_rows(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    input: &mut impl Read,
+    table: &Table,
+    skip: bool,
+) -> Result<u64> {
+    let sql = table.insert_sql();
+    let mut n = 0u64;
+    while let Some(values) = read_row(input, table)? {
+        if !skip {
+            n += insert_row(tx, table, &sql, values).await?;
+        }
+    }
+    Ok(n)
 }
 
 /// Whether the store holds nothing but what a key-store restore wrote: no subject, token or API

@@ -59,7 +59,13 @@ pub(super) async fn replay_erasures(
     .await
     .map_err(StoreError::db("replaying erasures", "subject"))?
     .rows_affected();
-    for table in ["fields", "tokens", "consent_state", "purge_queue"] {
+    for table in [
+        "fields",
+        "tokens",
+        "consent_state",
+        "purge_queue",
+        "restrictions",
+    ] {
         sqlx::query(sqlx::AssertSqlSafe(format!(
             "DELETE FROM {table} WHERE subject_id IN (SELECT subject_id FROM keystore_erasures) \
              AND NOT EXISTS (SELECT 1 FROM subjects s WHERE s.id = {table}.subject_id)"

@@ -160,6 +160,23 @@ pub(super) fn read_section_start(input: &mut impl Read, table: &Table) -> Result
             table.section
         )));
     }
+    read_section_name(input, table)
+}
+
+/// Reads the start of a section that older backups lack: false when the stream's end marker
+/// comes instead (consumed, and the container's end checked as [`read_end`] does).
+pub(super) fn read_later_section_start(input: &mut impl Read, table: &Table) -> Result<bool> {
+    match read_u8(input)? {
+        b'T' => read_section_name(input, table).map(|()| true),
+        b'Z' => check_container_end(input).map(|()| false),
+        _ => Err(StoreError::Backup(format!(
+            "expected table {} or the end; the backup is damaged",
+            table.section
+        ))),
+    }
+}
+
+fn read_section_name(input: &mut impl Read, table: &Table) -> Result<()> {
     if read_u8(input)? != 2 || read_len_bytes(input)? != table.section.as_bytes() {
         return Err(StoreError::Backup(format!(
             "expected table {}; the backup is from another version or damaged",
@@ -221,6 +238,10 @@ pub(super) fn read_end(input: &mut impl Read) -> Result<()> {
             "the backup does not end where expected; it is damaged".into(),
         ));
     }
+    check_container_end(input)
+}
+
+fn check_container_end(input: &mut impl Read) -> Result<()> {
     let mut probe = [0u8; 1];
     match input.read(&mut probe) {
         Ok(0) => Ok(()),

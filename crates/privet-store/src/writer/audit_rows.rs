@@ -30,13 +30,13 @@ pub(crate) async fn insert_audit_rows(
     for (seq, draft, prev, hash) in rows {
         q = q
             .bind(*seq)
-            .bind(draft.at)
+            .bind(draft.at.as_millisecond())
             .bind(draft.actor.clone())
-            .bind(draft.action.clone())
+            .bind(draft.action.as_str())
             .bind(draft.purpose.clone())
             .bind(draft.subject.clone())
             .bind(join_categories(&draft.categories))
-            .bind(draft.decision.clone())
+            .bind(draft.decision.as_str())
             .bind(draft.reason.clone())
             .bind(prev.clone())
             .bind(hash.clone());

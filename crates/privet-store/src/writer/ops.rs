@@ -3,7 +3,10 @@
 
 use sqlx::AnyConnection;
 
-use privet_types::{FieldName, SubjectId};
+use jiff::Timestamp;
+use privet_types::{ConsentSource, FieldName, RequestStatus, SubjectId};
+
+use crate::model::{DeliveryRow, HoldRow, PurgeReceipt, RequestRow};
 
 use crate::error::{Result, StoreError};
 
@@ -15,7 +18,7 @@ pub enum Op {
         /// Subject id.
         subject: SubjectId,
         /// Time (ms).
-        at: i64,
+        at: Timestamp,
     },
     /// Stores a new subject's data key; fails with a conflict if it already has one.
     InsertDek {
@@ -26,7 +29,7 @@ pub enum Op {
         /// Wrapped key.
         wrapped: Vec<u8>,
         /// Time (ms).
-        at: i64,
+        at: Timestamp,
     },
     /// Writes (inserts or replaces) a field.
     PutField {
@@ -43,11 +46,11 @@ pub enum Op {
         /// Blind index, for looked-up categories.
         lookup: Option<Vec<u8>>,
         /// Collection time (ms).
-        collected_at: Option<i64>,
+        collected_at: Option<Timestamp>,
         /// Source.
         source: Option<String>,
         /// Time (ms).
-        at: i64,
+        at: Timestamp,
     },
     /// Removes one field.
     DeleteField {
@@ -69,7 +72,7 @@ pub enum Op {
         /// Keyed digest of the value, for deterministic tokens.
         value_digest: Option<Vec<u8>>,
         /// Time (ms).
-        at: i64,
+        at: Timestamp,
     },
     /// Erases a subject: drops its row and data key, records the erasure in the ledger and queues
     /// its remaining rows for purge. Constant work whatever the subject holds.
@@ -77,7 +80,10 @@ pub enum Op {
         /// Subject id.
         subject: SubjectId,
         /// Time (ms).
-        at: i64,
+        at: Timestamp,
+        /// Who erased it (an actor's audit name): the recorder of the consent withdrawals that
+        /// close the subject's consent ledger.
+        by: String,
     },
     /// Records the current consent of a subject for a purpose.
     SetConsent {
@@ -88,11 +94,97 @@ pub enum Op {
         /// Granted or withdrawn.
         granted: bool,
         /// Time (ms).
-        at: i64,
+        at: Timestamp,
         /// Capture channel.
-        source: String,
+        source: ConsentSource,
         /// Notice version.
         notice_version: Option<String>,
+        /// Who recorded it (an actor's audit name).
+        recorded_by: String,
+    },
+    /// Marks a subject as having restricted processing.
+    SetRestriction {
+        /// Subject id.
+        subject: SubjectId,
+        /// The restrict request that asked for it, if one did.
+        request: Option<String>,
+        /// Time.
+        at: Timestamp,
+        /// Who (an actor's audit name).
+        by: String,
+    },
+    /// Lifts a subject's restriction (not found when there is none).
+    LiftRestriction {
+        /// Subject id.
+        subject: SubjectId,
+    },
+    /// Places a legal hold.
+    PlaceHold(HoldRow),
+    /// Lifts an active legal hold (not found when there is none of that id on the subject).
+    LiftHold {
+        /// Subject id.
+        subject: SubjectId,
+        /// Hold id.
+        id: String,
+        /// Time.
+        at: Timestamp,
+        /// Who.
+        by: String,
+    },
+    /// Queues an erasure notice to a vendor.
+    EnqueueDelivery(DeliveryRow),
+    /// Records an attempt's outcome: written only if no other attempt was recorded since
+    /// `attempts_before` (two workers never both settle one attempt).
+    SettleDelivery {
+        /// The delivery as it is to be.
+        row: DeliveryRow,
+        /// The attempts count it had when taken.
+        attempts_before: u32,
+    },
+    /// Records an event of a subject (kept: the latest time of each kind).
+    RecordEvent {
+        /// Subject id.
+        subject: SubjectId,
+        /// `activity`, `account_closed` or a name.
+        kind: String,
+        /// When it happened.
+        at: Timestamp,
+    },
+    /// Stores a purge receipt.
+    InsertPurgeReceipt(PurgeReceipt),
+    /// Takes the lease to run a rule's purge until `until` (a conflict when another node holds
+    /// an unexpired one).
+    ClaimPurge {
+        /// The rule.
+        rule: String,
+        /// This node.
+        node: String,
+        /// Now.
+        now: Timestamp,
+        /// When the lease lapses.
+        until: Timestamp,
+        /// The last run this node saw: if another node has finished a run since, it is not
+        /// due any more and the claim fails.
+        seen_last_run: Option<Timestamp>,
+    },
+    /// Records that this node's run of a rule's purge, started at `started`, finished.
+    FinishPurge {
+        /// The rule.
+        rule: String,
+        /// This node.
+        node: String,
+        /// When the run started: the next one counts from it.
+        started: Timestamp,
+    },
+    /// Enters a customer's request.
+    InsertRequest(RequestRow),
+    /// Moves a request on: written only if it is still in `expected` (two people working the same
+    /// request cannot both move it from the same state).
+    UpdateRequest {
+        /// The request as it is to be.
+        row: RequestRow,
+        /// The status it had when read.
+        expected: RequestStatus,
     },
     /// Stores an API key's hash.
     InsertApiKey {
@@ -105,14 +197,14 @@ pub enum Op {
         /// Label.
         label: Option<String>,
         /// Time (ms).
-        at: i64,
+        at: Timestamp,
     },
     /// Revokes an API key.
     RevokeApiKey {
         /// Public id.
         id: String,
         /// Time (ms).
-        at: i64,
+        at: Timestamp,
     },
     /// Stores a long-lived secret; conflicts if it exists.
     InsertSecret {
@@ -169,7 +261,7 @@ enum Arg {
 /// Rows gathered from a batch's units, written with multi-row statements.
 #[derive(Default)]
 pub(super) struct Gathered {
-    subjects: Vec<(SubjectId, i64)>,
+    subjects: Vec<(SubjectId, Timestamp)>,
     fields: Vec<((SubjectId, FieldName), Vec<Arg>)>,
     tokens: Vec<Vec<Arg>>,
 }
@@ -211,11 +303,11 @@ const TOKEN_INSERT: RowStatement = RowStatement {
     what: "token",
 };
 
-fn subject_row(subject: &SubjectId, at: i64) -> Vec<Arg> {
+fn subject_row(subject: &SubjectId, at: Timestamp) -> Vec<Arg> {
     vec![
         Arg::Text(Some(subject.as_str().to_owned())),
-        Arg::Int(Some(at)),
-        Arg::Int(Some(at)),
+        Arg::Int(Some(at.as_millisecond())),
+        Arg::Int(Some(at.as_millisecond())),
     ]
 }
 
@@ -239,9 +331,9 @@ fn op_row(op: &Op) -> Option<Vec<Arg>> {
             Arg::Bytes(Some(record_id.clone())),
             Arg::Bytes(Some(sealed.clone())),
             Arg::Bytes(lookup.clone()),
-            Arg::Int(*collected_at),
+            Arg::Int(collected_at.map(|t| t.as_millisecond())),
             Arg::Text(source.clone()),
-            Arg::Int(Some(*at)),
+            Arg::Int(Some(at.as_millisecond())),
         ],
         Op::InsertToken {
             token,
@@ -256,7 +348,7 @@ fn op_row(op: &Op) -> Option<Vec<Arg>> {
             Arg::Text(subject.as_ref().map(|s| s.as_str().to_owned())),
             Arg::Bytes(Some(sealed.clone())),
             Arg::Bytes(value_digest.clone()),
-            Arg::Int(Some(*at)),
+            Arg::Int(Some(at.as_millisecond())),
         ],
         _ => return None,
     })
@@ -370,7 +462,7 @@ async fn run(
 }
 
 pub(super) async fn apply_op(conn: &mut AnyConnection, op: &Op) -> Result<u64> {
-    use sqlx::query;
+    use sqlx::{query, query_as};
     match op {
         Op::UpsertSubject { subject, at } => {
             insert_many(conn, &SUBJECT_UPSERT, &[&subject_row(subject, *at)]).await
@@ -394,7 +486,7 @@ pub(super) async fn apply_op(conn: &mut AnyConnection, op: &Op) -> Result<u64> {
                     .bind(subject.as_str().to_owned())
                     .bind(i64::from(*kek_version))
                     .bind(wrapped.clone())
-                    .bind(*at),
+                    .bind(at.as_millisecond()),
                 "storing a data key",
                 "data key",
             )
@@ -414,12 +506,47 @@ pub(super) async fn apply_op(conn: &mut AnyConnection, op: &Op) -> Result<u64> {
             )
             .await
         }
-        Op::EraseSubject { subject, at } => {
+        Op::EraseSubject { subject, at, by } => {
+            // Checked in the commit itself, so a hold placed a moment earlier still holds.
+            let hold: Option<(String,)> = query_as(
+                "SELECT reason FROM holds WHERE subject_id = $1 AND lifted_at IS NULL \
+                 AND (until_at IS NULL OR until_at > $2) ORDER BY created_at LIMIT 1",
+            )
+            .bind(subject.as_str().to_owned())
+            .bind(at.as_millisecond())
+            .fetch_optional(&mut *conn)
+            .await
+            .map_err(StoreError::db("reading legal holds", "legal hold"))?;
+            if let Some((reason,)) = hold {
+                return Err(StoreError::LegalHold(reason));
+            }
+            run(conn, query("DELETE FROM restrictions WHERE subject_id = $1").bind(subject.as_str().to_owned()), "lifting a restriction", "restriction").await?;
+            run(conn, query("DELETE FROM subject_events WHERE subject_id = $1").bind(subject.as_str().to_owned()), "erasing events", "event").await?;
             let rows = run(conn, query("DELETE FROM subjects WHERE id = $1").bind(subject.as_str().to_owned()), "erasing a subject", "subject").await?;
             if rows == 0 {
                 return Err(StoreError::NotFound("subject"));
             }
             run(conn, query("DELETE FROM keystore_deks WHERE subject_id = $1").bind(subject.as_str().to_owned()), "destroying a data key", "data key").await?;
+            // The ledger outlives the erasure as proof (decision 0005); each purpose still
+            // granted is withdrawn in it, so the history ends in the state the erasure left.
+            run(
+                conn,
+                query(
+                    "INSERT INTO consent_ledger (subject_id, n, purpose, granted, at, source, notice_version, recorded_by) \
+                     SELECT s.subject_id, \
+                            (SELECT COALESCE(MAX(l.n), 0) FROM consent_ledger l WHERE l.subject_id = $1) \
+                              + ROW_NUMBER() OVER (ORDER BY s.purpose), \
+                            s.purpose, 0, $2, $3, s.notice_version, $4 \
+                     FROM consent_state s WHERE s.subject_id = $1 AND s.granted = 1",
+                )
+                .bind(subject.as_str().to_owned())
+                .bind(at.as_millisecond())
+                .bind(ConsentSource::Erasure.as_str())
+                .bind(by.clone()),
+                "closing the consent ledger",
+                "consent",
+            )
+            .await?;
             run(conn, query("DELETE FROM consent_state WHERE subject_id = $1").bind(subject.as_str().to_owned()), "erasing consents", "consent").await?;
             run(
                 conn,
@@ -428,7 +555,7 @@ pub(super) async fn apply_op(conn: &mut AnyConnection, op: &Op) -> Result<u64> {
                      ON CONFLICT (subject_id) DO UPDATE SET erased_at = excluded.erased_at",
                 )
                 .bind(subject.as_str().to_owned())
-                .bind(*at),
+                .bind(at.as_millisecond()),
                 "writing the erasure ledger",
                 "erasure",
             )
@@ -437,14 +564,31 @@ pub(super) async fn apply_op(conn: &mut AnyConnection, op: &Op) -> Result<u64> {
                 conn,
                 query("INSERT INTO purge_queue (subject_id, queued_at) VALUES ($1, $2) ON CONFLICT (subject_id) DO NOTHING")
                     .bind(subject.as_str().to_owned())
-                    .bind(*at),
+                    .bind(at.as_millisecond()),
                 "queueing a purge",
                 "purge entry",
             )
             .await?;
             Ok(rows)
         }
-        Op::SetConsent { subject, purpose, granted, at, source, notice_version } => {
+        Op::SetConsent { subject, purpose, granted, at, source, notice_version, recorded_by } => {
+            run(
+                conn,
+                query(
+                    "INSERT INTO consent_ledger (subject_id, n, purpose, granted, at, source, notice_version, recorded_by) \
+                     SELECT $1, COALESCE(MAX(n), 0) + 1, $2, $3, $4, $5, $6, $7 FROM consent_ledger WHERE subject_id = $1",
+                )
+                .bind(subject.as_str().to_owned())
+                .bind(purpose.clone())
+                .bind(i64::from(*granted))
+                .bind(at.as_millisecond())
+                .bind(source.as_str())
+                .bind(notice_version.clone())
+                .bind(recorded_by.clone()),
+                "appending to the consent ledger",
+                "consent",
+            )
+            .await?;
             run(
                 conn,
                 query(
@@ -456,13 +600,259 @@ pub(super) async fn apply_op(conn: &mut AnyConnection, op: &Op) -> Result<u64> {
                 .bind(subject.as_str().to_owned())
                 .bind(purpose.clone())
                 .bind(i64::from(*granted))
-                .bind(*at)
-                .bind(source.clone())
+                .bind(at.as_millisecond())
+                .bind(source.as_str())
                 .bind(notice_version.clone()),
                 "recording consent",
                 "consent",
             )
             .await
+        }
+        Op::SetRestriction { subject, request, at, by } => {
+            run(
+                conn,
+                query(
+                    "INSERT INTO restrictions (subject_id, request_id, created_by, created_at) VALUES ($1, $2, $3, $4) \
+                     ON CONFLICT (subject_id) DO NOTHING",
+                )
+                .bind(subject.as_str().to_owned())
+                .bind(request.clone())
+                .bind(by.clone())
+                .bind(at.as_millisecond()),
+                "restricting a subject",
+                "restriction",
+            )
+            .await
+        }
+        Op::LiftRestriction { subject } => {
+            let rows = run(conn, query("DELETE FROM restrictions WHERE subject_id = $1").bind(subject.as_str().to_owned()), "lifting a restriction", "restriction").await?;
+            if rows == 0 {
+                return Err(StoreError::NotFound("restriction"));
+            }
+            Ok(rows)
+        }
+        Op::PlaceHold(h) => {
+            run(
+                conn,
+                query(
+                    "INSERT INTO holds (id, subject_id, reason, created_by, created_at, until_at, lifted_at, lifted_by) \
+                     VALUES ($1, $2, $3, $4, $5, $6, NULL, NULL)",
+                )
+                .bind(h.id.clone())
+                .bind(h.subject.as_str().to_owned())
+                .bind(h.reason.clone())
+                .bind(h.created_by.clone())
+                .bind(h.created_at.as_millisecond())
+                .bind(h.until.map(|t| t.as_millisecond())),
+                "placing a legal hold",
+                "legal hold",
+            )
+            .await
+        }
+        Op::LiftHold { subject, id, at, by } => {
+            let rows = run(
+                conn,
+                query("UPDATE holds SET lifted_at = $1, lifted_by = $2 WHERE id = $3 AND subject_id = $4 AND lifted_at IS NULL")
+                    .bind(at.as_millisecond())
+                    .bind(by.clone())
+                    .bind(id.clone())
+                    .bind(subject.as_str().to_owned()),
+                "lifting a legal hold",
+                "legal hold",
+            )
+            .await?;
+            if rows == 0 {
+                return Err(StoreError::NotFound("active legal hold"));
+            }
+            Ok(rows)
+        }
+        Op::EnqueueDelivery(d) => {
+            run(
+                conn,
+                query(
+                    "INSERT INTO deliveries (id, vendor, subject_id, request_id, erased_at, status, attempts, next_at, \
+                     last_error, created_at, done_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                )
+                .bind(d.id.clone())
+                .bind(d.vendor.clone())
+                .bind(d.subject.as_str().to_owned())
+                .bind(d.request.clone())
+                .bind(d.erased_at.as_millisecond())
+                .bind(d.status.as_str())
+                .bind(i64::from(d.attempts))
+                .bind(d.next_at.as_millisecond())
+                .bind(d.last_error.clone())
+                .bind(d.created_at.as_millisecond())
+                .bind(d.done_at.map(|t| t.as_millisecond())),
+                "queueing a vendor notice",
+                "delivery",
+            )
+            .await
+        }
+        Op::SettleDelivery { row: d, attempts_before } => {
+            let rows = run(
+                conn,
+                query(
+                    "UPDATE deliveries SET status = $1, attempts = $2, next_at = $3, last_error = $4, done_at = $5 \
+                     WHERE id = $6 AND attempts = $7",
+                )
+                .bind(d.status.as_str())
+                .bind(i64::from(d.attempts))
+                .bind(d.next_at.as_millisecond())
+                .bind(d.last_error.clone())
+                .bind(d.done_at.map(|t| t.as_millisecond()))
+                .bind(d.id.clone())
+                .bind(i64::from(*attempts_before)),
+                "recording a vendor notice",
+                "delivery",
+            )
+            .await?;
+            if rows == 0 {
+                return Err(StoreError::Conflict("delivery attempt"));
+            }
+            Ok(rows)
+        }
+        Op::RecordEvent { subject, kind, at } => {
+            run(
+                conn,
+                query(
+                    "INSERT INTO subject_events (subject_id, kind, at) VALUES ($1, $2, $3) \
+                     ON CONFLICT (subject_id, kind) DO UPDATE SET at = CASE WHEN excluded.at > subject_events.at \
+                     THEN excluded.at ELSE subject_events.at END",
+                )
+                .bind(subject.as_str().to_owned())
+                .bind(kind.clone())
+                .bind(at.as_millisecond()),
+                "recording an event",
+                "event",
+            )
+            .await
+        }
+        Op::InsertPurgeReceipt(r) => {
+            run(
+                conn,
+                query(
+                    "INSERT INTO purge_receipts (id, rule, owner, started_at, finished_at, fields, subjects_erased, held, by_category) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                )
+                .bind(r.id.clone())
+                .bind(r.rule.clone())
+                .bind(r.owner.clone())
+                .bind(r.started_at.as_millisecond())
+                .bind(r.finished_at.as_millisecond())
+                .bind(i64::try_from(r.fields).unwrap_or(i64::MAX))
+                .bind(i64::try_from(r.subjects_erased).unwrap_or(i64::MAX))
+                .bind(i64::try_from(r.held).unwrap_or(i64::MAX))
+                .bind(crate::model::encode_counts(&r.by_category)),
+                "storing a purge receipt",
+                "purge receipt",
+            )
+            .await
+        }
+        Op::ClaimPurge { rule, node, now, until, seen_last_run } => {
+            run(
+                conn,
+                query("INSERT INTO purge_schedule (rule, last_run, lease_owner, lease_until) VALUES ($1, NULL, NULL, NULL) ON CONFLICT (rule) DO NOTHING")
+                    .bind(rule.clone()),
+                "scheduling a purge",
+                "purge lease",
+            )
+            .await?;
+            let rows = run(
+                conn,
+                query(
+                    "UPDATE purge_schedule SET lease_owner = $1, lease_until = $2 \
+                     WHERE rule = $3 AND (lease_until IS NULL OR lease_until <= $4) \
+                     AND COALESCE(last_run, -1) = $5",
+                )
+                .bind(node.clone())
+                .bind(until.as_millisecond())
+                .bind(rule.clone())
+                .bind(now.as_millisecond())
+                .bind(seen_last_run.map_or(-1, |t| t.as_millisecond())),
+                "taking a purge lease",
+                "purge lease",
+            )
+            .await?;
+            if rows == 0 {
+                return Err(StoreError::Conflict("purge lease"));
+            }
+            Ok(rows)
+        }
+        Op::FinishPurge { rule, node, started } => {
+            run(
+                conn,
+                query(
+                    "UPDATE purge_schedule SET last_run = $1, lease_owner = NULL, lease_until = NULL \
+                     WHERE rule = $2 AND lease_owner = $3",
+                )
+                .bind(started.as_millisecond())
+                .bind(rule.clone())
+                .bind(node.clone()),
+                "finishing a purge",
+                "purge lease",
+            )
+            .await
+        }
+        Op::InsertRequest(r) => {
+            run(
+                conn,
+                query(
+                    "INSERT INTO requests (id, subject_id, kind, regulation, status, verified, verify_method, \
+                     verified_by, received_at, due_on, due_at, extensions, reason, created_by, created_at, \
+                     updated_at, closed_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
+                )
+                .bind(r.id.clone())
+                .bind(r.subject.as_str().to_owned())
+                .bind(r.kind.as_str())
+                .bind(r.regulation.clone())
+                .bind(r.status.as_str())
+                .bind(i64::from(r.verified))
+                .bind(r.verify_method.clone())
+                .bind(r.verified_by.clone())
+                .bind(r.received_at.as_millisecond())
+                .bind(r.due_on.to_string())
+                .bind(r.due_at.as_millisecond())
+                .bind(i64::from(r.extensions))
+                .bind(r.reason.clone())
+                .bind(r.created_by.clone())
+                .bind(r.created_at.as_millisecond())
+                .bind(r.updated_at.as_millisecond())
+                .bind(r.closed_at.map(|t| t.as_millisecond())),
+                "entering a request",
+                "request",
+            )
+            .await
+        }
+        Op::UpdateRequest { row: r, expected } => {
+            let rows = run(
+                conn,
+                query(
+                    "UPDATE requests SET status = $1, verified = $2, verify_method = $3, verified_by = $4, \
+                     due_on = $5, due_at = $6, extensions = $7, reason = $8, updated_at = $9, closed_at = $10 \
+                     WHERE id = $11 AND status = $12",
+                )
+                .bind(r.status.as_str())
+                .bind(i64::from(r.verified))
+                .bind(r.verify_method.clone())
+                .bind(r.verified_by.clone())
+                .bind(r.due_on.to_string())
+                .bind(r.due_at.as_millisecond())
+                .bind(i64::from(r.extensions))
+                .bind(r.reason.clone())
+                .bind(r.updated_at.as_millisecond())
+                .bind(r.closed_at.map(|t| t.as_millisecond()))
+                .bind(r.id.clone())
+                .bind(expected.as_str()),
+                "moving a request on",
+                "request",
+            )
+            .await?;
+            if rows == 0 {
+                return Err(StoreError::Conflict("request in that state"));
+            }
+            Ok(rows)
         }
         Op::InsertApiKey { id, hash, role, label, at } => {
             run(
@@ -472,7 +862,7 @@ pub(super) async fn apply_op(conn: &mut AnyConnection, op: &Op) -> Result<u64> {
                     .bind(hash.clone())
                     .bind(role.clone())
                     .bind(label.clone())
-                    .bind(*at),
+                    .bind(at.as_millisecond()),
                 "storing an API key",
                 "API key",
             )
@@ -481,7 +871,7 @@ pub(super) async fn apply_op(conn: &mut AnyConnection, op: &Op) -> Result<u64> {
         Op::RevokeApiKey { id, at } => {
             let rows = run(
                 conn,
-                query("UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL").bind(*at).bind(id.clone()),
+                query("UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL").bind(at.as_millisecond()).bind(id.clone()),
                 "revoking an API key",
                 "API key",
             )

@@ -4,7 +4,7 @@
 use privet_crypto::SecretKey;
 use privet_store::{AuditDraft, Location, Op, Store, StoreError, WriteUnit};
 use privet_testkit::postgres::{TempDatabase, postgres_base};
-use privet_types::{FieldName, SubjectId};
+use privet_types::{AuditAction, AuditDecision, ConsentSource, FieldName, SubjectId};
 
 /// Each backend with what keeps it alive (a temporary directory, a temporary database).
 async fn backends() -> Vec<(&'static str, Store, Box<dyn std::any::Any>)> {
@@ -25,19 +25,24 @@ async fn backends() -> Vec<(&'static str, Store, Box<dyn std::any::Any>)> {
     out
 }
 
+/// The instant `n` milliseconds after the epoch.
+fn ms(n: i64) -> jiff::Timestamp {
+    jiff::Timestamp::from_millisecond(n).unwrap()
+}
+
 fn cus() -> SubjectId {
     SubjectId::parse("cus_1").unwrap()
 }
 
-fn draft(action: &str, subject: &str) -> AuditDraft {
+fn draft(action: AuditAction, subject: &str) -> AuditDraft {
     AuditDraft {
-        at: 1_700_000_000_000,
+        at: ms(1_700_000_000_000),
         actor: "story".into(),
-        action: action.into(),
+        action,
         purpose: None,
         subject: Some(subject.into()),
         categories: vec!["contact.email".into()],
-        decision: "ok".into(),
+        decision: AuditDecision::Ok,
         reason: None,
     }
 }
@@ -50,13 +55,13 @@ fn field(name: &str, sealed: &[u8]) -> Op {
         record_id: vec![7; 16],
         sealed: sealed.to_vec(),
         lookup: Some(vec![1; 32]),
-        collected_at: Some(1_600_000_000_000),
+        collected_at: Some(ms(1_600_000_000_000)),
         source: Some("web".into()),
-        at: 1_700_000_000_000,
+        at: ms(1_700_000_000_000),
     }
 }
 
-fn unit(ops: Vec<Op>, action: &str) -> WriteUnit {
+fn unit(ops: Vec<Op>, action: AuditAction) -> WriteUnit {
     WriteUnit {
         ops,
         audit: vec![draft(action, "cus_1")],
@@ -82,18 +87,18 @@ async fn a_customer_from_first_write_to_purge() {
                 vec![
                     Op::UpsertSubject {
                         subject: cus(),
-                        at: 1,
+                        at: ms(1),
                     },
                     Op::InsertDek {
                         subject: cus(),
                         kek_version: 1,
                         wrapped: vec![3; 40],
-                        at: 1,
+                        at: ms(1),
                     },
                     field("email", b"sealed-1"),
                     field("phone", b"sealed-2"),
                 ],
-                "subject.write",
+                AuditAction::SubjectWrite,
             ))
             .await
             .unwrap();
@@ -107,7 +112,10 @@ async fn a_customer_from_first_write_to_purge() {
 
         // A field of the same name is replaced, not added; a deleted one is gone.
         store
-            .commit(unit(vec![field("email", b"sealed-3")], "subject.write"))
+            .commit(unit(
+                vec![field("email", b"sealed-3")],
+                AuditAction::SubjectWrite,
+            ))
             .await
             .unwrap();
         store
@@ -116,7 +124,7 @@ async fn a_customer_from_first_write_to_purge() {
                     subject: cus(),
                     name: FieldName::parse("phone").unwrap(),
                 }],
-                "field.delete",
+                AuditAction::SubjectWrite,
             ))
             .await
             .unwrap();
@@ -143,9 +151,9 @@ async fn a_customer_from_first_write_to_purge() {
                     subject: Some(cus()),
                     sealed: b"sealed-token".to_vec(),
                     value_digest: Some(vec![5; 32]),
-                    at: 2,
+                    at: ms(2),
                 }],
-                "token.create",
+                AuditAction::TokenCreate,
             ))
             .await
             .unwrap();
@@ -159,11 +167,12 @@ async fn a_customer_from_first_write_to_purge() {
                     subject: cus(),
                     purpose: "marketing".into(),
                     granted: true,
-                    at: 3,
-                    source: "api".into(),
+                    at: ms(3),
+                    source: ConsentSource::Api,
                     notice_version: Some("v1".into()),
+                    recorded_by: "key_1".into(),
                 }],
-                "consent.set",
+                AuditAction::ConsentGrant,
             ))
             .await
             .unwrap();
@@ -173,30 +182,52 @@ async fn a_customer_from_first_write_to_purge() {
             .unwrap()
             .expect("consent");
         assert!(consent.granted && consent.notice_version.as_deref() == Some("v1"));
+        let ledger = store.consent_history(&cus()).await.unwrap();
+        assert_eq!(ledger.len(), 1, "{name}");
+        assert_eq!(
+            (
+                ledger[0].n,
+                ledger[0].source,
+                ledger[0].recorded_by.as_str()
+            ),
+            (1, ConsentSource::Api, "key_1")
+        );
 
         // Erasure: the subject, its key and its consents go at once; its rows wait for the purge.
         store
             .commit(unit(
                 vec![Op::EraseSubject {
                     subject: cus(),
-                    at: 4,
+                    at: ms(4),
+                    by: "key_2".into(),
                 }],
-                "subject.erase",
+                AuditAction::SubjectErase,
             ))
             .await
             .unwrap();
         assert!(store.subject(&cus()).await.unwrap().is_none(), "{name}");
         assert!(store.dek(&cus()).await.unwrap().is_none(), "{name}");
         assert!(store.consent(&cus(), "marketing").await.unwrap().is_none());
+        // The ledger stays as proof, closed by a withdrawal the erasure wrote.
+        let ledger = store.consent_history(&cus()).await.unwrap();
+        assert_eq!(ledger.len(), 2, "{name}");
+        assert_eq!(
+            (ledger[1].n, ledger[1].granted, ledger[1].source),
+            (2, false, ConsentSource::Erasure),
+            "{name}"
+        );
+        assert_eq!(ledger[1].recorded_by, "key_2");
+        assert_eq!(ledger[1].at, ms(4));
         assert_eq!(store.purge_queue(10).await.unwrap(), ["cus_1"], "{name}");
         assert_eq!(store.erasures().await.unwrap(), [(cus(), 4)]);
         let again = store
             .commit(unit(
                 vec![Op::EraseSubject {
                     subject: cus(),
-                    at: 5,
+                    at: ms(5),
+                    by: "key_2".into(),
                 }],
-                "subject.erase",
+                AuditAction::SubjectErase,
             ))
             .await;
         assert!(
@@ -221,7 +252,7 @@ async fn a_customer_from_first_write_to_purge() {
         assert_eq!((counts.fields, counts.tokens), (0, 0), "{name}");
 
         // Every acknowledged unit left one entry, in order, and the chain verifies.
-        let actions: Vec<String> = store
+        let actions: Vec<AuditAction> = store
             .audit_page(0, 100)
             .await
             .unwrap()
@@ -231,12 +262,12 @@ async fn a_customer_from_first_write_to_purge() {
         assert_eq!(
             actions,
             [
-                "subject.write",
-                "subject.write",
-                "field.delete",
-                "token.create",
-                "consent.set",
-                "subject.erase"
+                AuditAction::SubjectWrite,
+                AuditAction::SubjectWrite,
+                AuditAction::SubjectWrite,
+                AuditAction::TokenCreate,
+                AuditAction::ConsentGrant,
+                AuditAction::SubjectErase
             ],
             "{name}"
         );

@@ -58,6 +58,9 @@ pub struct AccessRequest<'a> {
     pub consent: ConsentState,
     /// The caller's privacy training.
     pub training: Training,
+    /// Whether the subject has restricted processing (GDPR Art. 18): only purposes whose legal
+    /// basis is a legal obligation may then use the data.
+    pub restricted: bool,
 }
 
 /// The outcome of [`Policy::decide`].
@@ -80,6 +83,10 @@ pub enum DenyReason {
     UnknownRole,
     /// The category is neither built in nor declared.
     UnknownCategory,
+    /// The subject restricted processing and the purpose is not a legal obligation.
+    Restricted,
+    /// The field's retention period has ended; it awaits purge (set by the vault, not the rules).
+    RetentionExpired,
     /// The purpose needs consent and the subject has not granted it.
     ConsentRequired,
     /// The category is special and the caller's training is not current.
@@ -92,10 +99,12 @@ pub enum DenyReason {
 
 impl DenyReason {
     /// Every reason.
-    pub const ALL: [DenyReason; 7] = [
+    pub const ALL: [DenyReason; 9] = [
         DenyReason::UnknownPurpose,
         DenyReason::UnknownRole,
         DenyReason::UnknownCategory,
+        DenyReason::Restricted,
+        DenyReason::RetentionExpired,
         DenyReason::ConsentRequired,
         DenyReason::TrainingRequired,
         DenyReason::NoRule,
@@ -108,6 +117,8 @@ impl DenyReason {
             DenyReason::UnknownPurpose => "unknown_purpose",
             DenyReason::UnknownRole => "unknown_role",
             DenyReason::UnknownCategory => "unknown_category",
+            DenyReason::Restricted => "restricted",
+            DenyReason::RetentionExpired => "retention_expired",
             DenyReason::ConsentRequired => "consent_required",
             DenyReason::TrainingRequired => "training_required",
             DenyReason::NoRule => "no_rule",
@@ -122,6 +133,12 @@ impl fmt::Display for DenyReason {
             DenyReason::UnknownPurpose => "The purpose is not declared in the policy.",
             DenyReason::UnknownRole => "The role is not declared in the policy.",
             DenyReason::UnknownCategory => "The data category is not known to the policy.",
+            DenyReason::Restricted => {
+                "The customer has restricted processing; only a legal obligation may use the data."
+            }
+            DenyReason::RetentionExpired => {
+                "The data's retention period has ended; it awaits purge."
+            }
             DenyReason::ConsentRequired => {
                 "The purpose requires the customer's consent, which is not granted."
             }
@@ -145,7 +162,16 @@ impl Policy {
         let Some(category) = self.category(req.category) else {
             return Decision::Deny(DenyReason::UnknownCategory);
         };
-        if purpose.consent_required() && req.consent != ConsentState::Granted {
+        if req.restricted && purpose.legal_basis() != super::LegalBasis::LegalObligation {
+            return Decision::Deny(DenyReason::Restricted);
+        }
+        let consented = match req.consent {
+            ConsentState::Granted => true,
+            ConsentState::Withdrawn => false,
+            // An opt-out purpose runs until the customer opts out; a consent purpose needs a yes.
+            ConsentState::Unknown => !purpose.consent_required(),
+        };
+        if purpose.consent_matters() && !consented {
             return Decision::Deny(DenyReason::ConsentRequired);
         }
         if category.sensitivity() == Sensitivity::Special && !req.training.satisfied() {
@@ -202,6 +228,7 @@ impl Policy {
                 category,
                 consent: ConsentState::Granted,
                 training,
+                restricted: false,
             }) {
                 Decision::Deny(r) => {
                     // One reason when they all agree; otherwise the general one.

@@ -35,6 +35,7 @@ use std::collections::BTreeMap;
 use jiff::civil::Date;
 
 use crate::category::{Category, builtin_category};
+use crate::deadline::RegulationRule;
 
 mod decide;
 mod model;
@@ -112,6 +113,42 @@ pub struct Policy {
     server: ServerSection,
     tokens: TokenSection,
     presidio: PresidioSection,
+    rights: Rights,
+}
+
+/// `[organization]` and `[regulations.*]`: who answers customers' requests, in which time zone
+/// their deadlines run, and each regulation's deadline rules.
+#[derive(Clone, Debug)]
+pub struct Rights {
+    /// The organisation's name, shown on exports (may be empty).
+    pub organization: String,
+    /// The IANA name of the time zone (`UTC` by default).
+    pub timezone_name: String,
+    /// The time zone deadlines are computed in.
+    pub timezone: jiff::tz::TimeZone,
+    /// Rules by regulation name: `gdpr` and `ccpa` built in, others from privet.toml.
+    pub regulations: BTreeMap<String, RegulationRule>,
+    /// The vendors that receive personal data, by name.
+    pub vendors: Vec<crate::vendor::Vendor>,
+    /// The retention rules, by name.
+    pub retention: Vec<crate::retention::RetentionRule>,
+}
+
+impl Default for Rights {
+    fn default() -> Self {
+        let regulations = [RegulationRule::gdpr(), RegulationRule::ccpa()]
+            .into_iter()
+            .map(|r| (r.name.clone(), r))
+            .collect();
+        Rights {
+            organization: String::new(),
+            timezone_name: "UTC".into(),
+            timezone: jiff::tz::TimeZone::UTC,
+            regulations,
+            vendors: Vec::new(),
+            retention: Vec::new(),
+        }
+    }
 }
 
 impl Policy {
@@ -134,6 +171,34 @@ impl Policy {
     /// When the policy was last reviewed (`[policy] version`).
     pub fn reviewed_on(&self) -> Date {
         self.reviewed_on
+    }
+
+    /// Categories that an access rule lets some purpose use but no retention rule covers, when
+    /// the policy has retention rules at all: data kept with no end, for `privet check` to warn.
+    pub fn categories_without_retention(&self) -> Vec<String> {
+        let retention = &self.rights.retention;
+        if retention.is_empty() {
+            return Vec::new();
+        }
+        let mut out: Vec<String> = crate::category::BUILTIN_CATEGORIES
+            .iter()
+            .map(|c| c.name().to_owned())
+            .chain(self.custom_categories().map(|c| c.name().to_owned()))
+            .filter(|c| {
+                self.rules
+                    .iter()
+                    .any(|r| r.categories().iter().any(|p| p.matches(c)))
+            })
+            .filter(|c| !retention.iter().any(|r| r.covers(c)))
+            .collect();
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    /// The organisation, its time zone and the regulations' deadline rules.
+    pub fn rights(&self) -> &Rights {
+        &self.rights
     }
 
     /// The purpose named `name`.
@@ -214,7 +279,7 @@ mod tests {
         assert_eq!(policy.max_batch(), DEFAULT_MAX_BATCH);
         assert_eq!(policy.limits(), &Limits::default());
         assert_eq!(policy.reviewed_on(), jiff::civil::date(2026, 11, 23));
-        assert_eq!(policy.purposes().count(), 4);
+        assert_eq!(policy.purposes().count(), 5);
         assert_eq!(policy.roles().count(), 3);
     }
 }

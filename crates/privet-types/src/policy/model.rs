@@ -80,6 +80,7 @@ pub struct Purpose {
     pub(crate) description: String,
     pub(crate) legal_basis: LegalBasis,
     pub(crate) consent_required: bool,
+    pub(crate) sale_or_sharing: bool,
 }
 
 impl Purpose {
@@ -101,6 +102,18 @@ impl Purpose {
     /// Whether reads under this purpose need the subject's current consent.
     pub fn consent_required(&self) -> bool {
         self.consent_required
+    }
+
+    /// Whether the purpose sells or shares personal data (CCPA/CPRA): a customer may opt out of
+    /// it, a Global Privacy Control signal opts out of it, and once opted out reads under it are
+    /// refused even when its legal basis needs no consent.
+    pub fn sale_or_sharing(&self) -> bool {
+        self.sale_or_sharing
+    }
+
+    /// Whether a decision under this purpose depends on the subject's consent state.
+    pub fn consent_matters(&self) -> bool {
+        self.consent_required || self.sale_or_sharing
     }
 }
 
@@ -360,16 +373,19 @@ pub enum Operation {
     Consent,
     /// Read the audit log.
     Audit,
+    /// Enter and work customers' requests (access, erasure, ...).
+    Requests,
 }
 
 impl Operation {
     /// Every operation.
-    pub const ALL: [Operation; 5] = [
+    pub const ALL: [Operation; 6] = [
         Operation::Write,
         Operation::Erase,
         Operation::Tokenize,
         Operation::Consent,
         Operation::Audit,
+        Operation::Requests,
     ];
 
     /// The name used in privet.toml.
@@ -380,6 +396,7 @@ impl Operation {
             Operation::Tokenize => "tokenize",
             Operation::Consent => "consent",
             Operation::Audit => "audit",
+            Operation::Requests => "requests",
         }
     }
 

@@ -19,7 +19,10 @@ use crate::category::{Category, CategoryName, Sensitivity, builtin_category, is_
 use crate::mask::MaskStyle;
 use crate::toml_doc::{self, LineIndex};
 
+mod retention;
+mod rights;
 mod settings;
+mod vendors;
 
 type Key<'i> = Spanned<Cow<'i, str>>;
 type Value<'i> = Spanned<DeValue<'i>>;
@@ -73,6 +76,10 @@ impl Parser<'_> {
                 "server",
                 "tokens",
                 "presidio",
+                "organization",
+                "regulations",
+                "vendors",
+                "retention",
             ],
             "the top level",
         );
@@ -85,6 +92,9 @@ impl Parser<'_> {
         let server = self.server(lookup(root, "server"));
         let tokens = self.tokens(lookup(root, "tokens"), &categories);
         let presidio = self.presidio(lookup(root, "presidio"));
+        let mut rights = self.rights(lookup(root, "organization"), lookup(root, "regulations"));
+        rights.vendors = self.vendors(lookup(root, "vendors"), &categories, &purposes);
+        rights.retention = self.retention(lookup(root, "retention"), &categories);
         Some(Policy {
             reviewed_on: reviewed_on?,
             categories,
@@ -95,6 +105,7 @@ impl Parser<'_> {
             server,
             tokens,
             presidio,
+            rights,
         })
     }
 
@@ -313,13 +324,28 @@ impl Parser<'_> {
                 description: String::new(),
                 legal_basis: LegalBasis::Consent,
                 consent_required: true,
+                sale_or_sharing: false,
             };
             if let Some(table) = table {
                 self.known_keys(
                     table,
-                    &["description", "legal_basis", "consent_required"],
+                    &[
+                        "description",
+                        "legal_basis",
+                        "consent_required",
+                        "sale_or_sharing",
+                    ],
                     &place,
                 );
+                if let Some(f) = self.typed(
+                    table,
+                    "sale_or_sharing",
+                    &place,
+                    "true or false",
+                    DeValue::as_bool,
+                ) {
+                    purpose.sale_or_sharing = f.value;
+                }
                 purpose.description = self.description(table, &place);
                 let basis = self
                     .required_string(table, &header, "legal_basis", &place)
@@ -411,7 +437,7 @@ impl Parser<'_> {
                 Some(None) => self.error(
                     item.span(),
                     format!(
-                        "unknown operation {:?} in `can` of {place}: use write, erase, tokenize, consent or audit",
+                        "unknown operation {:?} in `can` of {place}: use write, erase, tokenize, consent, audit or requests",
                         item.get_ref().as_str().unwrap_or_default()
                     ),
                 ),
@@ -471,7 +497,7 @@ impl Parser<'_> {
                     }
                     d
                 });
-            let patterns = self.rule_patterns(table, &header, categories);
+            let patterns = self.category_patterns(table, &header, categories, "[[rules]]");
             let (Some(role), Some(purpose), Some(decision), Some(patterns)) =
                 (role, purpose, decision, patterns)
             else {
@@ -535,24 +561,23 @@ impl Parser<'_> {
     }
 
     /// A rule's `categories`, each with its span; `None` if any is wrong.
-    fn rule_patterns(
+    /// The `categories` array of `place`: patterns that each match a known category.
+    fn category_patterns(
         &mut self,
         table: &DeTable<'_>,
         header: &Range<usize>,
         custom: &BTreeMap<String, Category>,
+        place: &str,
     ) -> Option<Vec<(CategoryPattern, Range<usize>)>> {
         let Some((key, value)) = lookup(table, "categories") else {
-            self.error(
-                header.clone(),
-                "missing `categories` in [[rules]]".to_owned(),
-            );
+            self.error(header.clone(), format!("missing `categories` in {place}"));
             return None;
         };
         let DeValue::Array(items) = value.get_ref() else {
             self.error(
                 value.span(),
                 format!(
-                    "`categories` in [[rules]] must be an array of category patterns, found {}",
+                    "`categories` in {place} must be an array of category patterns, found {}",
                     value.get_ref().type_str()
                 ),
             );
@@ -561,7 +586,7 @@ impl Parser<'_> {
         if items.is_empty() {
             self.error(
                 key.span(),
-                "`categories` in [[rules]] must name at least one category pattern".to_owned(),
+                format!("`categories` in {place} must name at least one category pattern"),
             );
             return None;
         }

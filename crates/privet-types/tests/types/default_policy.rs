@@ -16,6 +16,13 @@ fn default_policy_declares_the_documented_purposes_and_roles() {
         purpose("fraud_prevention"),
         (LegalBasis::LegitimateInterests, false)
     );
+    assert_eq!(purpose("ad_partners"), (LegalBasis::Consent, true));
+    let sold: Vec<&str> = policy
+        .purposes()
+        .filter(|p| p.sale_or_sharing())
+        .map(|p| p.name())
+        .collect();
+    assert_eq!(sold, ["ad_partners"]);
     for role in ["admin", "support_agent", "service"] {
         assert!(policy.role(role).is_some(), "{role}");
     }
@@ -54,7 +61,11 @@ fn commented_examples_are_valid_when_uncommented() {
         .collect();
     let policy = Policy::parse(&uncommented).unwrap_or_else(|e| panic!("{e:?}\n{uncommented}"));
     assert!(policy.category("custom.loyalty_id").is_some());
-    assert_eq!(policy.rules().len(), 6);
+    assert_eq!(policy.rules().len(), 7);
+    assert_eq!(
+        policy.rights().regulations["lgpd"].respond_within,
+        privet_types::deadline::Period::Days(15)
+    );
     let server = policy.server();
     assert_eq!(server.listen, Some("127.0.0.1:8700".parse().unwrap()));
     assert_eq!(server.data_dir, Some("privet-data".into()));

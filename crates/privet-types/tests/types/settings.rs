@@ -286,3 +286,170 @@ fn presidio_mistakes_point_at_their_line() {
     let message = &errs[0].message;
     assert!(message.contains("[presidio] must be a table"), "{message}");
 }
+
+#[test]
+fn organization_and_regulations_default_to_utc_gdpr_and_ccpa() {
+    use privet_types::deadline::{Period, RegulationRule};
+    let policy = parse("").unwrap();
+    let rights = policy.rights();
+    assert_eq!(rights.timezone_name, "UTC");
+    assert_eq!(rights.regulations["gdpr"], RegulationRule::gdpr());
+    assert_eq!(rights.regulations["ccpa"], RegulationRule::ccpa());
+
+    let policy = parse(
+        "[organization]\nname = \"Acme GmbH\"\ntimezone = \"Europe/Berlin\"\n\
+         [regulations.gdpr]\nrespond_within = \"30 days\"\n\
+         [regulations.lgpd]\nrespond_within = \"15 days\"\n\
+         [regulations.pipeda]\nrespond_within = \"30 days\"\nextension = \"30 days\"\nconfirm_receipt_within = \"5 business days\"\n",
+    )
+    .unwrap();
+    let rights = policy.rights();
+    assert_eq!(rights.organization, "Acme GmbH");
+    assert_eq!(rights.timezone_name, "Europe/Berlin");
+    // An override keeps what it does not name.
+    let gdpr = &rights.regulations["gdpr"];
+    assert_eq!(gdpr.respond_within, Period::Days(30));
+    assert_eq!(gdpr.extension, Some(Period::Months(2)));
+    let lgpd = &rights.regulations["lgpd"];
+    assert_eq!((lgpd.extension, lgpd.max_extensions), (None, 0));
+    let pipeda = &rights.regulations["pipeda"];
+    assert_eq!(
+        (pipeda.extension, pipeda.max_extensions),
+        (Some(Period::Days(30)), 1)
+    );
+    assert_eq!(pipeda.confirm_receipt_within, Some(Period::BusinessDays(5)));
+}
+
+#[test]
+fn regulation_mistakes_point_at_their_line() {
+    let (line, _, msg) = only_error("[organization]\ntimezone = \"Mars/Olympus\"\n");
+    assert_eq!(line, 4);
+    assert!(msg.contains("unknown time zone"), "{msg}");
+    let (line, _, msg) = only_error("[regulations.lgpd]\nextension = \"15 days\"\n");
+    assert_eq!(line, 3);
+    assert!(msg.contains("missing `respond_within`"), "{msg}");
+    let (line, _, msg) = only_error("[regulations.gdpr]\nrespond_within = \"a fortnight\"\n");
+    assert_eq!(line, 4);
+    assert!(msg.contains("not a period"), "{msg}");
+    let (_, _, msg) = only_error("[regulations.gdpr]\nmax_extensions = 99\n");
+    assert!(msg.contains("between 0 and 10"), "{msg}");
+    let (_, _, msg) = only_error("[regulations.gdpr]\nwithin = \"1 month\"\n");
+    assert!(msg.contains("within"), "{msg}");
+}
+
+#[test]
+fn vendors_are_read_and_checked() {
+    use privet_types::deadline::Period;
+    let policy = parse(
+        "[purposes.marketing]\nlegal_basis = \"consent\"\n\
+         [vendors.mailer]\ncontact = \"dpo@mailer.example\"\ncountry = \"IE\"\n\
+         categories = [\"contact.*\"]\npurposes = [\"marketing\"]\ndpa_signed = \"2025-01-10\"\n\
+         dpa_expires = \"2027-01-10\"\nlast_assessment = \"2025-06-01\"\nassessment_every = \"12 months\"\n\
+         erasure_webhook = \"https://mailer.example/privet/erasures\"\nsecret_env = \"MAILER_WEBHOOK_SECRET\"\n",
+    )
+    .unwrap();
+    let v = &policy.rights().vendors[0];
+    assert_eq!((v.name.as_str(), v.country.as_str()), ("mailer", "IE"));
+    assert!(v.receives("contact.email") && !v.receives("financial.card_number"));
+    assert_eq!(v.assessment_every, Some(Period::Months(12)));
+    assert_eq!(v.secret_env.as_deref(), Some("MAILER_WEBHOOK_SECRET"));
+
+    let base =
+        "[vendors.crm]\ncontact = \"x\"\ncountry = \"US\"\ncategories = [\"contact.email\"]\n";
+    for (extra, needle) in [
+        (
+            "erasure_webhook = \"http://crm.example/hook\"\nsecret_env = \"S\"\n",
+            "https://",
+        ),
+        (
+            "erasure_webhook = \"https://crm.example/hook\"\n",
+            "no secret_env",
+        ),
+        ("purposes = [\"astrology\"]\n", "not declared"),
+        ("dpa_expires = \"soon\"\n", "a date"),
+        ("secret_env = \"lower\"\n", "environment variable"),
+        ("assessment_every = \"often\"\n", "not a period"),
+    ] {
+        let (_, _, msg) = only_error(&format!("{base}{extra}"));
+        assert!(msg.contains(needle), "{extra}: {msg}");
+    }
+    let (_, _, msg) = only_error("[vendors.crm]\ncontact = \"x\"\ncountry = \"US\"\n");
+    assert!(msg.contains("missing `categories`"), "{msg}");
+}
+
+#[test]
+fn retention_rules_are_read_and_checked() {
+    use privet_types::deadline::Period;
+    use privet_types::retention::{Anchor, RetentionAction, Schedule};
+    let policy = parse(
+        "[retention.contact_details]\ncategories = [\"contact.email\", \"contact.phone\"]\nkeep_for = \"365d\"\n\
+         from = \"collected_at\"\nowner = \"Privacy Lead <privacy@example.org>\"\nevery = \"1d\"\n\
+         [retention.closed]\ncategories = [\"identity.*\"]\nkeep_for = \"2y\"\nfrom = \"account_closed\"\n\
+         action = \"erase_subject\"\nowner = \"DPO\"\ncron = \"0 3 * * *\"\n\
+         [retention.quiet]\ncategories = [\"online.*\"]\nkeep_for = \"18m\"\nfrom = \"last_order\"\n\
+         inactive_for = \"12w\"\nowner = \"DPO\"\nevery = \"12 weeks\"\n",
+    )
+    .unwrap();
+    let rules = &policy.rights().retention;
+    let names: Vec<&str> = rules.iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(names, ["closed", "contact_details", "quiet"]);
+    assert_eq!(rules[1].keep_for, Period::Days(365));
+    assert_eq!(rules[1].action, RetentionAction::DeleteFields);
+    assert_eq!(rules[0].from, Anchor::AccountClosed);
+    assert_eq!(rules[0].action, RetentionAction::EraseSubject);
+    assert_eq!(
+        rules[0].schedule,
+        Schedule::Cron(privet_types::cron::Cron::parse("0 3 * * *").unwrap())
+    );
+    assert_eq!(rules[2].from, Anchor::Event("last_order".into()));
+    assert_eq!(rules[2].inactive_for, Some(Period::Days(84)));
+
+    let base = "[retention.a]\ncategories = [\"contact.*\"]\nkeep_for = \"1y\"\nowner = \"DPO\"\n";
+    for (rest, needle) in [
+        ("", "needs a schedule"),
+        (
+            "every = \"1d\"\ncron = \"0 3 * * *\"\n",
+            "both `every` and `cron`",
+        ),
+        ("cron = \"every night\"\n", "five fields"),
+        ("cron = \"0 25 * * *\"\n", "hour"),
+        ("every = \"1d\"\naction = \"shred\"\n", "delete_fields"),
+        (
+            "every = \"1d\"\n[retention.b]\ncategories = [\"contact.email\"]\nkeep_for = \"2y\"\nowner = \"DPO\"\nevery = \"1d\"\n",
+            "disagree",
+        ),
+    ] {
+        let (_, _, msg) = only_error(&format!("{base}{rest}"));
+        assert!(msg.contains(needle), "{rest}: {msg}");
+    }
+    // Rules that cover the same category and agree are fine.
+    assert!(
+        parse(&format!(
+            "{base}every = \"1d\"\n[retention.b]\ncategories = [\"contact.email\"]\nkeep_for = \"12m\"\nowner = \"DPO\"\nevery = \"7d\"\n"
+        ))
+        .is_ok()
+    );
+    let (_, _, msg) = only_error(
+        "[retention.a]\ncategories = [\"contact.*\"]\nowner = \"DPO\"\nevery = \"1d\"\n",
+    );
+    assert!(msg.contains("missing `keep_for`"), "{msg}");
+}
+
+#[test]
+fn categories_the_rules_use_without_retention_are_named() {
+    let none = parse("[purposes.support]\nlegal_basis = \"contract\"\n[roles.agent]\n[[rules]]\nrole = \"agent\"\npurpose = \"support\"\ncategories = [\"contact.*\"]\ndecision = \"allow\"\n").unwrap();
+    assert!(
+        none.categories_without_retention().is_empty(),
+        "no retention rules: one warning elsewhere"
+    );
+    let some = parse(
+        "[purposes.support]\nlegal_basis = \"contract\"\n[roles.agent]\n[[rules]]\nrole = \"agent\"\npurpose = \"support\"\n\
+         categories = [\"contact.email\", \"contact.phone\", \"financial.card_number\"]\ndecision = \"allow\"\n\
+         [retention.contact]\ncategories = [\"contact.*\"]\nkeep_for = \"1y\"\nowner = \"DPO\"\nevery = \"1d\"\n",
+    )
+    .unwrap();
+    assert_eq!(
+        some.categories_without_retention(),
+        ["financial.card_number"]
+    );
+}

@@ -67,6 +67,29 @@ async fn an_edited_decision_is_caught() {
     }
 }
 
+/// A name privet never writes cannot even be read as an entry: it is named as the altered one,
+/// not reported as a database error.
+#[tokio::test]
+async fn an_unknown_action_or_decision_is_named_as_altered() {
+    for b in backends().await {
+        some_history(&b).await;
+        tamper(&b, &["UPDATE audit SET action = 'made.up' WHERE seq = 4"]).await;
+        assert_eq!(
+            verdict(&b).await,
+            Err(ChainBreak::Altered { seq: 4 }),
+            "{}",
+            b.name
+        );
+        tamper(&b, &["UPDATE audit SET decision = 'perhaps' WHERE seq = 2"]).await;
+        assert_eq!(
+            verdict(&b).await,
+            Err(ChainBreak::Altered { seq: 2 }),
+            "{}",
+            b.name
+        );
+    }
+}
+
 #[tokio::test]
 async fn a_deleted_middle_entry_is_caught() {
     for b in backends().await {

@@ -220,3 +220,95 @@ async fn damaged_backups_change_nothing() {
         assert_eq!(v.verify_audit().await.unwrap(), Ok(audit), "{}", b.name);
     }
 }
+
+/// The rights records travel with the data: consent ledger, requests, holds and restrictions come
+/// back from a backup as they were when it was written.
+#[tokio::test]
+async fn rights_records_are_backed_up_and_restored() {
+    use privet_types::{RequestKind, RequestStep};
+    use privet_vault::{NewRequest, RequestFilter, StepNote};
+    for b in backends().await {
+        let v = &b.vault;
+        let cus = sid("cus_rights");
+        v.put_subject(&admin(), &cus, &contact_and_card("r@example.com", VISA))
+            .await
+            .unwrap();
+        v.set_consent(&admin(), &cus, super::harness::consent("marketing", true))
+            .await
+            .unwrap();
+        let hold = v
+            .place_hold(&admin(), &cus, "matter 7".into(), None)
+            .await
+            .unwrap();
+        let request = v
+            .create_request(
+                &admin(),
+                NewRequest {
+                    subject: cus.clone(),
+                    kind: RequestKind::Restrict,
+                    regulation: "gdpr".into(),
+                    received_at: None,
+                },
+            )
+            .await
+            .unwrap();
+        let note = StepNote {
+            method: Some("email_link".into()),
+            reason: None,
+            fields: Vec::new(),
+        };
+        v.step_request(&admin(), &request.id, RequestStep::Verify, note)
+            .await
+            .unwrap();
+        v.step_request(
+            &admin(),
+            &request.id,
+            RequestStep::Complete,
+            StepNote::default(),
+        )
+        .await
+        .unwrap();
+        let path = b.backup_path("rights.pbk");
+        let report = v.backup(&admin(), &path).await.unwrap();
+        for (table, n) in [
+            ("consent_ledger", 1),
+            ("requests", 1),
+            ("holds", 1),
+            ("restrictions", 1),
+        ] {
+            assert!(
+                report.rows.contains(&(table.to_owned(), n)),
+                "{}: {report:?}",
+                b.name
+            );
+        }
+
+        // Changes after the backup are undone by the restore.
+        v.lift_hold(&admin(), &cus, &hold.id).await.unwrap();
+        v.lift_restriction(&admin(), &cus).await.unwrap();
+        v.set_consent(&admin(), &cus, super::harness::consent("marketing", false))
+            .await
+            .unwrap();
+        b.clock.advance(SignedDuration::from_secs(60));
+        v.restore(&admin(), &path).await.unwrap();
+
+        let consents = v.consents(&admin(), &cus).await.unwrap();
+        assert_eq!(consents.history.len(), 1, "{}", b.name);
+        assert!(
+            v.holds(&admin(), &cus).await.unwrap()[0]
+                .lifted_at
+                .is_none()
+        );
+        let read = v.read_subject(&admin(), &cus, "support").await;
+        assert!(
+            matches!(&read, Err(VaultError::Forbidden { code, .. }) if code == "restricted"),
+            "{}: {read:?}",
+            b.name
+        );
+        let all = RequestFilter {
+            limit: 10,
+            ..RequestFilter::default()
+        };
+        assert_eq!(v.requests(&admin(), &all).await.unwrap().len(), 1);
+    }
+}

@@ -1,6 +1,7 @@
 //! Group commit: many concurrent writes share commits, all succeed, and every one of them has
 //! exactly one audit entry in a chain that verifies.
 
+use privet_types::AuditAction;
 use std::sync::Arc;
 
 use super::harness::sid;
@@ -49,7 +50,11 @@ async fn concurrent_writes_share_commits_and_keep_the_chain() {
             b.name
         );
         let entries = b.vault.audit_page(0, 1000).await.unwrap();
-        assert!(entries.iter().all(|e| e.draft.action == "subject.write"));
+        assert!(
+            entries
+                .iter()
+                .all(|e| e.draft.action == AuditAction::SubjectWrite)
+        );
         assert_eq!(
             b.store()
                 .dek(&sid("cus_0"))

@@ -1,6 +1,7 @@
 //! Erasure: the key is destroyed in one commit, reads and tokens stop working, the ledger keeps
 //! the id, and the leftover rows go in the background purge.
 
+use privet_types::AuditAction;
 use privet_vault::VaultError;
 
 use super::harness::sid;
@@ -36,10 +37,10 @@ async fn erased_subjects_and_their_tokens_are_gone() {
 
         let receipt = v.erase_subject(&admin(), &sid("cus_e")).await.unwrap();
         assert_eq!(receipt.subject, "cus_e");
-        assert_eq!(receipt.erased_at, b.vault.now_ms());
+        assert_eq!(receipt.erased_at.as_millisecond(), b.vault.now_ms());
         let entry = v.audit_page(receipt.audit_seq - 1, 1).await.unwrap();
         assert_eq!(entry[0].seq, receipt.audit_seq);
-        assert_eq!(entry[0].draft.action, "subject.erase");
+        assert_eq!(entry[0].draft.action, AuditAction::SubjectErase);
         assert_eq!(entry[0].draft.subject.as_deref(), Some("cus_e"));
 
         let read = v.read_subject(&admin(), &sid("cus_e"), "support").await;
@@ -70,7 +71,10 @@ async fn erased_subjects_and_their_tokens_are_gone() {
         v.detokenize(&admin(), &kept, "support").await.unwrap();
 
         let ledger = b.store().erasures().await.unwrap();
-        assert_eq!(ledger, vec![(sid("cus_e"), receipt.erased_at)]);
+        assert_eq!(
+            ledger,
+            vec![(sid("cus_e"), receipt.erased_at.as_millisecond())]
+        );
         assert_eq!(
             b.store().dek(&sid("cus_e")).await.unwrap().map(|_| ()),
             None

@@ -272,6 +272,16 @@ pub fn assert_card_masked(masked: &str, card: &str) {
 }
 
 /// A subject id the tests know to be valid.
+/// A consent change through the API channel, without a notice version.
+pub fn consent(purpose: &str, granted: bool) -> privet_vault::ConsentChange {
+    privet_vault::ConsentChange {
+        purpose: purpose.into(),
+        granted,
+        source: privet_types::ConsentSource::Api,
+        notice_version: None,
+    }
+}
+
 pub fn sid(id: &str) -> privet_types::SubjectId {
     privet_types::SubjectId::parse(id).expect("a valid test subject id")
 }

@@ -62,7 +62,7 @@ async fn last_action(v: &Vault) -> String {
     v.audit_page(n - 1, 1).await.unwrap()[0]
         .draft
         .action
-        .clone()
+        .to_string()
 }
 
 #[tokio::test]

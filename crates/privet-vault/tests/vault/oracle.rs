@@ -2,10 +2,11 @@
 //! lookups apply the same decision as reads; field names cannot carry values.
 
 use privet_store::AuditEntry;
+use privet_types::AuditDecision;
 use privet_vault::{Vault, VaultError};
 
-use super::harness::sid;
 use super::harness::{VISA, actor, admin, backends, card, contact_and_card, field};
+use super::harness::{consent, sid};
 
 fn forbidden<T: std::fmt::Debug>(r: Result<T, VaultError>) -> String {
     match r {
@@ -53,7 +54,7 @@ async fn a_caller_who_may_read_nothing_gets_the_same_answer_for_present_and_abse
         let absent = forbidden(v.detokenize(&service, &absent_token, "support").await);
         assert_eq!(present, absent, "{}", b.name);
         let entry = last_entry(v).await;
-        assert_eq!(entry.draft.decision, "deny", "{}", b.name);
+        assert_eq!(entry.draft.decision, AuditDecision::Deny, "{}", b.name);
         // Per item in a batch too: the batch itself is refused.
         forbidden(
             v.read_subjects(&service, &["cus_1".into(), "cus_404".into()], "support")
@@ -103,7 +104,7 @@ async fn misses_are_audited_and_batches_in_one_entry() {
         let after = v.store().counts().await.unwrap().audit;
         assert_eq!(after - before, 2, "{}", b.name);
         let entry = last_entry(v).await;
-        assert_eq!(entry.draft.decision, "miss");
+        assert_eq!(entry.draft.decision, AuditDecision::Miss);
         assert_eq!(entry.draft.reason.as_deref(), Some("not_found=3"));
 
         not_found(v.detokenize(&admin(), "4111110000001111", "support").await);
@@ -133,7 +134,7 @@ async fn lookup_names_only_subjects_the_purpose_may_read() {
             .unwrap();
         assert!(found.is_empty(), "{}: {found:?}", b.name);
         forbidden(v.read_subject(&admin(), &sid("cus_1"), "marketing").await);
-        v.set_consent(&admin(), &sid("cus_1"), "marketing", true, "web", None)
+        v.set_consent(&admin(), &sid("cus_1"), consent("marketing", true))
             .await
             .unwrap();
         let found = v
@@ -141,7 +142,7 @@ async fn lookup_names_only_subjects_the_purpose_may_read() {
             .await
             .unwrap();
         assert_eq!(found, vec!["cus_1".to_owned()], "{}", b.name);
-        v.set_consent(&admin(), &sid("cus_1"), "marketing", false, "web", None)
+        v.set_consent(&admin(), &sid("cus_1"), consent("marketing", false))
             .await
             .unwrap();
         assert!(

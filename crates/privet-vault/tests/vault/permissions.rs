@@ -1,9 +1,10 @@
 //! Operations besides reading need `can` on the role; refusals are audited.
 
+use privet_types::AuditDecision;
 use privet_vault::{TokenizeInput, VaultError};
 
-use super::harness::sid;
 use super::harness::{VISA, actor, admin, backends, contact_and_card};
+use super::harness::{consent, sid};
 
 fn refused(result: Result<impl std::fmt::Debug, VaultError>) {
     match result {
@@ -41,7 +42,7 @@ async fn roles_without_the_grant_are_refused_and_audited() {
         };
         refused(v.tokenize(&agent, &card).await);
         refused(
-            v.set_consent(&agent, &sid("cus_1"), "marketing", true, "test", None)
+            v.set_consent(&agent, &sid("cus_1"), consent("marketing", true))
                 .await,
         );
         let after = v.store().counts().await.unwrap();
@@ -54,7 +55,7 @@ async fn roles_without_the_grant_are_refused_and_audited() {
         assert_eq!(after.subjects, 1, "{}: nothing was written", b.name);
         let page = v.audit_page(before, 10).await.unwrap();
         assert!(
-            page.iter().all(|e| e.draft.decision == "deny"),
+            page.iter().all(|e| e.draft.decision == AuditDecision::Deny),
             "{}",
             b.name
         );

@@ -2,8 +2,8 @@
 
 use privet_vault::{FieldOutcome, SubjectView, VaultError};
 
-use super::harness::sid;
 use super::harness::{VISA, actor, admin, assert_card_masked, backends, contact_and_card, field};
+use super::harness::{consent, sid};
 
 fn outcome<'a>(view: &'a SubjectView, name: &str) -> &'a FieldOutcome {
     &view
@@ -65,16 +65,9 @@ async fn put_then_read_through_the_policy() {
             b.name
         );
 
-        v.set_consent(
-            &admin(),
-            &sid("cus_1"),
-            "marketing",
-            true,
-            "signup-form",
-            Some("2026-01".into()),
-        )
-        .await
-        .unwrap();
+        v.set_consent(&admin(), &sid("cus_1"), consent("marketing", true))
+            .await
+            .unwrap();
         let view = v
             .read_subject(&admin(), &sid("cus_1"), "marketing")
             .await
@@ -92,16 +85,9 @@ async fn put_then_read_through_the_policy() {
             }
         ));
 
-        v.set_consent(
-            &admin(),
-            &sid("cus_1"),
-            "marketing",
-            false,
-            "unsubscribe",
-            None,
-        )
-        .await
-        .unwrap();
+        v.set_consent(&admin(), &sid("cus_1"), consent("marketing", false))
+            .await
+            .unwrap();
         let withdrawn = v.read_subject(&admin(), &sid("cus_1"), "marketing").await;
         assert!(
             matches!(&withdrawn, Err(VaultError::Forbidden { code, .. }) if code == "consent_required"),

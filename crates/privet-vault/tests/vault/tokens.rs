@@ -2,11 +2,11 @@
 
 use privet_vault::{FieldOutcome, TokenSettings, TokenizeInput, VaultError};
 
-use super::harness::sid;
 use super::harness::{
     VISA, admin, assert_card_masked, backends, backends_with, card, card_number, contact_and_card,
     luhn,
 };
+use super::harness::{consent, sid};
 
 #[tokio::test]
 async fn card_tokens_keep_bin_and_last_four_and_fail_luhn() {
@@ -96,7 +96,7 @@ async fn subject_bound_tokens_follow_the_subject_consent_and_policy() {
             "{}: {no_consent:?}",
             b.name
         );
-        v.set_consent(&admin(), &sid("cus_t"), "marketing", true, "web", None)
+        v.set_consent(&admin(), &sid("cus_t"), consent("marketing", true))
             .await
             .unwrap();
         assert_eq!(
