@@ -65,7 +65,7 @@ impl Default for TokenSection {
     }
 }
 
-/// The `[presidio]` table: the Presidio-compatible `/analyze`, `/anonymize` and `/deanonymize`.
+/// The `[presidio]` table: the Presidio-compatible `/analyze` and `/anonymize` of privet serve.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct PresidioSection {
     /// Answer those endpoints without an API key, for callers on the loopback interface only
