@@ -511,8 +511,9 @@ fn spans(chars: &[char], results: &[ResultIn]) -> Result<Vec<Span>, ApiError> {
             )));
         }
         if end > length {
+            let unit = if length == 1 { "character" } else { "characters" };
             return Err(invalid(format!(
-                "{at}: `end` ({end}) is past the end of the text ({length} characters)"
+                "{at}: `end` ({end}) is past the end of the text ({length} {unit})"
             )));
         }
         spans.push(Span {
