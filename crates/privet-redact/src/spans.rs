@@ -1,8 +1,10 @@
 //! Operators applied to spans found elsewhere: the Presidio-compatible `/anonymize` of
 //! `privet serve` is handed the spans and an operator for each; the operators are these, the
-//! ones `privet redact` applies to what its own detectors find.
+//! ones `privet redact` applies to what its own detectors find. Its `/deanonymize` undoes `fpe`
+//! with [`SpanOperators::reveal`], as `privet reveal` does.
 
 use privet_crypto::SecretKey;
+use privet_deid::Direction;
 use privet_types::PiiType;
 
 use crate::apply::{Operators, Target};
@@ -35,6 +37,33 @@ impl SpanOperators {
     /// Whether the de-identification key is there.
     pub fn has_key(&self) -> bool {
         self.ops.has_key()
+    }
+
+    /// Operators under a key derived from this de-identification key and a caller's `secret`
+    /// ([`SecretKey::derive`] in `domain`), or `None` when there is no de-identification key.
+    /// Undoing their `fpe` takes both: the caller's secret alone is not enough, and neither is
+    /// the de-identification key.
+    pub fn derived(
+        &self,
+        domain: &[u8],
+        secret: &[u8],
+    ) -> Result<Option<SpanOperators>, EngineError> {
+        self.ops
+            .secret_key()
+            .map(|key| SpanOperators::new(Some(key.derive(domain, secret))))
+            .transpose()
+    }
+
+    /// Undoes `fpe` (written with `luhn_valid = false`, as for spans) on `value`, a span of
+    /// type `ty` named `name` as [`SpanOperators::apply`] took it. Under another key the output
+    /// is some other value of the same form, not an error: FF1 carries no integrity check.
+    pub fn reveal(&self, ty: Option<PiiType>, name: &str, value: &str) -> Result<String, String> {
+        let target = Target {
+            name,
+            ty,
+            subject: None,
+        };
+        self.ops.fpe(&target, value, Direction::Decrypt, false)
     }
 
     /// The output of `op` for `value`, a span of type `ty` when privet knows it. `name` is what
@@ -101,7 +130,34 @@ mod tests {
         use crate::cell::CellRedactor;
         assert_eq!(engine.text("ana@example.com").unwrap(), pseudonym);
 
+        // fpe under a key derived from the caller's secret: reveal undoes it under the same
+        // derivation only.
+        let fpe = Op::Fpe { luhn_valid: false };
+        let derived = ops.derived(b"test", b"caller secret").unwrap().unwrap();
+        for (ty, name, value) in [
+            (
+                Some(PiiType::CardNumber),
+                "card_number",
+                "4111 1111 1111 1111",
+            ),
+            (Some(PiiType::PersonName), "person_name", "Zoë Łukasiewicz"),
+            (None, "customer_id", "C-0042-77x"),
+        ] {
+            let enc = derived.apply(&fpe, ty, name, value).unwrap();
+            assert_ne!(enc, value);
+            assert_ne!(enc, ops.apply(&fpe, ty, name, value).unwrap());
+            assert_eq!(derived.reveal(ty, name, &enc).unwrap(), value);
+            let other = ops.derived(b"test", b"another secret").unwrap().unwrap();
+            assert_ne!(other.reveal(ty, name, &enc).unwrap(), value);
+        }
+
         let keyless = SpanOperators::new(None).unwrap();
+        assert!(
+            keyless
+                .derived(b"test", b"caller secret")
+                .unwrap()
+                .is_none()
+        );
         let err = keyless
             .apply(&hash, Some(PiiType::Email), "email", "ana@example.com")
             .unwrap_err();
