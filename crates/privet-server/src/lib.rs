@@ -84,9 +84,11 @@ pub struct AppState {
         api::ops::openapi,
         api::presidio::analyze::analyze,
         api::presidio::anonymize::anonymize,
+        api::presidio::deanonymize::deanonymize,
         api::presidio::health,
         api::presidio::supported_entities,
         api::presidio::anonymizers,
+        api::presidio::deanonymizers,
     ),
     modifiers(&BearerAuth)
 )]
@@ -167,9 +169,14 @@ pub fn router(state: AppState) -> Router {
         .route("/openapi.json", get(api::ops::openapi))
         .route("/analyze", post(api::presidio::analyze::analyze))
         .route("/anonymize", post(api::presidio::anonymize::anonymize))
+        .route(
+            "/deanonymize",
+            post(api::presidio::deanonymize::deanonymize),
+        )
         .route("/health", get(api::presidio::health))
         .route("/supportedentities", get(api::presidio::supported_entities))
         .route("/anonymizers", get(api::presidio::anonymizers))
+        .route("/deanonymizers", get(api::presidio::deanonymizers))
         .fallback(|| async {
             problem::ApiError::new(
                 axum::http::StatusCode::NOT_FOUND,

@@ -1,29 +1,32 @@
 //! `POST /anonymize`: Presidio's anonymizer request. The spans are the caller's; how they are
 //! reconciled (merged, dropped, cut) and where the replacements land follows Presidio 2.2's
 //! anonymizer engine step by step, so the answer has the same text and items; what replaces each
-//! span is privet-redact's operator for it.
+//! span is privet-redact's operator for it. `encrypt` is privet redact's `fpe` (FF1) under a key
+//! derived from the server's de-identification key and the request's `key`, which
+//! [`super::deanonymize`] undoes.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use axum::extract::State;
 use privet_deid::ops::HASH_LEN_MAX;
 use privet_redact::policy::Op;
-use privet_types::PiiType;
+use privet_redact::spans::SpanOperators;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
 
-use super::entities::{privet_type, shown};
-use super::{Presidio, PresidioCaller, blocking, invalid};
+use super::entities::shown;
+use super::{Presidio, PresidioCaller, blocking, invalid, needs_deid_key, span_name};
 use crate::AppState;
 use crate::api::ApiJson;
 use crate::problem::{ApiError, Problem};
 
 /// The operators offered, as `GET /anonymizers` lists them.
-pub(crate) const OPERATORS: [&str; 5] = ["hash", "keep", "mask", "redact", "replace"];
+pub(crate) const OPERATORS: [&str; 6] = ["encrypt", "hash", "keep", "mask", "redact", "replace"];
 
 /// The `anonymizers` key that applies to every entity without its own.
-const DEFAULT: &str = "DEFAULT";
+pub(super) const DEFAULT: &str = "DEFAULT";
 
 /// Body of `POST /anonymize`, Presidio's anonymizer request.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -34,7 +37,8 @@ pub struct AnonymizeIn {
     /// Operator per entity name, and `DEFAULT` for the rest: `{"type": "replace", "new_value":
     /// "..."}`, `{"type": "redact"}`, `{"type": "mask", "masking_char": "*", "chars_to_mask": 4,
     /// "from_end": true}`, `{"type": "hash", "hash_type": "sha256", "salt": "..."}`,
-    /// `{"type": "keep"}`. Without one, an entity is replaced by `<ENTITY_TYPE>`.
+    /// `{"type": "encrypt", "key": "..."}`, `{"type": "keep"}`. Without one, an entity is
+    /// replaced by `<ENTITY_TYPE>`.
     #[serde(default)]
     #[schema(value_type = Option<Object>)]
     pub anonymizers: Option<BTreeMap<String, Value>>,
@@ -86,14 +90,16 @@ pub struct AnonymizedItem {
     pub entity_type: String,
     /// The replacement.
     pub text: String,
-    /// The operator applied (`replace`, `redact`, `mask`, `hash`, `keep`).
+    /// The operator applied (`replace`, `redact`, `mask`, `hash`, `encrypt`, `keep`;
+    /// `decrypt` in `/deanonymize`'s answer).
     pub operator: &'static str,
-    /// The span's score.
+    /// The span's score (`/anonymize` only, as in Presidio).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f64>,
 }
 
 /// A Presidio operator, checked, as privet will carry it out.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 enum Operator {
     Replace {
         new_value: Option<String>,
@@ -107,6 +113,11 @@ enum Operator {
     Hash {
         salt: Option<String>,
     },
+    /// FF1 under the key derived from the request's; `None` when the server has no
+    /// de-identification key to derive it from.
+    Encrypt {
+        cipher: Option<Arc<SpanOperators>>,
+    },
     Keep,
 }
 
@@ -117,13 +128,14 @@ impl Operator {
             Operator::Redact => "redact",
             Operator::Mask { .. } => "mask",
             Operator::Hash { .. } => "hash",
+            Operator::Encrypt { .. } => "encrypt",
             Operator::Keep => "keep",
         }
     }
 
     /// Reads one entry of `anonymizers`; `key` is its entity name, repeated only when it has
     /// the form of one. Parameter values are never repeated.
-    fn parse(key: &str, config: &Value) -> Result<Operator, ApiError> {
+    fn parse(presidio: &Presidio, key: &str, config: &Value) -> Result<Operator, ApiError> {
         let at = format!("anonymizers.{}", shown(key));
         let Value::Object(params) = config else {
             return Err(invalid(format!(
@@ -139,9 +151,10 @@ impl Operator {
             "redact" | "keep" => &[],
             "mask" => &["masking_char", "chars_to_mask", "from_end"],
             "hash" => &["hash_type", "salt"],
-            "encrypt" | "decrypt" => {
+            "encrypt" => &["key"],
+            "decrypt" => {
                 return Err(invalid(format!(
-                    "{at}: `{kind}` is not offered: privet's reversible operator is FF1 under its own key (privet redact, op = \"fpe\"), not Presidio's AES-CBC; use hash for a keyed pseudonym"
+                    "{at}: `decrypt` is a deanonymizer: send it to /deanonymize"
                 )));
             }
             _ => {
@@ -223,20 +236,31 @@ impl Operator {
                 }
                 Operator::Hash { salt }
             }
+            "encrypt" => Operator::Encrypt {
+                cipher: presidio.cipher(&at, params)?,
+            },
             _ => unreachable!("kinds were checked above"),
         })
     }
 
-    /// The replacement of `value`, a span of `entity`, by privet-redact's operators.
-    fn apply(&self, presidio: &Presidio, entity: &str, value: &str) -> Result<String, ApiError> {
-        let ty: Option<PiiType> = privet_type(entity);
-        // What `privet redact` calls a span of this type: the hash domain.
-        let name = ty.map_or_else(|| entity.to_ascii_lowercase(), |t| t.name().to_owned());
-        let run = |op: &Op, part: &str| {
-            presidio.ops.apply(op, ty, &name, part).map_err(|reason| {
-                invalid(format!("{} for {}: {reason}", self.name(), shown(entity)))
-            })
+    /// The replacement of `value`, a span of `entity` from `analyzer_results[index]` (the first
+    /// of the items it was merged from), by privet-redact's operators.
+    fn apply(
+        &self,
+        presidio: &Presidio,
+        index: usize,
+        entity: &str,
+        value: &str,
+    ) -> Result<String, ApiError> {
+        let (ty, name) = span_name(entity);
+        let failed = |reason: String| {
+            invalid(format!(
+                "analyzer_results[{index}]: {} for {}: {reason}",
+                self.name(),
+                shown(entity)
+            ))
         };
+        let run = |op: &Op, part: &str| presidio.ops.apply(op, ty, &name, part).map_err(failed);
         match self {
             Operator::Replace { new_value } => {
                 let label = match new_value.as_deref() {
@@ -279,9 +303,7 @@ impl Operator {
             }
             Operator::Hash { salt } => {
                 if !presidio.ops.has_key() {
-                    return Err(invalid(
-                        "hash needs the de-identification key: start privet serve with PRIVET_DEID_KEY (base64 of 32 bytes, or a key file's text, as for privet redact)",
-                    ));
+                    return Err(needs_deid_key("hash"));
                 }
                 run(
                     &Op::Hash {
@@ -290,6 +312,12 @@ impl Operator {
                     },
                     value,
                 )
+            }
+            Operator::Encrypt { cipher } => {
+                let cipher = cipher.as_ref().ok_or_else(|| needs_deid_key("encrypt"))?;
+                cipher
+                    .apply(&Op::Fpe { luhn_valid: false }, ty, &name, value)
+                    .map_err(failed)
             }
         }
     }
@@ -310,11 +338,13 @@ fn param_name(name: &str, otherwise: &str) -> String {
 
 /// A span as Presidio's engine carries it through conflict handling.
 #[derive(Debug, Clone, PartialEq)]
-struct Span {
-    start: usize,
-    end: usize,
-    entity_type: String,
-    score: f64,
+pub(super) struct Span {
+    pub(super) start: usize,
+    pub(super) end: usize,
+    pub(super) entity_type: String,
+    pub(super) score: f64,
+    /// The request item it came from (of merged items, the first), for problems.
+    pub(super) index: usize,
 }
 
 impl Span {
@@ -360,6 +390,7 @@ fn merge_same_type(spans: Vec<Span>) -> Vec<Span> {
             current.start = current.start.min(span.start);
             current.end = current.end.max(span.end);
             current.score = current.score.max(span.score);
+            current.index = current.index.min(span.index);
             position = position.max(next_position);
         }
         kept.push((position, current));
@@ -423,6 +454,7 @@ fn merge_across_spaces(chars: &[char], spans: Vec<Span>) -> Vec<Span> {
                 && gap.iter().all(|&c| c == ' ')
             {
                 span.start = prev.start;
+                span.index = span.index.min(prev.index);
                 merged.pop();
             }
         }
@@ -431,28 +463,42 @@ fn merge_across_spaces(chars: &[char], spans: Vec<Span>) -> Vec<Span> {
     merged
 }
 
-/// The anonymized text and its items, as Presidio's `_operate` builds them: spans taken from
-/// the last to the first, each replacing the original text up to where the one after it began.
-fn operate(
+/// The anonymized text and its items under the operators of `anonymizers`.
+fn anonymized(
     presidio: &Presidio,
     chars: &[char],
     spans: &[Span],
     operators: &BTreeMap<String, Operator>,
 ) -> Result<AnonymizeOut, ApiError> {
+    let default = Operator::Replace { new_value: None };
+    operate(chars, spans, |span, value| {
+        let op = operators
+            .get(&span.entity_type)
+            .or_else(|| operators.get(DEFAULT))
+            .unwrap_or(&default);
+        let replacement = op.apply(presidio, span.index, &span.entity_type, value)?;
+        Ok((replacement, op.name()))
+    })
+}
+
+/// The new text and its items, as Presidio's `_operate` builds them (for anonymizing and
+/// deanonymizing alike): spans taken from the last to the first, each replacing the original
+/// text up to where the one after it began. `replace` gives a span's replacement, from its
+/// original text, and the operator's name.
+pub(super) fn operate(
+    chars: &[char],
+    spans: &[Span],
+    mut replace: impl FnMut(&Span, &str) -> Result<(String, &'static str), ApiError>,
+) -> Result<AnonymizeOut, ApiError> {
     let slice = |from: usize, to: usize| -> String { chars[from..to].iter().collect() };
     let mut order: Vec<&Span> = spans.iter().collect();
     order.sort_by_key(|s| std::cmp::Reverse((s.start, s.end)));
-    let default = Operator::Replace { new_value: None };
     let mut pieces: Vec<String> = Vec::with_capacity(order.len() * 2 + 1);
     let mut suffix_chars = 0usize;
     let mut last = chars.len();
     let mut placed: Vec<(usize, AnonymizedItem)> = Vec::with_capacity(order.len());
     for span in order {
-        let op = operators
-            .get(&span.entity_type)
-            .or_else(|| operators.get(DEFAULT))
-            .unwrap_or(&default);
-        let replacement = op.apply(presidio, &span.entity_type, &slice(span.start, span.end))?;
+        let (replacement, operator) = replace(span, &slice(span.start, span.end))?;
         let cut = span.end.min(last);
         let gap = slice(cut, last);
         suffix_chars += gap.chars().count();
@@ -466,7 +512,7 @@ fn operate(
                 end: length,
                 entity_type: span.entity_type.clone(),
                 text: replacement.clone(),
-                operator: op.name(),
+                operator,
                 score: Some(span.score),
             },
         ));
@@ -490,17 +536,35 @@ fn operate(
     })
 }
 
-/// Checks the spans against the text (Presidio's rules: offsets not negative, start not past
-/// end, both within the text), then reconciles them as Presidio does.
+/// Checks the spans against the text, then reconciles them as Presidio does.
 fn spans(chars: &[char], results: &[ResultIn]) -> Result<Vec<Span>, ApiError> {
+    let mut spans = checked(
+        chars,
+        "analyzer_results",
+        results
+            .iter()
+            .map(|r| (r.start, r.end, r.entity_type.as_str(), r.score)),
+    )?;
+    spans.sort_by_key(|s| (s.start, s.end));
+    let spans = remove_contained(merge_same_type(spans));
+    Ok(merge_across_spaces(chars, spans))
+}
+
+/// The spans `(start, end, entity_type, score)` of the list `field`, checked against the text
+/// by Presidio's rules: offsets not negative, start not past end, both within the text.
+pub(super) fn checked<'a>(
+    chars: &[char],
+    field: &str,
+    results: impl ExactSizeIterator<Item = (i64, i64, &'a str, Option<f64>)>,
+) -> Result<Vec<Span>, ApiError> {
     let length = chars.len();
     let mut spans = Vec::with_capacity(results.len());
-    for (i, r) in results.iter().enumerate() {
-        let at = format!("analyzer_results[{i}]");
-        if r.entity_type.is_empty() {
+    for (i, (start, end, entity_type, score)) in results.enumerate() {
+        let at = format!("{field}[{i}]");
+        if entity_type.is_empty() {
             return Err(invalid(format!("{at}: `entity_type` is empty")));
         }
-        let (Ok(start), Ok(end)) = (usize::try_from(r.start), usize::try_from(r.end)) else {
+        let (Ok(start), Ok(end)) = (usize::try_from(start), usize::try_from(end)) else {
             return Err(invalid(format!(
                 "{at}: `start` and `end` must not be negative"
             )));
@@ -511,7 +575,11 @@ fn spans(chars: &[char], results: &[ResultIn]) -> Result<Vec<Span>, ApiError> {
             )));
         }
         if end > length {
-            let unit = if length == 1 { "character" } else { "characters" };
+            let unit = if length == 1 {
+                "character"
+            } else {
+                "characters"
+            };
             return Err(invalid(format!(
                 "{at}: `end` ({end}) is past the end of the text ({length} {unit})"
             )));
@@ -519,16 +587,16 @@ fn spans(chars: &[char], results: &[ResultIn]) -> Result<Vec<Span>, ApiError> {
         spans.push(Span {
             start,
             end,
-            entity_type: r.entity_type.clone(),
-            score: r.score.unwrap_or(0.0),
+            entity_type: entity_type.to_owned(),
+            score: score.unwrap_or(0.0),
+            index: i,
         });
     }
-    spans.sort_by_key(|s| (s.start, s.end));
-    let spans = remove_contained(merge_same_type(spans));
-    Ok(merge_across_spaces(chars, spans))
+    Ok(spans)
 }
 
-/// Replace, redact, mask, hash or keep the spans of a text (Presidio's anonymizer contract).
+/// Replace, redact, mask, hash, encrypt or keep the spans of a text (Presidio's anonymizer
+/// contract).
 #[utoipa::path(post, path = "/anonymize", tag = "presidio", request_body = AnonymizeIn,
     responses((status = 200, body = AnonymizeOut), (status = 400, body = Problem),
         (status = 401, body = Problem), (status = 422, body = Problem)),
@@ -538,18 +606,21 @@ pub async fn anonymize(
     _caller: PresidioCaller,
     ApiJson(body): ApiJson<AnonymizeIn>,
 ) -> Result<ApiJson<AnonymizeOut>, ApiError> {
+    let presidio = state.presidio.clone();
+    let out = blocking(move || carry_out(&presidio, &body)).await?;
+    Ok(ApiJson(out))
+}
+
+/// An anonymizer request carried out: operators read, spans checked and reconciled, the text
+/// rebuilt. Run it off the async threads: operators over a large text take a while.
+pub(super) fn carry_out(presidio: &Presidio, body: &AnonymizeIn) -> Result<AnonymizeOut, ApiError> {
     let mut operators = BTreeMap::new();
     for (entity, config) in body.anonymizers.iter().flatten() {
-        operators.insert(entity.clone(), Operator::parse(entity, config)?);
+        operators.insert(entity.clone(), Operator::parse(presidio, entity, config)?);
     }
-    let presidio = state.presidio.clone();
-    let out = blocking(move || {
-        let chars: Vec<char> = body.text.chars().collect();
-        let spans = spans(&chars, &body.analyzer_results)?;
-        operate(&presidio, &chars, &spans, &operators)
-    })
-    .await?;
-    Ok(ApiJson(out))
+    let chars: Vec<char> = body.text.chars().collect();
+    let spans = spans(&chars, &body.analyzer_results)?;
+    anonymized(presidio, &chars, &spans, &operators)
 }
 
 #[cfg(test)]
@@ -560,14 +631,7 @@ mod tests {
 
     fn run(presidio: &Presidio, body: Value) -> Result<Value, ApiError> {
         let body: AnonymizeIn = serde_json::from_value(body).unwrap();
-        let mut operators = BTreeMap::new();
-        for (entity, config) in body.anonymizers.iter().flatten() {
-            operators.insert(entity.clone(), Operator::parse(entity, config)?);
-        }
-        let chars: Vec<char> = body.text.chars().collect();
-        let spans = spans(&chars, &body.analyzer_results)?;
-        let out = operate(presidio, &chars, &spans, &operators)?;
-        Ok(serde_json::to_value(out).unwrap())
+        Ok(serde_json::to_value(carry_out(presidio, &body)?).unwrap())
     }
 
     fn without_scores(mut v: Value) -> Value {
@@ -726,6 +790,45 @@ mod tests {
     }
 
     #[test]
+    fn encrypt_is_privets_fpe_and_names_the_item_it_cannot_take() {
+        let body = json!({"text": "card 4111 1111 1111 1111 pin 1234, Zoë Łukasiewicz",
+               "anonymizers": {"DEFAULT": {"type": "encrypt", "key": "WmZq4t7w!z%C&F)J"}},
+               "analyzer_results": [
+                   {"entity_type": "CREDIT_CARD", "start": 5, "end": 24, "score": 1.0},
+                   {"entity_type": "PERSON", "start": 35, "end": 50, "score": 0.9},
+                   {"entity_type": "PIN", "start": 29, "end": 33, "score": 0.5}]});
+        let keyed = Presidio::new(Some(SecretKey::from_bytes([4; 32]))).unwrap();
+        let err = run(&keyed, body.clone()).unwrap_err();
+        assert_eq!(
+            err.problem.detail,
+            "analyzer_results[2]: encrypt for `PIN`: value too short for format-preserving encryption: 4 digits and 0 letters give fewer than 1,000,000 values"
+        );
+        let mut fine = body.clone();
+        fine["analyzer_results"].as_array_mut().unwrap().pop();
+        let out = run(&keyed, fine.clone()).unwrap();
+        let text = out["text"].as_str().unwrap();
+        assert_eq!(out["items"][0]["operator"], "encrypt");
+        // Format kept: the card is still sixteen digits in groups, the name two words.
+        assert_eq!(text.chars().count(), 50);
+        assert!(
+            !text.contains("4111 1111") && !text.contains("Zoë"),
+            "{text}"
+        );
+        assert_eq!(&text[..5], "card ");
+        // Deterministic under one key, like privet redact's fpe.
+        assert_eq!(run(&keyed, fine.clone()).unwrap()["text"], text);
+
+        let err = run(&Presidio::new(None).unwrap(), fine).unwrap_err();
+        assert!(
+            err.problem
+                .detail
+                .starts_with("encrypt needs the de-identification key"),
+            "{}",
+            err.problem.detail
+        );
+    }
+
+    #[test]
     fn bad_spans_and_operators_are_named_without_values() {
         let p = Presidio::new(None).unwrap();
         let text = "call ana@example.com";
@@ -752,8 +855,23 @@ mod tests {
             ),
             (
                 json!([]),
-                json!({"EMAIL_ADDRESS": {"type": "encrypt", "key": "WmZq4t7w!z%C&F)J"}}),
-                "`encrypt` is not offered",
+                json!({"EMAIL_ADDRESS": {"type": "decrypt", "key": "WmZq4t7w!z%C&F)J"}}),
+                "`decrypt` is a deanonymizer",
+            ),
+            (
+                json!([]),
+                json!({"EMAIL_ADDRESS": {"type": "encrypt", "key": ""}}),
+                "`key` must not be empty",
+            ),
+            (
+                json!([]),
+                json!({"EMAIL_ADDRESS": {"type": "encrypt"}}),
+                "`key` is required",
+            ),
+            (
+                json!([]),
+                json!({"EMAIL_ADDRESS": {"type": "encrypt", "key": 16}}),
+                "`key` must be a string",
             ),
             (
                 json!([]),
@@ -813,6 +931,7 @@ mod tests {
             end,
             entity_type: entity_type.into(),
             score,
+            index: 0,
         };
         // Same type, overlapping: one span, the union, the higher score.
         assert_eq!(
@@ -845,7 +964,7 @@ mod tests {
         // the earlier one up to where it begins, as Presidio's text builder does.
         let p = Presidio::new(None).unwrap();
         let chars: Vec<char> = "abcdefghij".chars().collect();
-        let out = operate(
+        let out = anonymized(
             &p,
             &chars,
             &[s(0, 6, "A", 0.5), s(4, 8, "B", 0.5)],

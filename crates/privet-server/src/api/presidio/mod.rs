@@ -6,9 +6,16 @@
 //!   `[{"entity_type", "start", "end", "score", ...}]`, offsets in characters as Presidio counts
 //!   them, entity names Presidio's ([`entities`]).
 //! - `POST /anonymize`: `{"text", "anonymizers"?, "analyzer_results"}` to `{"text", "items"}`,
-//!   with Presidio's conflict handling and its `replace`, `redact`, `mask`, `hash` and `keep`
-//!   operators carried out by privet-redact's operators.
-//! - `GET /health`, `GET /supportedentities`, `GET /anonymizers`.
+//!   with Presidio's conflict handling and its `replace`, `redact`, `mask`, `hash`, `encrypt`
+//!   and `keep` operators carried out by privet-redact's operators.
+//! - `POST /deanonymize`: `{"text", "deanonymizers", "anonymizer_results"}` to `{"text",
+//!   "items"}`, Presidio's `decrypt` undoing `encrypt`.
+//! - `GET /health`, `GET /supportedentities`, `GET /anonymizers`, `GET /deanonymizers`.
+//!
+//! `encrypt` is not Presidio's AES-CBC: it is privet redact's format-preserving `fpe` (FF1),
+//! keyed by [`SecretKey::derive`] of the request's `key` under the server's de-identification
+//! key, so a ciphertext is decrypted only by a caller who has the key and reaches this server
+//! (or another with the same de-identification key).
 //!
 //! Every route but `/health` needs an API key like the rest of the API, unless privet.toml says
 //! `[presidio] allow_anonymous = true` and the caller is on the loopback interface. Errors are
@@ -16,6 +23,7 @@
 
 pub mod analyze;
 pub mod anonymize;
+pub mod deanonymize;
 pub mod entities;
 
 use std::collections::HashMap;
@@ -31,6 +39,7 @@ use privet_detect::{Detector, DetectorConfig};
 use privet_redact::spans::SpanOperators;
 use privet_types::PiiType;
 use serde::Deserialize;
+use serde_json::{Map, Value};
 use utoipa::IntoParams;
 
 use super::{ApiJson, ApiQuery};
@@ -40,6 +49,10 @@ use crate::problem::ApiError;
 
 /// Detectors kept built at once; each distinct `entities` and `score_threshold` pair is one.
 const MAX_DETECTORS: usize = 16;
+
+/// The domain in which `encrypt` and `decrypt` derive their key from the request's (see
+/// [`SecretKey::derive`]); a new scheme would take a new domain.
+const CIPHER_DOMAIN: &[u8] = b"privet presidio encrypt v1";
 
 /// What the Presidio-compatible routes share: detectors by settings, built on first use (a
 /// server that never answers `/analyze` never compiles them), and the span operators with the
@@ -99,6 +112,36 @@ impl Presidio {
         Ok(map.entry(key).or_insert(built).clone())
     }
 
+    /// The FF1 operators for the `key` parameter of an `encrypt` or `decrypt` entry (named
+    /// `at` in problems): privet's `fpe` under a key derived from the de-identification key
+    /// and the request's key, so decrypting needs both. `None` without a de-identification
+    /// key: like `hash`, the operator is then refused once a span needs it.
+    fn cipher(
+        &self,
+        at: &str,
+        params: &Map<String, Value>,
+    ) -> Result<Option<Arc<SpanOperators>>, ApiError> {
+        let key = match params.get("key") {
+            None | Some(Value::Null) => return Err(invalid(format!("{at}: `key` is required"))),
+            Some(Value::String(key)) if key.is_empty() => {
+                return Err(invalid(format!("{at}: `key` must not be empty")));
+            }
+            Some(Value::String(key)) => key,
+            Some(_) => return Err(invalid(format!("{at}: `key` must be a string"))),
+        };
+        self.ops
+            .derived(CIPHER_DOMAIN, key.as_bytes())
+            .map(|ops| ops.map(Arc::new))
+            .map_err(|e| {
+                tracing::error!(error = %e, "cipher setup failed");
+                ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "the cipher could not be set up",
+                )
+            })
+    }
+
     fn cached(&self, key: (u64, u32)) -> Option<Arc<Detector>> {
         self.detectors
             .lock()
@@ -140,6 +183,23 @@ impl FromRequestParts<AppState> for PresidioCaller {
 /// A 422 naming what in the body cannot be done.
 fn invalid(detail: impl Into<String>) -> ApiError {
     ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid-body", detail)
+}
+
+/// The 422 for a keyed operator (`hash`, `encrypt`, `decrypt`) on a server without the
+/// de-identification key.
+fn needs_deid_key(operator: &str) -> ApiError {
+    invalid(format!(
+        "{operator} needs the de-identification key: start privet serve with PRIVET_DEID_KEY (base64 of 32 bytes, or a key file's text, as for privet redact)"
+    ))
+}
+
+/// The privet type of an entity name, if it names one, and what `privet redact` calls a span
+/// of it: the type's name, else the entity name in lower case. That name is the hash domain
+/// and the FF1 tweak, so a value gives the same output as in `privet redact`.
+fn span_name(entity: &str) -> (Option<PiiType>, String) {
+    let ty = entities::privet_type(entity);
+    let name = ty.map_or_else(|| entity.to_ascii_lowercase(), |t| t.name().to_owned());
+    (ty, name)
 }
 
 /// Runs CPU-bound work (detection, operators over a large text) off the async threads.
@@ -189,6 +249,14 @@ pub async fn supported_entities(
     security((), ("bearer" = [])))]
 pub async fn anonymizers(_caller: PresidioCaller) -> ApiJson<Vec<&'static str>> {
     ApiJson(anonymize::OPERATORS.to_vec())
+}
+
+/// The operators `/deanonymize` carries out.
+#[utoipa::path(get, path = "/deanonymizers", tag = "presidio",
+    responses((status = 200, body = Vec<String>), (status = 401, body = crate::problem::Problem)),
+    security((), ("bearer" = [])))]
+pub async fn deanonymizers(_caller: PresidioCaller) -> ApiJson<Vec<&'static str>> {
+    ApiJson(deanonymize::DEANONYMIZERS.to_vec())
 }
 
 #[cfg(test)]
