@@ -365,6 +365,23 @@ fn requests_and_answers_match_the_document(env: &Env) {
         None,
     );
     c.exchange("GET", "/anonymizers", "/anonymizers", None);
+    // This server has no de-identification key: decrypt of a span is a problem, no spans an
+    // answer.
+    let decrypt = json!({"DEFAULT": {"type": "decrypt", "key": "WmZq4t7w!z%C&F)J"}});
+    c.exchange(
+        "POST",
+        "/deanonymize",
+        "/deanonymize",
+        Some(&json!({"text": "ada", "deanonymizers": decrypt, "anonymizer_results": []})),
+    );
+    c.exchange(
+        "POST",
+        "/deanonymize",
+        "/deanonymize",
+        Some(&json!({"text": "ada", "deanonymizers": decrypt,
+                     "anonymizer_results": [{"start": 0, "end": 3, "entity_type": "PERSON", "text": "xyz", "operator": "encrypt"}]})),
+    );
+    c.exchange("GET", "/deanonymizers", "/deanonymizers", None);
     c.exchange(
         "DELETE",
         "/v1/subjects/{id}",

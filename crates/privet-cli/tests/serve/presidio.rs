@@ -1,8 +1,9 @@
 //! The Presidio-compatible endpoints as a Presidio client sees them: `/analyze` answers what
 //! `privet scan` finds on the same text, in Presidio's names and character offsets; `/anonymize`
-//! answers Presidio's documented example as Presidio does; bad bodies are problem documents that
-//! repeat no value; an API key is needed unless `[presidio] allow_anonymous` lets a loopback
-//! caller in, and never for a caller elsewhere.
+//! answers Presidio's documented example as Presidio does; what `encrypt` wrote `/deanonymize`
+//! gives back exactly, under the same request key and server key only; bad bodies are problem
+//! documents that repeat no value; an API key is needed unless `[presidio] allow_anonymous` lets
+//! a loopback caller in, and never for a caller elsewhere.
 //!
 //! These routes do not touch the store, so SQLite alone is used.
 
@@ -186,8 +187,9 @@ fn analyze_answers_what_privet_scan_finds_in_presidio_terms() {
     }
     assert_eq!(
         api.get("/anonymizers").expect(200),
-        json!(["hash", "keep", "mask", "redact", "replace"])
+        json!(["encrypt", "hash", "keep", "mask", "redact", "replace"])
     );
+    assert_eq!(api.get("/deanonymizers").expect(200), json!(["decrypt"]));
     assert_no_values("the server log", &server.stderr());
 }
 
@@ -312,8 +314,230 @@ fn hash_is_the_pseudonym_privet_redact_writes_under_the_same_key() {
     assert_eq!(format!("{}\n", out["text"].as_str().unwrap()), expected);
 }
 
+/// A text with a value of each kind `/analyze` finds, two of them names with spaces and letters
+/// beyond ASCII, for the `encrypt` and `decrypt` round trip.
+const MANY: &str = "Zoë Łukasiewicz <zoe.lukasiewicz@example.com> wrote to Ana María Silva: call \
+                    +1 212-555-0100 or +44 20 7946 0958, card 4111 1111 1111 1111 (5555 5555 5555 \
+                    4444 too), IBAN DE89 3704 0044 0532 0130 00, SSN 123-45-6789, host \
+                    203.0.113.7, https://example.org/t/1, born 1990-04-12; my name is Γιώργος \
+                    Παπαδόπουλος.";
+
+/// The server key of the round-trip tests (base64 of 32 bytes).
+const DEID_KEY: &str = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8";
+
+/// Presidio's documented request key.
+const REQUEST_KEY: &str = "WmZq4t7w!z%C&F)J";
+
+#[test]
+fn encrypt_then_deanonymize_gives_the_text_back_under_both_keys_only() {
+    let env = Env::sqlite();
+    let server = env.start_with_env(&[], &[("PRIVET_DEID_KEY", DEID_KEY)]);
+    let api = server.client();
+    let found = api
+        .post("/analyze", &json!({"text": MANY, "language": "en"}))
+        .expect(200);
+    let names: Vec<&str> = found
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter_map(|r| r["entity_type"].as_str())
+        .collect();
+    for name in [
+        "PERSON",
+        "EMAIL_ADDRESS",
+        "PHONE_NUMBER",
+        "CREDIT_CARD",
+        "IBAN_CODE",
+        "US_SSN",
+        "IP_ADDRESS",
+        "URL",
+        "DATE_TIME",
+    ] {
+        assert!(names.contains(&name), "{name} missing from {names:?}");
+    }
+    let persons: Vec<String> = found
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter(|r| r["entity_type"] == "PERSON")
+        .map(|r| {
+            let (start, end) = (r["start"].as_u64().unwrap(), r["end"].as_u64().unwrap());
+            MANY.chars()
+                .skip(start as usize)
+                .take((end - start) as usize)
+                .collect()
+        })
+        .collect();
+    assert!(
+        persons.iter().any(|p| p == "Zoë Łukasiewicz"),
+        "{persons:?}"
+    );
+
+    // Encrypt everything /analyze found, under Presidio's documented key.
+    let encrypted = api
+        .post(
+            "/anonymize",
+            &json!({"text": MANY, "analyzer_results": found,
+                    "anonymizers": {"DEFAULT": {"type": "encrypt", "key": REQUEST_KEY}}}),
+        )
+        .expect(200);
+    let text = encrypted["text"].as_str().expect("text");
+    let items = encrypted["items"].as_array().expect("items");
+    assert_eq!(items.len(), found.as_array().unwrap().len());
+    for value in [
+        "Zoë",
+        "Łukasiewicz",
+        "zoe.lukasiewicz@example.com",
+        "Ana María Silva",
+        "212-555-0100",
+        "4111 1111 1111 1111",
+        "DE89 3704",
+        "123-45-6789",
+        "203.0.113.7",
+        "Γιώργος",
+    ] {
+        assert!(!text.contains(value), "{value} left in {text}");
+    }
+    for item in items {
+        assert_eq!(item["operator"], "encrypt", "{item}");
+    }
+    // Format-preserving: the text keeps its length in characters.
+    assert_eq!(text.chars().count(), MANY.chars().count());
+
+    // /deanonymize with the items as /anonymize answered them, Presidio's chained call.
+    let decrypt = |key: &str, deanonymizers: Value| {
+        let mut body =
+            json!({"text": text, "anonymizer_results": items, "deanonymizers": deanonymizers});
+        if deanonymizers.is_null() {
+            body["deanonymizers"] = json!({"DEFAULT": {"type": "decrypt", "key": key}});
+        }
+        api.post("/deanonymize", &body)
+    };
+    let back = decrypt(REQUEST_KEY, Value::Null).expect(200);
+    assert_eq!(back["text"], MANY);
+    let back_items = back["items"].as_array().expect("items");
+    assert_eq!(back_items.len(), items.len());
+    for item in back_items {
+        assert_eq!(item["operator"], "decrypt");
+        let (start, end) = (
+            item["start"].as_u64().unwrap() as usize,
+            item["end"].as_u64().unwrap() as usize,
+        );
+        let placed: String = MANY.chars().skip(start).take(end - start).collect();
+        assert_eq!(placed, item["text"].as_str().unwrap(), "{item}");
+    }
+    // Per entity, as Presidio's documentation writes it, gives the same.
+    let mut per_entity = serde_json::Map::new();
+    for name in &names {
+        per_entity.insert(
+            (*name).to_owned(),
+            json!({"type": "decrypt", "key": REQUEST_KEY}),
+        );
+    }
+    assert_eq!(
+        decrypt(REQUEST_KEY, Value::Object(per_entity)).expect(200)["text"],
+        MANY
+    );
+
+    // Another request key decrypts to something else, without an error: FF1 has no integrity
+    // check, so a wrong key cannot be told from a right one.
+    let wrong = decrypt("WmZq4t7w!z%C&F)K", Value::Null).expect(200);
+    assert_ne!(wrong["text"], MANY);
+    assert!(
+        !wrong["text"]
+            .as_str()
+            .unwrap()
+            .contains("4111 1111 1111 1111")
+    );
+
+    // The same request key on a server with another de-identification key does not decrypt.
+    let env2 = Env::sqlite();
+    let other = env2.start_with_env(
+        &[],
+        &[(
+            "PRIVET_DEID_KEY",
+            "Hx4dHBsaGRgXFhUUExIREA8ODQwLCgkIBwYFBAMCAQA",
+        )],
+    );
+    let elsewhere = other
+        .client()
+        .post(
+            "/deanonymize",
+            &json!({"text": text, "anonymizer_results": items,
+                    "deanonymizers": {"DEFAULT": {"type": "decrypt", "key": REQUEST_KEY}}}),
+        )
+        .expect(200);
+    assert_ne!(elsewhere["text"], MANY);
+
+    // A span too short for FF1 is named by its index, with why, and nothing of its value.
+    let short = api
+        .post(
+            "/anonymize",
+            &json!({"text": "pin 4711, card 4111 1111 1111 1111",
+                    "analyzer_results": [{"entity_type": "CREDIT_CARD", "start": 15, "end": 34, "score": 1.0},
+                                         {"entity_type": "PIN", "start": 4, "end": 8, "score": 0.4}],
+                    "anonymizers": {"DEFAULT": {"type": "encrypt", "key": REQUEST_KEY}}}),
+        );
+    let p = short.problem(422);
+    let detail = p["detail"].as_str().unwrap_or_default();
+    assert!(
+        detail.starts_with("analyzer_results[1]: encrypt for `PIN`: value too short"),
+        "{detail}"
+    );
+    assert!(!short.text().contains("4711"), "{}", short.text());
+
+    for log in [server.stderr(), other.stderr()] {
+        assert_no_values("the server log", &log);
+        assert!(!log.contains(REQUEST_KEY) && !log.contains("Zoë"), "{log}");
+    }
+}
+
+#[test]
+fn encrypt_and_decrypt_need_the_deid_key_as_hash_does() {
+    let env = Env::sqlite();
+    let server = env.start();
+    let api = server.client();
+    let span = json!([{"entity_type": "CREDIT_CARD", "start": 72, "end": 91, "score": 1.0}]);
+    for (path, body) in [
+        (
+            "/anonymize",
+            json!({"text": TEXT, "analyzer_results": span,
+                   "anonymizers": {"DEFAULT": {"type": "encrypt", "key": REQUEST_KEY}}}),
+        ),
+        (
+            "/deanonymize",
+            json!({"text": TEXT, "anonymizer_results": span,
+                   "deanonymizers": {"DEFAULT": {"type": "decrypt", "key": REQUEST_KEY}}}),
+        ),
+    ] {
+        let r = api.post(path, &body);
+        let p = r.problem(422);
+        let detail = p["detail"].as_str().unwrap_or_default();
+        assert!(
+            detail.contains("needs the de-identification key")
+                && detail.contains("PRIVET_DEID_KEY"),
+            "{path}: {detail}"
+        );
+        assert_no_values("a problem", &r.text());
+        assert!(!r.text().contains(REQUEST_KEY), "{}", r.text());
+    }
+    // Without spans that need it, nothing is refused (as for hash).
+    api.post(
+        "/anonymize",
+        &json!({"text": TEXT, "analyzer_results": [],
+                "anonymizers": {"DEFAULT": {"type": "encrypt", "key": REQUEST_KEY}}}),
+    )
+    .expect(200);
+}
+
 /// Route, body, content type, expected status, and what the problem's detail says.
-type Case = (&'static str, Vec<u8>, Option<&'static str>, u16, &'static str);
+type Case = (
+    &'static str,
+    Vec<u8>,
+    Option<&'static str>,
+    u16,
+    &'static str,
+);
 
 #[test]
 fn bad_bodies_are_problems_that_repeat_no_value() {
@@ -331,7 +555,18 @@ fn bad_bodies_are_problems_that_repeat_no_value() {
         ("/anonymize", json!({"text": TEXT}).to_string().into_bytes(), Some("application/json"), 422, "missing field `analyzer_results`"),
         ("/anonymize", json!({"text": TEXT, "analyzer_results": [{"entity_type": "CREDIT_CARD", "start": 70, "end": 900, "score": 1}]}).to_string().into_bytes(), Some("application/json"), 422, "analyzer_results[0]: `end` (900) is past the end of the text"),
         ("/anonymize", json!({"text": TEXT, "analyzer_results": [{"entity_type": "CREDIT_CARD", "start": -4, "end": 9}]}).to_string().into_bytes(), Some("application/json"), 422, "must not be negative"),
-        ("/anonymize", json!({"text": TEXT, "analyzer_results": [], "anonymizers": {"DEFAULT": {"type": "encrypt", "key": "WmZq4t7w!z%C&F)J"}}}).to_string().into_bytes(), Some("application/json"), 422, "`encrypt` is not offered"),
+        ("/anonymize", json!({"text": TEXT, "analyzer_results": [], "anonymizers": {"DEFAULT": {"type": "decrypt", "key": "WmZq4t7w!z%C&F)J"}}}).to_string().into_bytes(), Some("application/json"), 422, "`decrypt` is a deanonymizer"),
+        ("/anonymize", json!({"text": TEXT, "analyzer_results": [], "anonymizers": {"DEFAULT": {"type": "encrypt", "key": ""}}}).to_string().into_bytes(), Some("application/json"), 422, "anonymizers.`DEFAULT`: `key` must not be empty"),
+        ("/anonymize", json!({"text": TEXT, "analyzer_results": [], "anonymizers": {"PERSON": {"type": "encrypt", "key": ["WmZq4t7w!z%C&F)J"]}}}).to_string().into_bytes(), Some("application/json"), 422, "anonymizers.`PERSON`: `key` must be a string"),
+        ("/deanonymize", b"{\"text\": \"4111 1111 1111 1111".to_vec(), Some("application/json"), 400, "not valid JSON"),
+        ("/deanonymize", json!({"text": TEXT, "anonymizer_results": []}).to_string().into_bytes(), Some("text/plain"), 415, "Content-Type"),
+        ("/deanonymize", json!({"text": TEXT, "deanonymizers": {"DEFAULT": {"type": "decrypt", "key": "WmZq4t7w!z%C&F)J"}}}).to_string().into_bytes(), Some("application/json"), 422, "missing field `anonymizer_results`"),
+        ("/deanonymize", json!({"text": TEXT, "anonymizer_results": [{"entity_type": "CREDIT_CARD", "start": 70, "end": 900}], "deanonymizers": {"DEFAULT": {"type": "decrypt", "key": "WmZq4t7w!z%C&F)J"}}}).to_string().into_bytes(), Some("application/json"), 422, "anonymizer_results[0]: `end` (900) is past the end of the text"),
+        ("/deanonymize", json!({"text": TEXT, "anonymizer_results": [], "deanonymizers": {"DEFAULT": {"type": "decrypt", "key": ""}}}).to_string().into_bytes(), Some("application/json"), 422, "deanonymizers.`DEFAULT`: `key` must not be empty"),
+        ("/deanonymize", json!({"text": TEXT, "anonymizer_results": [], "deanonymizers": {"DEFAULT": {"type": "decrypt"}}}).to_string().into_bytes(), Some("application/json"), 422, "`key` is required"),
+        ("/deanonymize", json!({"text": TEXT, "anonymizer_results": [], "deanonymizers": {"DEFAULT": {"type": "replace", "new_value": "4111 1111 1111 1111"}}}).to_string().into_bytes(), Some("application/json"), 422, "`type` must be decrypt"),
+        ("/deanonymize", json!({"text": TEXT, "anonymizer_results": [{"entity_type": "CREDIT_CARD", "start": 72, "end": 91}], "deanonymizers": {"PERSON": {"type": "decrypt", "key": "WmZq4t7w!z%C&F)J"}}}).to_string().into_bytes(), Some("application/json"), 422, "anonymizer_results[0]: `deanonymizers` has nothing for `CREDIT_CARD` and no DEFAULT"),
+        ("/deanonymize", json!({"text": TEXT, "anonymizer_results": [{"entity_type": "CREDIT_CARD", "start": 72, "end": 91, "text": "4111 1111 1111 1111", "operator": "encrypt", "zoe.mueller@example.com": 1}], "deanonymizers": {"DEFAULT": {"type": "decrypt", "key": "WmZq4t7w!z%C&F)J"}}}).to_string().into_bytes(), Some("application/json"), 422, "unknown field"),
         ("/anonymize", json!({"text": TEXT, "analyzer_results": [], "anonymizers": {"DEFAULT": {"type": "mask", "masking_char": "4111 1111 1111 1111", "chars_to_mask": 4}}}).to_string().into_bytes(), Some("application/json"), 422, "one character"),
     ];
     for (path, body, content_type, status, needle) in cases {
@@ -374,8 +609,13 @@ fn assert_access(server: &Server, client: &Client, anonymous: bool) {
         for r in [
             anon.post("/analyze", &body),
             anon.post("/anonymize", &json!({"text": "x", "analyzer_results": []})),
+            anon.post(
+                "/deanonymize",
+                &json!({"text": "x", "anonymizer_results": []}),
+            ),
             anon.get("/supportedentities"),
             anon.get("/anonymizers"),
+            anon.get("/deanonymizers"),
         ] {
             r.problem(401);
         }
