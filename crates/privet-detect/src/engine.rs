@@ -81,7 +81,7 @@ impl Detector {
         }
         let enabled = TypeSet::of(&config.types);
         if enabled.has(PiiType::Phone) {
-            phone::widen_metadata_cache();
+            crate::validate::phone_plan::warm();
         }
         let (kinds, sources): (Vec<Kind>, Vec<String>) = patterns::all()
             .into_iter()

@@ -31,6 +31,7 @@ impl NameFinder {
     /// `out`, with byte offsets into `hay`. No match spans a line break.
     pub(crate) fn find(&self, hay: &[u8], out: &mut Vec<Match>) {
         text::find(&self.lexicon, hay, out);
+        text::find_lower(&self.lexicon, hay, out);
     }
 
     /// `Some(confidence)` when the whole `value` looks like a person's name.

@@ -111,6 +111,7 @@ async fn measure(url: &str, key: &str, scenario: Scenario) -> anyhow::Result<Sum
         warmup: Duration::from_millis(20),
         duration: Duration::from_millis(150),
         seed: 1,
+        until_exists: None,
     };
     let workload = Workload::prepare(scenario, &target, &setup).await?;
     let outcome = runner::run(scenario.name(), &target, workload, &shape).await?;
@@ -146,4 +147,33 @@ async fn failed_setup_is_an_error() {
         .err()
         .unwrap();
     assert!(format!("{err:#}").contains("401"), "{err:#}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_window_ends_when_the_signal_file_appears() {
+    let url = stub().await;
+    let target = Target::new(&url, KEY).unwrap();
+    let setup = SetupOptions {
+        seed: 1,
+        subjects: 5,
+        concurrency: 2,
+    };
+    let signal = std::env::temp_dir().join(format!("privet-load-signal-{}", std::process::id()));
+    std::fs::write(&signal, b"done").unwrap();
+    let shape = LoadShape {
+        connections: 2,
+        warmup: Duration::from_millis(10),
+        duration: Duration::from_secs(3600),
+        seed: 1,
+        until_exists: Some(signal.clone()),
+    };
+    let workload = Workload::prepare(Scenario::Read, &target, &setup)
+        .await
+        .unwrap();
+    let outcome = runner::run("read", &target, workload, &shape)
+        .await
+        .unwrap();
+    std::fs::remove_file(&signal).unwrap();
+    // The file was there from the start: the hour-long window ended at once.
+    assert!(outcome.elapsed < shape.duration);
 }

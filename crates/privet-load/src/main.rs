@@ -59,6 +59,10 @@ struct Args {
     /// Print one JSON object per scenario instead of a table.
     #[arg(long)]
     json: bool,
+    /// End the measured window early once this file exists (a benchmark's signal that the work
+    /// measured beside the load is done).
+    #[arg(long, value_name = "FILE")]
+    until_exists: Option<std::path::PathBuf>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -116,6 +120,7 @@ fn run(args: &Args) -> Result<bool> {
             warmup: args.warmup,
             duration: args.duration,
             seed: args.seed,
+            until_exists: args.until_exists.clone(),
         };
         if !args.json {
             println!("{}", Summary::header());

@@ -22,6 +22,9 @@ pub struct LoadShape {
     pub duration: Duration,
     /// Seed of each task's random choices (mixed with the task number).
     pub seed: u64,
+    /// End the measured window early once this file exists, so a benchmark can measure exactly
+    /// while something else (a purge) runs beside the load.
+    pub until_exists: Option<std::path::PathBuf>,
 }
 
 /// What the measured window saw.
@@ -46,10 +49,21 @@ pub async fn run(
     let measure_from = start + shape.warmup;
     let stop_at = measure_from + shape.duration;
     let reported = Arc::new(AtomicBool::new(false));
+    let stopped = Arc::new(AtomicBool::new(false));
+    let watcher = shape.until_exists.clone().map(|path| {
+        let stopped = stopped.clone();
+        tokio::spawn(async move {
+            while !path.exists() {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            stopped.store(true, Ordering::Relaxed);
+        })
+    });
+    eprintln!("privet-load: {label}: set up; measuring after the warm-up");
     let mut tasks = Vec::with_capacity(shape.connections);
     for task in 0..shape.connections.max(1) {
         let connection = Connection::new(target.clone());
-        let (workload, reported) = (workload.clone(), reported.clone());
+        let (workload, reported, stopped) = (workload.clone(), reported.clone(), stopped.clone());
         let mut rng = SmallRng::seed_from_u64(shape.seed.wrapping_add(task as u64));
         tasks.push(tokio::spawn(async move {
             let mut latency_us = Histogram::default();
@@ -57,7 +71,7 @@ pub async fn run(
             loop {
                 let call = workload.next_call(&mut rng);
                 let sent = Instant::now();
-                if sent >= stop_at {
+                if sent >= stop_at || (sent >= measure_from && stopped.load(Ordering::Relaxed)) {
                     break;
                 }
                 let failure = match connection.send(&call).await {
@@ -88,10 +102,14 @@ pub async fn run(
         latency_us.merge(&histogram);
         errors += failed;
     }
+    let elapsed = measure_from.elapsed();
+    if let Some(watcher) = watcher {
+        watcher.abort();
+    }
     Ok(Outcome {
         latency_us,
         errors,
-        elapsed: measure_from.elapsed(),
+        elapsed,
     })
 }
 

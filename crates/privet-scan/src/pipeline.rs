@@ -49,7 +49,10 @@ impl Progress for NoProgress {
     fn finish(&self) {}
 }
 
-type SourceId = u64;
+/// A source's place in the output: the index of its spec in the plan, then
+/// its rank among the spec's sources (a database yields one per table).
+/// Findings are emitted in this order whatever the number of threads.
+type SourceId = (u64, u64);
 
 struct Job {
     source: SourceId,
@@ -73,6 +76,11 @@ enum Event {
         source: SourceId,
         batches: u64,
     },
+    /// Spec `spec` is read: it yielded `sources` sources.
+    SpecDone {
+        spec: u64,
+        sources: u64,
+    },
     Problem(Problem),
 }
 
@@ -80,7 +88,6 @@ enum Event {
 struct Shared<'a> {
     specs: &'a [SourceSpec],
     next_spec: AtomicU64,
-    next_source: AtomicU64,
     stop: AtomicBool,
     options: &'a ScanOptions,
 }
@@ -114,7 +121,6 @@ pub fn run(
     let shared = Shared {
         specs,
         next_spec: AtomicU64::new(0),
-        next_source: AtomicU64::new(0),
         stop: AtomicBool::new(false),
         options,
     };
@@ -155,17 +161,24 @@ fn reader_loop(shared: &Shared<'_>, jobs: &Sender<Job>, events: &Sender<Event>) 
         if shared.stop.load(Ordering::Relaxed) {
             return;
         }
-        let index = shared.next_spec.fetch_add(1, Ordering::Relaxed) as usize;
-        let Some(spec) = shared.specs.get(index) else {
+        let index = shared.next_spec.fetch_add(1, Ordering::Relaxed);
+        let Some(spec) = usize::try_from(index)
+            .ok()
+            .and_then(|i| shared.specs.get(i))
+        else {
             return;
         };
+        let mut yielded = 0;
         match spec {
             SourceSpec::File {
                 path,
                 explicit,
                 size,
             } => match privet_formats::open_file(path, shared.options.input_format) {
-                Ok(source) => read_source(shared, source, *size, jobs, events),
+                Ok(source) => {
+                    read_source(shared, source, *size, (index, 0), jobs, events);
+                    yielded = 1;
+                }
                 Err(err) => {
                     let name = path.display().to_string();
                     let skipped = !explicit && matches!(err.kind, InputErrorKind::Binary);
@@ -197,7 +210,8 @@ fn reader_loop(shared: &Shared<'_>, jobs: &Sender<Job>, events: &Sender<Event>) 
                             if shared.stop.load(Ordering::Relaxed) {
                                 return;
                             }
-                            read_source(shared, source, 0, jobs, events);
+                            let id = (index, sources_read(&mut yielded));
+                            read_source(shared, source, 0, id, jobs, events);
                         }
                     }
                     Err(err) => {
@@ -209,17 +223,34 @@ fn reader_loop(shared: &Shared<'_>, jobs: &Sender<Job>, events: &Sender<Event>) 
                 }
             }
         }
+        if send(
+            events,
+            Event::SpecDone {
+                spec: index,
+                sources: yielded,
+            },
+        )
+        .is_err()
+        {
+            return;
+        }
     }
+}
+
+/// The rank of the next source of a spec, counting it.
+fn sources_read(count: &mut u64) -> u64 {
+    *count += 1;
+    *count - 1
 }
 
 fn read_source(
     shared: &Shared<'_>,
     mut source: Box<dyn Source>,
     size: u64,
+    id: SourceId,
     jobs: &Sender<Job>,
     events: &Sender<Event>,
 ) {
-    let id = shared.next_source.fetch_add(1, Ordering::Relaxed);
     let name: Arc<str> = Arc::from(source.name());
     let started = Event::Started {
         source: id,
@@ -324,7 +355,8 @@ fn collect(
     problems: &mut dyn FnMut(&Problem),
 ) -> Result<ScanSummary, ScanError> {
     let mut summary = ScanSummary::default();
-    let mut pending: HashMap<SourceId, Pending> = HashMap::new();
+    let mut pending: BTreeMap<SourceId, Pending> = BTreeMap::new();
+    let mut order = Order::default();
     for event in events.iter() {
         match event {
             Event::Started { source, name, size } => {
@@ -356,6 +388,9 @@ fn collect(
                     p.batches = Some(batches);
                 }
             }
+            Event::SpecDone { spec, sources } => {
+                order.specs.insert(spec, sources);
+            }
             Event::Problem(problem) => {
                 if problem.counts_as_failure {
                     summary.failures += 1;
@@ -371,12 +406,10 @@ fn collect(
                 continue;
             }
         }
-        drain_ready(&mut pending, &mut summary, sink, progress)?;
+        drain_ready(&mut pending, &mut order, &mut summary, sink, progress)?;
     }
     // Sources whose reader stopped early (strict mode) still get reported.
-    let mut rest: Vec<_> = pending.into_values().collect();
-    rest.sort_by(|a, b| a.name.cmp(&b.name));
-    for mut p in rest {
+    for mut p in pending.into_values() {
         p.batches = Some(p.next_seq + p.waiting.len() as u64);
         emit_ready(&mut p, &mut summary, sink, progress)?;
         finish_source(&p, sink)?;
@@ -385,26 +418,44 @@ fn collect(
     Ok(summary)
 }
 
+/// Which source may emit next: sources are emitted one after the other in
+/// plan order, so the output does not depend on which reader or worker was
+/// faster. Later sources' results wait (bounded by what readers ran ahead).
+#[derive(Default)]
+struct Order {
+    /// The next source to emit.
+    head: SourceId,
+    /// How many sources each finished spec yielded.
+    specs: HashMap<u64, u64>,
+}
+
 fn drain_ready(
-    pending: &mut HashMap<SourceId, Pending>,
+    pending: &mut BTreeMap<SourceId, Pending>,
+    order: &mut Order,
     summary: &mut ScanSummary,
     sink: &mut dyn Sink,
     progress: &dyn Progress,
 ) -> Result<(), ScanError> {
-    let mut finished = Vec::new();
-    for (id, p) in pending.iter_mut() {
-        emit_ready(p, summary, sink, progress)?;
-        if p.batches == Some(p.next_seq) {
-            finished.push(*id);
+    loop {
+        let head = order.head;
+        if let Some(p) = pending.get_mut(&head) {
+            emit_ready(p, summary, sink, progress)?;
+            if p.batches != Some(p.next_seq) {
+                return Ok(());
+            }
+            if let Some(p) = pending.remove(&head) {
+                finish_source(&p, sink)?;
+                progress.advance(p.size.saturating_sub(p.advanced));
+            }
+            order.head = (head.0, head.1 + 1);
+        } else if order.specs.get(&head.0).is_some_and(|&n| head.1 >= n) {
+            order.specs.remove(&head.0);
+            order.head = (head.0 + 1, 0);
+        } else {
+            // The head source has not started yet.
+            return Ok(());
         }
     }
-    for id in finished {
-        if let Some(p) = pending.remove(&id) {
-            finish_source(&p, sink)?;
-            progress.advance(p.size.saturating_sub(p.advanced));
-        }
-    }
-    Ok(())
 }
 
 /// Emits the batches of `p` that are next in order.
@@ -451,4 +502,96 @@ fn finish_source(p: &Pending, sink: &mut dyn Sink) -> Result<(), ScanError> {
         .unwrap_or_default();
     sink.source_done(&p.name, &reports)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::summary::ColumnReport;
+    use privet_types::Finding;
+
+    /// Keeps every finding in the order the sink receives it.
+    #[derive(Default)]
+    struct Collect(Vec<Finding>);
+
+    impl Sink for Collect {
+        fn finding(&mut self, finding: &Finding) -> std::io::Result<()> {
+            self.0.push(finding.clone());
+            Ok(())
+        }
+        fn source_done(&mut self, _: &str, _: &[ColumnReport]) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn problem(&mut self, _: &Problem) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn finish(&mut self, _: &ScanSummary) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    fn scan(inputs: &[String], threads: usize) -> (Vec<Finding>, u64) {
+        let detector = Detector::new(privet_detect::DetectorConfig::default()).expect("detector");
+        let options = ScanOptions {
+            threads,
+            ..ScanOptions::default()
+        };
+        let specs = crate::plan::plan_sources(inputs, false);
+        let mut sink = Collect::default();
+        let summary = run(
+            &specs,
+            &detector,
+            &options,
+            &mut sink,
+            &NoProgress,
+            &mut |_| {},
+        )
+        .expect("scan");
+        (sink.0, summary.bytes)
+    }
+
+    /// A big file is cut into line-aligned batches scanned on every worker;
+    /// many small files are spread the same way. Whatever the thread count,
+    /// the findings, their order, lines and offsets are those of one thread.
+    #[test]
+    fn findings_do_not_depend_on_the_thread_count() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut big = String::new();
+        let mut i = 0u64;
+        // About 3.5 MB: several 1 MiB blocks, so batch edges fall inside.
+        while big.len() < 3_500_000 {
+            big.push_str(&format!(
+                "{i} ticket from jane.doe{i}@example.com, call +44 20 7946 {:04} or 415-555-{:04}; \
+                 order {} shipped, ip 10.{}.{}.7 noted\n",
+                i % 10_000,
+                (i * 7) % 10_000,
+                100_000 + i,
+                i % 250,
+                (i / 250) % 250,
+            ));
+            i += 1;
+        }
+        std::fs::write(dir.path().join("big.log"), &big).expect("write");
+        for n in 0..40 {
+            let text = format!(
+                "customer {n}: ssn 123-45-{:04}, mail a{n}@shop.example\n",
+                1000 + n
+            );
+            std::fs::write(dir.path().join(format!("small{n:02}.txt")), text).expect("write");
+        }
+        let inputs = [dir.path().display().to_string()];
+        let (one, bytes) = scan(&inputs, 1);
+        assert!(bytes > 3_500_000);
+        assert!(one.len() > 100_000, "{} findings", one.len());
+        for threads in [2, 4] {
+            let (many, _) = scan(&inputs, threads);
+            assert_eq!(many.len(), one.len(), "{threads} threads");
+            if let Some(at) = one.iter().zip(&many).position(|(a, b)| a != b) {
+                panic!(
+                    "{threads} threads differ at finding {at}: {:?} vs {:?}",
+                    one[at], many[at]
+                );
+            }
+        }
+    }
 }

@@ -18,6 +18,7 @@ pub fn fuzz_request_body(data: &[u8]) {
     check::<requests::StepIn>(data, &runs);
     check::<holds::HoldIn>(data, &runs);
     check::<retention::EventIn>(data, &runs);
+    check::<retention::PurgeIn>(data, &runs);
     check::<subjects::LookupIn>(data, &runs);
     check::<tokens::TokenizeIn>(data, &runs);
     check::<tokens::TokenizeBatch>(data, &runs);

@@ -71,6 +71,8 @@ pub struct AppState {
         api::vendors::deliveries,
         api::vendors::retry,
         api::retention::record_event,
+        api::retention::restore_field,
+        api::retention::run_purge,
         api::retention::purges,
         api::tokens::tokenize,
         api::tokens::tokenize_batch,
@@ -151,7 +153,14 @@ pub fn router(state: AppState) -> Router {
             "/v1/subjects/{id}/events",
             post(api::retention::record_event),
         )
-        .route("/v1/purges", get(api::retention::purges))
+        .route(
+            "/v1/subjects/{id}/fields/{name}/restore",
+            post(api::retention::restore_field),
+        )
+        .route(
+            "/v1/purges",
+            get(api::retention::purges).post(api::retention::run_purge),
+        )
         .route("/v1/vendors", get(api::vendors::vendors))
         .route("/v1/deliveries", get(api::vendors::deliveries))
         .route("/v1/deliveries/{id}/retry", post(api::vendors::retry))

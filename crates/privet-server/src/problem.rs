@@ -83,6 +83,12 @@ impl From<VaultError> for ApiError {
                 err.problem.reason = Some(code);
                 err
             }
+            VaultError::Unjustified { code, message } => {
+                let mut err =
+                    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "unjustified", message);
+                err.problem.reason = Some(code.to_owned());
+                err
+            }
             VaultError::NotFound(what) => ApiError::new(
                 StatusCode::NOT_FOUND,
                 "not-found",
@@ -154,11 +160,26 @@ impl From<QueryRejection> for ApiError {
 /// serde's messages quote the offending value ("invalid type: string \"4111...\""); keep only the
 /// parts that name the schema: missing and unknown fields, and the position.
 pub(crate) fn safe_serde_message(text: &str) -> String {
-    let position = text.rfind(" at line ").map(|i| text[i + 1..].to_owned());
-    let reason = if let Some(i) = text.find("missing field `") {
-        text[i..].split(" at line").next().unwrap_or("").to_owned()
-    } else if let Some(i) = text.find("unknown field `") {
-        let rest = &text[i + "unknown field `".len()..];
+    // serde puts the position last; anything else that looks like one is caller input.
+    let position = text
+        .rfind(" at line ")
+        .map(|i| &text[i + 1..])
+        .filter(|p| is_position(p))
+        .map(str::to_owned);
+    // What serde says starts after axum's prefix and the field path; its first words name the
+    // kind of error. Searching further in would find words a caller put in a key or a value.
+    let body = text.split_once("target type: ").map_or(text, |(_, b)| b);
+    let said = match value_path(text) {
+        Some(path) => body
+            .strip_prefix(path)
+            .and_then(|r| r.strip_prefix(": "))
+            .unwrap_or(body),
+        None => body,
+    };
+    let reason = if let Some(rest) = said.strip_prefix("missing field `") {
+        // The name is the schema's own (serde's static str).
+        format!("missing field `{}`", rest.split('`').next().unwrap_or(""))
+    } else if let Some(rest) = said.strip_prefix("unknown field `") {
         let name = rest.split('`').next().unwrap_or("");
         // A key is caller input too: echo it only when it has the shape of a schema name.
         if !name.is_empty()
@@ -179,6 +200,21 @@ pub(crate) fn safe_serde_message(text: &str) -> String {
         Some(p) => format!("{reason} ({p})"),
         None => reason,
     }
+}
+
+/// `at line N column M`, and nothing else.
+fn is_position(p: &str) -> bool {
+    let Some(p) = p.strip_prefix("at ") else {
+        return false;
+    };
+    let mut words = p.split(' ');
+    matches!(
+        (words.next(), words.next(), words.next(), words.next(), words.next()),
+        (Some("line"), Some(l), Some("column"), Some(c), None)
+            if !l.is_empty() && !c.is_empty()
+                && l.bytes().all(|b| b.is_ascii_digit())
+                && c.bytes().all(|b| b.is_ascii_digit())
+    )
 }
 
 /// The field path axum's JSON extractor puts before serde's message (`fields[0].collected_at`),
@@ -239,5 +275,20 @@ mod tests {
             "unknown field `4111111111111111`, expected `fields` at line 1 column 19",
         );
         assert_eq!(m, "an unknown field (at line 1 column 19)");
+        // Found by the request_body fuzz target: a key that quotes serde's own words.
+        let key = "knwkn fiemissing field `tok2222222222222222222222222mber";
+        let m = safe_serde_message(&format!(
+            "unknown field `{key}`, expected `subject` at line 1 column 60"
+        ));
+        assert_eq!(m, "an unknown field (at line 1 column 60)");
+        let m = safe_serde_message(
+            "invalid type: string \"missing field `4111111111111111` at line 9 column 9\", expected a boolean at line 1 column 40",
+        );
+        assert_eq!(
+            m,
+            "a value has the wrong type or form (at line 1 column 40)"
+        );
+        let m = safe_serde_message("invalid type: string \"x at line 4111111111111111\"");
+        assert!(!m.contains("4111"), "{m}");
     }
 }

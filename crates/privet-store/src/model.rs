@@ -66,6 +66,8 @@ pub struct TokenRow {
     pub sealed: Vec<u8>,
     /// The subject's data key; `None` for a subject-bound token means the subject was erased.
     pub dek: Option<DekRow>,
+    /// Whether its subject restricted processing.
+    pub restricted: bool,
 }
 
 /// A stored API key (its keyed hash only).
@@ -258,7 +260,7 @@ pub struct DeliveryRow {
     pub next_at: Timestamp,
     /// What went wrong last (a status code or a connection error; never a body).
     pub last_error: Option<String>,
-    /// When it was queued.
+    /// When it was queued, or put back in the outbox by a person: its age counts from here.
     pub created_at: Timestamp,
     /// When it was delivered or given up.
     pub done_at: Option<Timestamp>,

@@ -167,6 +167,8 @@ pub(crate) async fn writer_connection(
     Ok(conn)
 }
 
+/// One schema step, as SQL for each dialect; the steps written in SQL both accept live in
+/// `migrations/common` and are named twice here.
 struct Migration {
     version: i64,
     sqlite: &'static str,
@@ -181,23 +183,23 @@ const MIGRATIONS: &[Migration] = &[
     },
     Migration {
         version: 2,
-        sqlite: include_str!("../migrations/sqlite/0002_consent_ledger.sql"),
-        postgres: include_str!("../migrations/postgres/0002_consent_ledger.sql"),
+        sqlite: include_str!("../migrations/common/0002_consent_ledger.sql"),
+        postgres: include_str!("../migrations/common/0002_consent_ledger.sql"),
     },
     Migration {
         version: 3,
-        sqlite: include_str!("../migrations/sqlite/0003_requests.sql"),
-        postgres: include_str!("../migrations/postgres/0003_requests.sql"),
+        sqlite: include_str!("../migrations/common/0003_requests.sql"),
+        postgres: include_str!("../migrations/common/0003_requests.sql"),
     },
     Migration {
         version: 4,
-        sqlite: include_str!("../migrations/sqlite/0004_deliveries.sql"),
-        postgres: include_str!("../migrations/postgres/0004_deliveries.sql"),
+        sqlite: include_str!("../migrations/common/0004_deliveries.sql"),
+        postgres: include_str!("../migrations/common/0004_deliveries.sql"),
     },
     Migration {
         version: 5,
-        sqlite: include_str!("../migrations/sqlite/0005_retention.sql"),
-        postgres: include_str!("../migrations/postgres/0005_retention.sql"),
+        sqlite: include_str!("../migrations/common/0005_retention.sql"),
+        postgres: include_str!("../migrations/common/0005_retention.sql"),
     },
 ];
 

@@ -87,6 +87,7 @@ type TokenJoin = (
     Vec<u8>,
     Option<i64>,
     Option<Vec<u8>>,
+    Option<String>,
 );
 type ApiKeyTuple = (String, Vec<u8>, String, Option<String>, i64, Option<i64>);
 
@@ -201,19 +202,21 @@ impl Store {
     /// A token with its value's data key (for subject-bound tokens).
     pub async fn token(&self, token: &str) -> Result<Option<TokenRow>> {
         let row: Option<TokenJoin> = sqlx::query_as(
-            "SELECT t.kind, t.subject_id, t.sealed, d.kek_version, d.wrapped FROM tokens t \
-             LEFT JOIN keystore_deks d ON d.subject_id = t.subject_id WHERE t.token = $1",
+            "SELECT t.kind, t.subject_id, t.sealed, d.kek_version, d.wrapped, r.subject_id FROM tokens t \
+             LEFT JOIN keystore_deks d ON d.subject_id = t.subject_id \
+             LEFT JOIN restrictions r ON r.subject_id = t.subject_id WHERE t.token = $1",
         )
         .bind(token.to_owned())
         .fetch_optional(&self.pool)
         .await
         .map_err(StoreError::db("reading a token", "token"))?;
-        row.map(|(kind, subject_id, sealed, v, w)| {
+        row.map(|(kind, subject_id, sealed, v, w, restriction)| {
             Ok(TokenRow {
                 kind,
                 subject_id: subject_id.map(stored_id).transpose()?,
                 sealed,
                 dek: dek_from(v, w),
+                restricted: restriction.is_some(),
             })
         })
         .transpose()

@@ -5,6 +5,7 @@
 //! - [`generate_csv`] / [`CsvCorpus`]: a customer table with per-cell labels.
 //! - [`evaluate`] / [`evaluate_cells`]: precision, recall and F1 per type.
 //! - [`checks`]: the standard validity rules every labeled value passes.
+//! - [`policy`]: the default privet.toml with a test's own retention rules.
 //! - `postgres` (feature `postgres`): a temporary PostgreSQL database per test, dropped
 //!   afterwards, for the suites that run on every backend.
 //!
@@ -20,6 +21,7 @@ pub mod detect_eval;
 pub mod eval;
 pub mod io;
 mod label;
+pub mod policy;
 #[cfg(feature = "postgres")]
 pub mod postgres;
 mod rng;

@@ -58,6 +58,8 @@ pub enum AuditAction {
     RetentionPurge,
     /// An event of a subject recorded (activity, account closed...).
     SubjectEvent,
+    /// An expired field restored by an administrator during its grace period.
+    RetentionRestore,
     /// A customer's request entered.
     RequestCreate,
     /// A step in a customer's request (verified, started, extended, completed, rejected).
@@ -67,7 +69,7 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
-    const NAMED: [AuditAction; 31] = [
+    const NAMED: [AuditAction; 32] = [
         AuditAction::SubjectWrite,
         AuditAction::SubjectRead,
         AuditAction::SubjectErase,
@@ -93,6 +95,7 @@ impl AuditAction {
         AuditAction::VendorErasureRetry,
         AuditAction::RetentionPurge,
         AuditAction::SubjectEvent,
+        AuditAction::RetentionRestore,
         AuditAction::RequestCreate,
         AuditAction::Request(crate::RequestStep::Verify),
         AuditAction::Request(crate::RequestStep::Start),
@@ -129,6 +132,7 @@ impl AuditAction {
             AuditAction::VendorErasureRetry => "vendor.erasure.retry",
             AuditAction::RetentionPurge => "retention.purge",
             AuditAction::SubjectEvent => "subject.event",
+            AuditAction::RetentionRestore => "retention.restore",
             AuditAction::RequestCreate => "request.create",
             AuditAction::Request(step) => match step {
                 crate::RequestStep::Verify => "request.verify",

@@ -125,9 +125,18 @@ impl RetentionRule {
     }
 }
 
+/// The event that records an administrator's restore of field `name`: a kind no caller can
+/// send (event names are `a-z`, `0-9` and `_`), kept with the subject's other events so backups
+/// carry it and an erasure removes it.
+pub fn restore_event(name: &str) -> String {
+    format!("restore:{name}")
+}
+
 /// What evaluation needs to know about a field.
 #[derive(Debug, Clone, Copy)]
 pub struct FieldFacts<'a> {
+    /// Its name (a restore is recorded per field).
+    pub name: &'a str,
     /// Its category.
     pub category: &'a str,
     /// When it was collected, if told.
@@ -206,6 +215,17 @@ pub fn fate<'r>(
         match inactive.after(last_activity) {
             Some(quiet_since) => since = since.max(quiet_since),
             None => return Fate::Keep(rule),
+        }
+    }
+    // A restore starts the rule again as if the field were collected, and its subject active,
+    // at the restore.
+    if let Some(restored) = subject.events.get(&restore_event(field.name)) {
+        let again = rule.keep_for.after(*restored);
+        let quiet = rule.inactive_for.map(|p| p.after(*restored));
+        match (again, quiet) {
+            (Some(a), None) => since = since.max(a),
+            (Some(a), Some(Some(q))) => since = since.max(a).max(q),
+            _ => return Fate::Keep(rule),
         }
     }
     if now < since {

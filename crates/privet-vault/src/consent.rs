@@ -157,7 +157,7 @@ fn check_change(change: &ConsentChange) -> Result<()> {
 }
 
 /// The report for a history: the last entry per purpose is its current state.
-fn report(subject: SubjectId, history: Vec<ConsentEntry>) -> ConsentReport {
+pub(crate) fn report(subject: SubjectId, history: Vec<ConsentEntry>) -> ConsentReport {
     let mut current = BTreeMap::new();
     for entry in &history {
         current.insert(entry.purpose.clone(), entry.clone());

@@ -27,6 +27,15 @@ pub enum VaultError {
         /// Sentence for people.
         message: String,
     },
+    /// Nothing justifies storing the data: no purpose uses its category, or no retention rule
+    /// says when it goes. Nothing was written.
+    #[error("{message}")]
+    Unjustified {
+        /// Stable reason code (`no_purpose`, `no_retention`).
+        code: &'static str,
+        /// Sentence naming the field and category, never the value.
+        message: String,
+    },
     /// The subject, token or key does not exist (or was erased).
     #[error("{0} not found")]
     NotFound(&'static str),

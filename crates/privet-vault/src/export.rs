@@ -122,9 +122,10 @@ impl Vault {
             }
         }
         let restricted = record.as_ref().is_some_and(|r| r.restricted);
-        let consent = self.store.consent_history(subject).await?;
+        let consent =
+            crate::consent::report(subject.clone(), self.store.consent_history(subject).await?);
         // A purpose counts when the subject's own consent state lets some role use a category.
-        let consent_to = |purpose: &str| match consent.iter().rev().find(|e| e.purpose == purpose) {
+        let consent_to = |purpose: &str| match consent.current.get(purpose) {
             Some(e) if e.granted => ConsentState::Granted,
             Some(_) => ConsentState::Withdrawn,
             None => ConsentState::Unknown,
@@ -175,10 +176,10 @@ impl Vault {
         Ok(SubjectExport {
             generated_at: self.now(),
             organization: policy.rights().organization.clone(),
-            held: record.is_some() || !consent.is_empty(),
+            held: record.is_some() || !consent.history.is_empty(),
             request,
             fields,
-            consent,
+            consent: consent.history,
             purposes,
             audit,
         })

@@ -81,7 +81,7 @@ fn unhex(s: &str) -> Option<Vec<u8>> {
 
 /// The header_info of a backup file, read before any key is known. It is not authenticated until
 /// the stream opens under the key it names.
-fn peek_header_info(input: &mut impl Read) -> Option<Vec<u8>> {
+pub(crate) fn peek_header_info(input: &mut impl Read) -> Option<Vec<u8>> {
     let mut fixed = [0u8; BACKUP_MAGIC.len() + SALT_LEN + 4];
     input.read_exact(&mut fixed).ok()?;
     if fixed[..BACKUP_MAGIC.len()] != BACKUP_MAGIC[..] {
@@ -124,7 +124,8 @@ impl Vault {
         })
     }
 
-    /// Restores a key-store backup no older than `max_age_days` whole days: data keys and secrets
+    /// Restores a key-store backup no older than `max_age_days` whole days (when None, than the
+    /// policy's `[backups] keys_keep_for`): data keys and secrets
     /// missing from the live key store come back (live rows are never overwritten), the erasure
     /// ledgers are merged and replayed, so a key of a subject erased after the backup was taken is
     /// destroyed again; audited as `backup.restore_keys`. Nothing changes if the backup is too
@@ -135,7 +136,7 @@ impl Vault {
         &self,
         actor: &Actor,
         input: &Path,
-        max_age_days: u32,
+        max_age_days: Option<u32>,
     ) -> Result<RestoreReport> {
         let open = || File::open(input).map_err(|e| io(input, "cannot open", e));
         let not_ours = |why: &str| {
@@ -161,9 +162,22 @@ impl Vault {
             return Err(not_ours("the header changed while it was read"));
         }
         let days = age_days(header.created_at_ms, self.now_ms());
-        if days >= i64::from(max_age_days) {
+        let (expired, limit) = match max_age_days {
+            Some(max) => (days >= i64::from(max), format!("{max} days")),
+            None => {
+                let keep_for = self.policy().rights().backup_keys_keep_for;
+                let created = jiff::Timestamp::from_millisecond(header.created_at_ms)
+                    .map_err(|_| not_ours("its creation time is out of range"))?;
+                let end = keep_for.after(created);
+                (
+                    end.is_none_or(|end| end <= self.now()),
+                    format!("{keep_for} ([backups] keys_keep_for)"),
+                )
+            }
+        };
+        if expired {
             return Err(VaultError::BadRequest(format!(
-                "{}: refused: key-store backups expire after {max_age_days} days so an erased \
+                "{}: refused: key-store backups expire after {limit} so an erased \
                  customer's key cannot come back; this one is {days} days old",
                 input.display()
             )));

@@ -7,6 +7,7 @@
 mod access;
 mod apikeys;
 mod backup;
+mod backup_files;
 mod consent;
 mod error;
 mod export;
@@ -32,17 +33,18 @@ use privet_types::{AuditAction, AuditDecision};
 
 pub use apikeys::{Actor, api_key_id};
 pub use backup::{BackupReport, RestoreReport};
+pub use backup_files::{BackupFile, BackupKind, backups_in};
 pub use consent::{ConsentChange, ConsentReport};
 pub use error::{Result, Unavailability, VaultError};
 pub use export::{ExportField, ExportPurpose, REQUEST_PURPOSE, SubjectExport};
 pub use keys::{Keys, SECRET_NAMES, Secrets};
-pub use outbox::{DeliveryTarget, MAX_ATTEMPTS, retry_delay};
+pub use outbox::{DeliveryTarget, retry_delay};
 pub use privet_store::{
     ConsentEntry, DeliveryRow, DeliveryStatus, HoldRow, PurgeReceipt, RequestFilter, RequestRow,
 };
 pub use records::{EraseReceipt, FieldInput, FieldOutcome, FieldView, SubjectView};
 pub use requests::{NewRequest, StepNote};
-pub use retention::{PurgeOptions, PurgeReport, RuleCounts};
+pub use retention::{PurgeOptions, PurgeReport, Restored, RuleCounts};
 pub use rotation::RotationReport;
 pub use tokens::{TokenSettings, TokenizeInput, card_digits, card_token_shape};
 

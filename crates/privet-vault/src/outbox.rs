@@ -15,8 +15,6 @@ use crate::apikeys::Actor;
 use crate::error::{Result, VaultError};
 use crate::tokens::base32_id;
 
-/// Attempts before a notice is given up (about three and a half hours of retrying).
-pub const MAX_ATTEMPTS: u32 = 12;
 /// First retry delay; each later one doubles, up to [`MAX_DELAY`].
 const FIRST_DELAY: Duration = Duration::from_secs(5);
 /// Longest wait between attempts.
@@ -43,6 +41,21 @@ pub fn retry_delay(attempts: u32, jitter: f64) -> Duration {
 }
 
 impl Vault {
+    /// The categories an erasure of `subject` must tell vendors about: none read when no vendor
+    /// has an erasure webhook, so erasures cost nothing more without vendors.
+    pub(crate) async fn categories_to_notify(&self, subject: &SubjectId) -> Result<Vec<String>> {
+        let policy = self.policy();
+        if !policy
+            .rights()
+            .vendors
+            .iter()
+            .any(|v| v.erasure_webhook.is_some())
+        {
+            return Ok(Vec::new());
+        }
+        Ok(self.store.subject_categories(subject).await?)
+    }
+
     /// The notices an erasure of `subject`, holding `categories`, owes: one per vendor with an
     /// erasure webhook that receives any of them.
     pub(crate) fn vendor_notices(
@@ -107,7 +120,8 @@ impl Vault {
     }
 
     /// Records an attempt: delivered on `Ok`, otherwise retried later or given up after
-    /// [`MAX_ATTEMPTS`]. `what` says what happened without any body.
+    /// `[outbox] max_attempts` or past `max_age` after the erasure. The outcome says what
+    /// happened without any body.
     pub async fn settle_delivery(
         &self,
         before: &DeliveryRow,
@@ -134,7 +148,13 @@ impl Vault {
             }
             Err(why) => {
                 row.last_error = Some(why.clone());
-                if give_up || row.attempts >= MAX_ATTEMPTS {
+                let policy = self.policy();
+                let rights = policy.rights();
+                let too_old = rights
+                    .outbox_max_age
+                    .after(row.created_at)
+                    .is_some_and(|limit| now >= limit);
+                if give_up || too_old || row.attempts >= rights.outbox_max_attempts {
                     row.status = DeliveryStatus::Failed;
                     row.done_at = Some(now);
                 } else {
@@ -263,6 +283,7 @@ impl Vault {
         row.status = DeliveryStatus::Pending;
         row.attempts = 0;
         row.next_at = self.now();
+        row.created_at = row.next_at;
         row.done_at = None;
         let mut draft = self.draft(actor, AuditAction::VendorErasureRetry);
         draft.subject = Some(row.subject.to_string());

@@ -3,7 +3,7 @@
 
 use privet_crypto::{SecretKey, mac, open, random_bytes, seal};
 use privet_store::{Op, StoreError, WriteUnit};
-use privet_types::policy::{DenyReason, Operation, Policy};
+use privet_types::policy::{DenyReason, Operation, Policy, Unjustified};
 use privet_types::{
     AccessRequest, ConsentState, Decision, FieldName, MaskStyle, Sensitivity, SubjectId, mask_value,
 };
@@ -75,6 +75,10 @@ pub struct EraseReceipt {
     pub erased_at: jiff::Timestamp,
     /// Sequence number of the audit entry recording it.
     pub audit_seq: i64,
+    /// After this no copy of the subject's values can be read: key-store backups taken before
+    /// the erasure hold its key, and they are kept (and restorable) for `[backups]
+    /// keys_keep_for`; data backups hold no keys.
+    pub unreadable_after: Option<jiff::Timestamp>,
 }
 
 fn put_len(out: &mut Vec<u8>, bytes: &[u8]) {
@@ -136,6 +140,23 @@ fn validate_fields(policy: &Policy, fields: &[FieldInput]) -> Result<Vec<FieldNa
                 "fields[{i}].category: '{}' is not a known data category",
                 ids::shown(&f.category)
             )));
+        }
+        if let Err(why) = policy.justifies(&f.category) {
+            let category = ids::shown(&f.category);
+            let message = match why {
+                Unjustified::NoPurpose => format!(
+                    "fields[{i}].category: no purpose uses '{category}' (no access rule in \
+                     privet.toml allows or masks it), so privet does not collect it"
+                ),
+                Unjustified::NoRetention => format!(
+                    "fields[{i}].category: no retention rule covers '{category}': declare one \
+                     under [retention] in privet.toml (or set [policy] require_retention = false)"
+                ),
+            };
+            return Err(VaultError::Unjustified {
+                code: why.code(),
+                message,
+            });
         }
         if f.value.len() > ids::MAX_VALUE {
             return Err(VaultError::BadRequest(format!(
@@ -620,7 +641,7 @@ impl Vault {
         let mut draft = self.draft(actor, AuditAction::SubjectErase);
         draft.subject = Some(subject.to_string());
         let at = draft.at;
-        let held = self.store.subject_categories(subject).await?;
+        let held = self.categories_to_notify(subject).await?;
         let mut ops = vec![Op::EraseSubject {
             subject: subject.clone(),
             at,
@@ -646,6 +667,7 @@ impl Vault {
         };
         Ok(EraseReceipt {
             subject: subject.clone(),
+            unreadable_after: self.policy().rights().unreadable_after(at),
             erased_at: at,
             audit_seq: outcome.audit_seqs.first().copied().unwrap_or(0),
         })
@@ -666,6 +688,7 @@ fn expired(
         return false;
     }
     let field = FieldFacts {
+        name: &f.name,
         category: &f.category,
         collected_at: f
             .collected_at

@@ -250,7 +250,7 @@ impl Vault {
         match row.kind {
             RequestKind::Erase => {
                 let d = draft(AuditAction::SubjectErase);
-                let held = self.store.subject_categories(&subject).await?;
+                let held = self.categories_to_notify(&subject).await?;
                 ops.push(Op::EraseSubject {
                     subject: subject.clone(),
                     at: d.at,

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use futures_util::future::join_all;
+use futures_util::{StreamExt, stream};
 use jiff::Timestamp;
 use privet_crypto::random_bytes;
 use privet_store::{Op, PurgeReceipt, RetentionFacts, StoreError, WriteUnit};
@@ -13,15 +13,19 @@ use privet_types::policy::Operation;
 use privet_types::retention::{
     Fate, FieldFacts, RetentionAction, RetentionRule, SubjectFacts, fate,
 };
-use privet_types::{AuditAction, SubjectId};
+use privet_types::{AuditAction, FieldName, SubjectId};
 
 use crate::Vault;
 use crate::apikeys::Actor;
 use crate::error::{Result, VaultError};
 use crate::tokens::base32_id;
 
-/// Subjects read and purged per round; their writes share group commits.
+/// Subjects read per round.
 const PAGE: i64 = 500;
+/// Subjects whose same fields go in one statement.
+const CHUNK: usize = 64;
+/// Purge writes that may wait for the writer at once (see [`Vault::apply`]'s note).
+const IN_FLIGHT: usize = 4;
 /// How long a node's lease on a rule's purge lasts; a node that dies frees it after this.
 const LEASE_SECS: i64 = 3600;
 
@@ -62,6 +66,17 @@ pub struct PurgeReport {
     pub dry_run: bool,
 }
 
+/// An expired field brought back by [`Vault::restore_field`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Restored {
+    /// The rule it expired under.
+    pub rule: String,
+    /// When it was restored.
+    pub restored_at: Timestamp,
+    /// When its rule's time is up again (at the earliest: an anchor event may come later).
+    pub expires_at: Option<Timestamp>,
+}
+
 /// What one subject's purge needs.
 struct SubjectPlan {
     subject: SubjectId,
@@ -72,6 +87,8 @@ struct SubjectPlan {
     categories: Vec<String>,
     /// The (rule, category) of each field counted for it, to take back if nothing is deleted.
     counted: Vec<(usize, String)>,
+    /// Whether a field to delete was restored once (its restore event goes with it).
+    restored: bool,
 }
 
 impl Vault {
@@ -119,6 +136,77 @@ impl Vault {
             })
             .await?;
         Ok(())
+    }
+
+    /// Restores an expired field of a subject: its rule starts again from now, as if the field
+    /// were collected (and the subject active) now, so reads see it again. Open to roles that may
+    /// erase, for a field past its time and not yet purged (the grace period is the window that
+    /// is sure to exist); audited with the field's category, never its value.
+    pub async fn restore_field(
+        &self,
+        actor: &Actor,
+        subject: &SubjectId,
+        name: &privet_types::FieldName,
+    ) -> Result<Restored> {
+        self.require(actor, Operation::Erase, Some(subject.as_str()))
+            .await?;
+        let record = self
+            .store
+            .subject(subject)
+            .await?
+            .ok_or(VaultError::NotFound("subject"))?;
+        let field = record
+            .fields
+            .iter()
+            .find(|f| f.name == name.as_str())
+            .ok_or(VaultError::NotFound("field"))?;
+        let policy = self.policy();
+        let events = self.store.subject_events(subject).await?;
+        let now = self.now();
+        let facts = FieldFacts {
+            name: name.as_str(),
+            category: &field.category,
+            collected_at: field
+                .collected_at
+                .and_then(|ms| Timestamp::from_millisecond(ms).ok()),
+            written_at: Timestamp::from_millisecond(field.updated_at).unwrap_or(now),
+        };
+        let whole = SubjectFacts {
+            created_at: Timestamp::from_millisecond(record.created_at).unwrap_or(now),
+            events: &events,
+            held: false,
+        };
+        let rule = match fate(&policy.rights().retention, facts, whole, now) {
+            Fate::Expired { rule, .. } | Fate::Purge { rule, .. } | Fate::Held(rule) => rule,
+            Fate::Keep(_) | Fate::Uncovered => {
+                return Err(VaultError::WrongState(
+                    "the field has not expired, so there is nothing to restore".into(),
+                ));
+            }
+        };
+        let mut draft = self.draft(actor, AuditAction::RetentionRestore);
+        draft.subject = Some(subject.to_string());
+        draft.categories = vec![field.category.clone()];
+        draft.reason = Some(format!("field={} rule={}", name.as_str(), rule.name));
+        self.store
+            .commit(WriteUnit {
+                ops: vec![Op::RecordEvent {
+                    subject: subject.clone(),
+                    kind: privet_types::retention::restore_event(name.as_str()),
+                    at: now,
+                }],
+                audit: vec![draft],
+            })
+            .await?;
+        let quiet = rule.inactive_for.and_then(|p| p.after(now));
+        Ok(Restored {
+            rule: rule.name.clone(),
+            restored_at: now,
+            expires_at: rule
+                .keep_for
+                .after(now)
+                .map(|at| quiet.map_or(at, |q| at.max(q))),
+        })
     }
 
     /// Runs the retention rules over every subject once. `progress` hears the number of subjects
@@ -226,24 +314,30 @@ impl Vault {
             dry_run: options.dry_run,
             ..PurgeReport::default()
         };
-        let mut after: Option<SubjectId> = None;
-        loop {
-            let page = self
-                .store
-                .retention_page(after.as_ref(), PAGE, started)
-                .await?;
-            let Some(last) = page.last() else { break };
-            after = Some(last.subject.clone());
+        let mut page = self.store.retention_page(None, PAGE, started).await?;
+        while let Some(last) = page.last() {
+            let after = last.subject.clone();
             let mut plans = Vec::new();
             for facts in &page {
                 if let Some(plan) = plan(&rules, facts, started, &mut counts) {
                     plans.push(plan);
                 }
             }
-            if !options.dry_run {
-                self.apply(actor, plans, started, &mut counts).await?;
-            }
             report.subjects += page.len() as u64;
+            // The next page is read while this one's deletes commit: its subjects come after
+            // this page's, so nothing deleted here is in it.
+            let next = self.store.retention_page(Some(&after), PAGE, started);
+            page = if options.dry_run {
+                next.await?
+            } else {
+                let (applied, next) = futures_util::future::join(
+                    self.apply(actor, plans, started, &mut counts),
+                    next,
+                )
+                .await;
+                applied?;
+                next?
+            };
             progress(report.subjects);
         }
         if !options.dry_run {
@@ -253,8 +347,13 @@ impl Vault {
         Ok(report)
     }
 
-    /// Deletes what the plans say, subject by subject in concurrent units that share group
-    /// commits. A subject erased or held in the meantime is left as it is and no longer counted.
+    /// Deletes what the plans say. Subjects losing the same fields go together, [`CHUNK`] to a
+    /// statement, and at most [`IN_FLIGHT`] units wait for the writer at once: enough that it
+    /// always has a batch, few enough that no commit holds the store long enough to stall the
+    /// reads served beside the purge. Erasures go subject by subject. A chunk refused because a
+    /// hold was placed on one of its subjects since the page was read is retried subject by
+    /// subject, so only the held ones are kept (and counted as held); a subject erased in the
+    /// meantime is no longer counted.
     async fn apply(
         &self,
         actor: &Actor,
@@ -262,52 +361,76 @@ impl Vault {
         at: Timestamp,
         counts: &mut [RuleCounts],
     ) -> Result<()> {
-        let mut units = Vec::with_capacity(plans.len());
+        let mut by_fields: BTreeMap<Vec<FieldName>, Vec<&SubjectPlan>> = BTreeMap::new();
+        let mut groups: Vec<Vec<&SubjectPlan>> = Vec::new();
         for p in &plans {
-            let ops = match p.erase {
-                Some(_) => {
-                    let mut ops = vec![Op::EraseSubject {
-                        subject: p.subject.clone(),
-                        at,
-                        by: actor.id.clone(),
-                    }];
-                    ops.extend(self.vendor_notices(&p.subject, &p.categories, None, at)?);
-                    ops
-                }
-                None => p
-                    .fields
-                    .iter()
-                    .map(|(name, _, _)| Op::DeleteField {
-                        subject: p.subject.clone(),
-                        name: name.clone(),
-                    })
-                    .collect(),
-            };
-            units.push(self.store.commit(WriteUnit {
-                ops,
-                audit: Vec::new(),
-            }));
+            match p.erase {
+                Some(_) => groups.push(vec![p]),
+                None => by_fields
+                    .entry(p.fields.iter().map(|(name, _, _)| name.clone()).collect())
+                    .or_default()
+                    .push(p),
+            }
         }
-        for (p, result) in plans.iter().zip(join_all(units).await) {
-            match result {
-                Ok(_) => {}
-                Err(StoreError::LegalHold(_)) | Err(StoreError::NotFound(_)) => {
-                    // Held or gone since the page was read: nothing deleted, so not counted.
-                    if let Some(r) = p.erase {
-                        counts[r].subjects_erased = counts[r].subjects_erased.saturating_sub(1);
-                        counts[r].held += 1;
-                    }
-                    for (r, category) in &p.counted {
-                        counts[*r].fields = counts[*r].fields.saturating_sub(1);
-                        if let Some(n) = counts[*r].by_category.get_mut(category) {
-                            *n = n.saturating_sub(1);
-                        }
+        for same in by_fields.into_values() {
+            groups.extend(same.chunks(CHUNK).map(<[_]>::to_vec));
+        }
+        let units: Vec<_> = groups
+            .iter()
+            .map(|group| self.purge_unit(actor, group, at))
+            .collect::<Result<_>>()?;
+        let results: Vec<_> = stream::iter(units.into_iter().map(|u| self.store.commit(u)))
+            .buffered(IN_FLIGHT)
+            .collect()
+            .await;
+        for (group, result) in groups.iter().zip(results) {
+            match (group.as_slice(), result) {
+                (_, Ok(_)) => {}
+                ([p], failed) => uncount(p, failed, counts)?,
+                (_, Err(StoreError::LegalHold(_))) => {
+                    for p in group {
+                        let unit = self.purge_unit(actor, &[*p], at)?;
+                        let alone = self.store.commit(unit).await;
+                        uncount(p, alone, counts)?;
                     }
                 }
-                Err(e) => return Err(e.into()),
+                (_, Err(e)) => return Err(e.into()),
             }
         }
         Ok(())
+    }
+
+    /// The write of a group of subjects: an erasure (a group of one), or the same fields of each.
+    fn purge_unit(
+        &self,
+        actor: &Actor,
+        group: &[&SubjectPlan],
+        at: Timestamp,
+    ) -> Result<WriteUnit> {
+        let ops = match group {
+            [p] if p.erase.is_some() => {
+                let mut ops = vec![Op::EraseSubject {
+                    subject: p.subject.clone(),
+                    at,
+                    by: actor.id.clone(),
+                }];
+                ops.extend(self.vendor_notices(&p.subject, &p.categories, None, at)?);
+                ops
+            }
+            _ => vec![Op::DeleteFields {
+                subjects: group.iter().map(|p| p.subject.clone()).collect(),
+                names: group
+                    .first()
+                    .map(|p| p.fields.iter().map(|(name, _, _)| name.clone()).collect())
+                    .unwrap_or_default(),
+                restored: group.iter().any(|p| p.restored),
+                at,
+            }],
+        };
+        Ok(WriteUnit {
+            ops,
+            audit: Vec::new(),
+        })
     }
 
     /// One receipt and one audit entry per rule, in one commit.
@@ -354,6 +477,39 @@ impl Vault {
     }
 }
 
+/// Takes back what a subject's plan counted when its write did not go through: held (counted
+/// as held) or gone since the page was read. Other failures stop the purge.
+fn uncount(
+    p: &SubjectPlan,
+    result: std::result::Result<privet_store::UnitOutcome, StoreError>,
+    counts: &mut [RuleCounts],
+) -> Result<()> {
+    let held = match result {
+        Ok(_) => return Ok(()),
+        Err(StoreError::LegalHold(_)) => true,
+        Err(StoreError::NotFound(_)) => false,
+        Err(e) => return Err(e.into()),
+    };
+    let mut rules: Vec<usize> = p.counted.iter().map(|(r, _)| *r).collect();
+    rules.sort_unstable();
+    rules.dedup();
+    if let Some(r) = p.erase {
+        counts[r].subjects_erased = counts[r].subjects_erased.saturating_sub(1);
+    }
+    if held {
+        for r in rules {
+            counts[r].held += 1;
+        }
+    }
+    for (r, category) in &p.counted {
+        counts[*r].fields = counts[*r].fields.saturating_sub(1);
+        if let Some(n) = counts[*r].by_category.get_mut(category) {
+            *n = n.saturating_sub(1);
+        }
+    }
+    Ok(())
+}
+
 /// What the rules say about one subject at `now`, counted into `counts`.
 fn plan(
     rules: &[RetentionRule],
@@ -372,6 +528,7 @@ fn plan(
     let mut held = Vec::new();
     for f in &facts.fields {
         let field = FieldFacts {
+            name: f.name.as_str(),
             category: &f.category,
             collected_at: f.collected_at,
             written_at: f.written_at,
@@ -414,7 +571,13 @@ fn plan(
     if let Some(r) = erase {
         counts[r].subjects_erased += 1;
     }
+    let restored = doomed.iter().any(|(name, _, _)| {
+        facts
+            .events
+            .contains_key(&privet_types::retention::restore_event(name.as_str()))
+    });
     Some(SubjectPlan {
+        restored,
         subject: facts.subject.clone(),
         fields: if erase.is_some() { Vec::new() } else { doomed },
         erase,

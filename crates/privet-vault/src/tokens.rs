@@ -369,12 +369,9 @@ impl Vault {
             (None, _) => &self.secrets.token,
         };
         let category = category_of(&row.kind);
-        let (consent, restricted) = match &row.subject_id {
-            Some(s) => (
-                self.consent_state(s, purpose).await?,
-                self.store.restricted(s).await?,
-            ),
-            None => (ConsentState::Unknown, false),
+        let consent = match &row.subject_id {
+            Some(s) => self.consent_state(s, purpose).await?,
+            None => ConsentState::Unknown,
         };
         let decision = policy.decide(&AccessRequest {
             role: &actor.role,
@@ -382,7 +379,7 @@ impl Vault {
             category: &category,
             consent,
             training: actor.training,
-            restricted,
+            restricted: row.restricted,
         });
         let mut draft = self.draft(actor, AuditAction::TokenDetokenize);
         draft.purpose = Some(purpose.to_owned());

@@ -13,6 +13,7 @@ mod vault {
     mod harness;
     mod keybackup;
     mod oracle;
+    mod outbox;
     mod permissions;
     mod records;
     mod requests;

@@ -1,11 +1,11 @@
 //! The operator commands around the vault: init, check, keys, audit, backup, restore.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand};
-use privet_types::counted;
 use privet_types::policy::DEFAULT_POLICY_TOML;
+use privet_types::{counted, text_table};
 use privet_vault::Actor;
 
 use super::vault_args::{VaultArgs, load_policy_file, runtime};
@@ -28,6 +28,9 @@ pub(crate) struct CheckArgs {
     /// Policy file to validate.
     #[arg(default_value = "privet.toml", value_name = "FILE")]
     pub path: PathBuf,
+    /// Also report the backups in DIR that outlive [backups] retention.
+    #[arg(long, value_name = "DIR")]
+    pub backups: Option<PathBuf>,
 }
 
 /// `privet keys ...`.
@@ -100,14 +103,39 @@ pub(crate) enum AuditCommand {
 
 /// Arguments of `privet backup`.
 #[derive(Debug, Args)]
+#[command(
+    args_conflicts_with_subcommands = true,
+    subcommand_negates_reqs = true,
+    after_help = "EXAMPLES:\n  privet backup /safe/data-2026-12-05.backup\n  privet backup --keys /safe/keys-2026-12-05.backup\n  privet backup prune /safe --dry-run"
+)]
 pub(crate) struct BackupArgs {
+    /// Delete backups older than their retention instead of writing one.
+    #[command(subcommand)]
+    pub command: Option<BackupCommand>,
     /// Backup file to write.
-    pub out: PathBuf,
+    #[arg(required = true)]
+    pub out: Option<PathBuf>,
     /// Back up the key store (wrapped data keys, secrets, erasure ledger) instead of the data.
     #[arg(long)]
     pub keys: bool,
     #[command(flatten)]
     pub vault: VaultArgs,
+}
+
+/// `privet backup prune`.
+#[derive(Debug, clap::Subcommand)]
+pub(crate) enum BackupCommand {
+    /// Delete the data and key-store backups in DIR older than [backups] data_keep_for and
+    /// keys_keep_for; other files are left alone.
+    Prune {
+        /// The directory the backups are written to.
+        dir: PathBuf,
+        /// List what would be deleted without deleting it.
+        #[arg(long)]
+        dry_run: bool,
+        #[command(flatten)]
+        vault: VaultArgs,
+    },
 }
 
 /// Arguments of `privet restore`.
@@ -118,14 +146,10 @@ pub(crate) struct RestoreArgs {
     /// Restore a key-store backup: only missing keys come back, then the erasure ledger is replayed.
     #[arg(long)]
     pub keys: bool,
-    /// With --keys: refuse a key-store backup this many days old or older.
-    #[arg(
-        long,
-        env = "PRIVET_KEY_BACKUP_DAYS",
-        default_value_t = 30,
-        value_name = "DAYS"
-    )]
-    pub max_age_days: u32,
+    /// With --keys: refuse a key-store backup this many days old or older (default: the
+    /// policy's [backups] keys_keep_for, 30 days unless set).
+    #[arg(long, env = "PRIVET_KEY_BACKUP_DAYS", value_name = "DAYS")]
+    pub max_age_days: Option<u32>,
     #[command(flatten)]
     pub vault: VaultArgs,
 }
@@ -159,13 +183,41 @@ pub(crate) fn check(args: CheckArgs) -> Result<Status> {
         rights.retention.len(),
         rights.vendors.len()
     );
+    let consequence = if policy.require_retention() {
+        "writes of it are refused (no_retention)"
+    } else {
+        "it is kept with no end"
+    };
     if rights.retention.is_empty() {
         println!("warning: no [retention] rules: nothing is ever purged");
+        if policy.require_retention() {
+            println!(
+                "warning: [policy] require_retention is on, so every write is refused until a [retention] rule covers its category"
+            );
+        }
     }
     for category in policy.categories_without_retention() {
         println!(
-            "warning: {category} is used by the access rules but no [retention] rule covers it"
+            "warning: {category} is used by the access rules but no [retention] rule covers it: {consequence}"
         );
+    }
+    if !policy.require_retention() {
+        println!(
+            "note: [policy] require_retention = false: categories that no [retention] rule covers are stored all the same"
+        );
+    }
+    if let Some(dir) = &args.backups {
+        let (found, _) = privet_vault::backups_in(dir, rights)?;
+        let now = privet_types::Clock::now(&privet_types::SystemClock);
+        for file in found.iter().filter(|f| f.expired(now)) {
+            println!(
+                "warning: {} ({} backup of {}) outlives its retention; `privet backup prune {}` deletes it",
+                file.path.display(),
+                file.kind.as_str(),
+                file.created_at,
+                dir.display()
+            );
+        }
     }
     Ok(Status::Ok)
 }
@@ -272,27 +324,98 @@ pub(crate) fn audit(cmd: AuditCommand) -> Result<Status> {
 }
 
 pub(crate) fn backup(args: BackupArgs) -> Result<Status> {
+    if let Some(BackupCommand::Prune {
+        dir,
+        dry_run,
+        vault,
+    }) = args.command
+    {
+        return prune_backups(&dir, dry_run, &vault);
+    }
+    let Some(out) = args.out else {
+        bail!("name the backup file to write, or `privet backup prune DIR`");
+    };
     runtime()?.block_on(async move {
         let (v, _) = args.vault.vault(false).await?;
         if args.keys {
-            let report = v.backup_keys(&Actor::operator(), &args.out).await?;
+            let report = v.backup_keys(&Actor::operator(), &out).await?;
             let rows: u64 = report.rows.iter().map(|(_, n)| n).sum();
             eprintln!(
                 "privet: wrote encrypted key-store backup {} ({} bytes, {rows} rows; it opens with the master key alone and is refused once past the key-backup retention)",
-                args.out.display(),
+                out.display(),
                 report.bytes
             );
             return Ok(Status::Ok);
         }
-        let report = v.backup(&Actor::operator(), &args.out).await?;
+        let report = v.backup(&Actor::operator(), &out).await?;
         let rows: u64 = report.rows.iter().map(|(_, n)| n).sum();
         eprintln!(
             "privet: wrote encrypted backup {} ({} bytes, {rows} rows; data keys are not in it)",
-            args.out.display(),
+            out.display(),
             report.bytes
         );
         Ok(Status::Ok)
     })
+}
+
+/// Deletes (or, dry, lists) the backups in `dir` past their retention, and prints a table of all.
+fn prune_backups(dir: &Path, dry_run: bool, vault: &VaultArgs) -> Result<Status> {
+    let policy = vault.resolve()?.policy;
+    let (found, others) = privet_vault::backups_in(dir, policy.rights())?;
+    let now = privet_types::Clock::now(&privet_types::SystemClock);
+    let mut rows = vec![
+        ["FILE", "KIND", "CREATED", "EXPIRES", "ACTION"]
+            .map(str::to_owned)
+            .to_vec(),
+    ];
+    let mut deleted = 0usize;
+    for file in &found {
+        let action = if !file.expired(now) {
+            "kept"
+        } else if dry_run {
+            "would delete"
+        } else {
+            std::fs::remove_file(&file.path)
+                .with_context(|| format!("cannot delete {}", file.path.display()))?;
+            deleted += 1;
+            "deleted"
+        };
+        rows.push(vec![
+            file.path.display().to_string(),
+            file.kind.as_str().to_owned(),
+            file.created_at.to_string(),
+            file.expires_at
+                .map_or_else(|| "-".to_owned(), |t| t.to_string()),
+            action.to_owned(),
+        ]);
+    }
+    if found.is_empty() {
+        println!("no privet backups in {}", dir.display());
+    } else {
+        print!("{}", text_table(&rows, &[], ""));
+    }
+    let rights = policy.rights();
+    eprintln!(
+        "privet: {} backups in {} (data kept {}, key-store kept {}); {}{}",
+        found.len(),
+        dir.display(),
+        rights.backup_data_keep_for,
+        rights.backup_keys_keep_for,
+        if dry_run {
+            format!(
+                "{} would be deleted",
+                found.iter().filter(|f| f.expired(now)).count()
+            )
+        } else {
+            format!("{deleted} deleted")
+        },
+        if others.is_empty() {
+            String::new()
+        } else {
+            format!("; {} other files left alone", others.len())
+        }
+    );
+    Ok(Status::Ok)
 }
 
 pub(crate) fn restore(args: RestoreArgs) -> Result<Status> {

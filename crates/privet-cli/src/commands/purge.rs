@@ -154,6 +154,13 @@ fn table(report: &PurgeReport) -> String {
 async fn receipts(format: QueueFormat, vault: VaultArgs) -> Result<Status> {
     let (v, _) = vault.vault(false).await?;
     let receipts = v.purge_receipts(&Actor::operator(), 1000).await?;
+    let policy = v.policy();
+    let gone = |r: &privet_vault::PurgeReceipt| {
+        policy
+            .rights()
+            .purge_unreadable_after(r.finished_at)
+            .map(|t| t.to_string())
+    };
     let text = match format {
         QueueFormat::Json => {
             let items: Vec<serde_json::Value> = receipts
@@ -163,7 +170,7 @@ async fn receipts(format: QueueFormat, vault: VaultArgs) -> Result<Status> {
                         "id": r.id, "rule": r.rule, "owner": r.owner,
                         "started_at": r.started_at.to_string(), "finished_at": r.finished_at.to_string(),
                         "fields": r.fields, "subjects_erased": r.subjects_erased, "held": r.held,
-                        "by_category": r.by_category,
+                        "by_category": r.by_category, "unreadable_after": gone(r),
                     })
                 })
                 .collect();
@@ -174,9 +181,17 @@ async fn receipts(format: QueueFormat, vault: VaultArgs) -> Result<Status> {
         QueueFormat::Table if receipts.is_empty() => "no purges yet\n".into(),
         QueueFormat::Table => {
             let mut rows = vec![
-                ["STARTED", "RULE", "FIELDS", "SUBJECTS ERASED", "HELD", "ID"]
-                    .map(str::to_owned)
-                    .to_vec(),
+                [
+                    "STARTED",
+                    "RULE",
+                    "FIELDS",
+                    "SUBJECTS ERASED",
+                    "HELD",
+                    "UNREADABLE AFTER",
+                    "ID",
+                ]
+                .map(str::to_owned)
+                .to_vec(),
             ];
             for r in &receipts {
                 rows.push(vec![
@@ -185,6 +200,7 @@ async fn receipts(format: QueueFormat, vault: VaultArgs) -> Result<Status> {
                     r.fields.to_string(),
                     r.subjects_erased.to_string(),
                     r.held.to_string(),
+                    gone(r).unwrap_or_else(|| "-".into()),
                     r.id.clone(),
                 ]);
             }

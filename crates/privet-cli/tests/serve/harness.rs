@@ -157,6 +157,32 @@ impl Env {
         server
     }
 
+    /// `privet init`'s policy with `extra` appended (vendors, retention rules...), written to
+    /// privet.toml in this vault's directory; its path. Retention rules in `extra` replace the
+    /// default's, which would overlap them.
+    pub fn policy_with(&self, extra: &str) -> PathBuf {
+        let path = self.path().join("privet.toml");
+        let out = self
+            .command()
+            .arg("init")
+            .arg(&path)
+            .output()
+            .expect("privet init runs");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let mut text = std::fs::read_to_string(&path).expect("privet init wrote the policy");
+        if extra.contains("[retention.") {
+            text = privet_testkit::policy::without_retention(&text);
+        }
+        text.push('\n');
+        text.push_str(extra);
+        std::fs::write(&path, text).expect("write the policy");
+        path
+    }
+
     /// Starts `privet serve EXTRA...` with environment variables `vars` set for it alone.
     pub fn start_with_env(&self, extra: &[&str], vars: &[(&str, &str)]) -> Server {
         let vault_args = self.vault_args();

@@ -73,7 +73,18 @@ fn holds_and_restrictions_refuse_what_they_must(env: &Env) {
         api.post("/v1/subjects/cust-opted/holds", &bad).problem(400);
     }
 
-    // Restriction: reads refused with reason restricted until it is lifted.
+    // Restriction: reads and detokenizations refused with reason restricted until it is lifted.
+    let token = api
+        .post(
+            "/v1/tokens",
+            &json!({"kind": "card_number", "value": VISA, "subject": "cust-restricted"}),
+        )
+        .expect(200)["token"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let detokenize = json!({"token": token, "purpose": "support"});
+    api.post("/v1/tokens/detokenize", &detokenize).expect(200);
     let id = entered(&api, "cust-restricted", "restrict");
     api.post(&format!("/v1/requests/{id}/complete"), &json!({}))
         .expect(200);
@@ -81,6 +92,8 @@ fn holds_and_restrictions_refuse_what_they_must(env: &Env) {
         .get("/v1/subjects/cust-restricted?purpose=support")
         .problem(403);
     assert_eq!(read["reason"], "restricted");
+    let refused = api.post("/v1/tokens/detokenize", &detokenize).problem(403);
+    assert_eq!(refused["reason"], "restricted");
     assert_eq!(
         api.delete("/v1/subjects/cust-restricted/restriction")
             .status,

@@ -89,16 +89,7 @@ on_each_backend!(erasure_reaches_every_vendor_once_across_a_restart);
 
 fn erasure_reaches_every_vendor_once_across_a_restart(env: &Env) {
     let (port, seen) = receiver();
-    let policy = env.path().join("privet.toml");
-    let out = env
-        .command()
-        .arg("init")
-        .arg(&policy)
-        .output()
-        .expect("privet init");
-    assert!(out.status.success());
-    let mut text = std::fs::read_to_string(&policy).expect("policy");
-    text.push_str(&format!(
+    let policy = env.policy_with(&format!(
         "\n[vendors.mailer]\ncontact = \"dpo@mailer.example\"\ncountry = \"IE\"\ncategories = [\"contact.*\"]\n\
          erasure_webhook = \"http://127.0.0.1:{port}/mailer\"\nsecret_env = \"HOOK_SECRET\"\n\
          [vendors.payments]\ncontact = \"privacy@pay.example\"\ncountry = \"NL\"\ncategories = [\"financial.*\"]\n\
@@ -107,7 +98,6 @@ fn erasure_reaches_every_vendor_once_across_a_restart(env: &Env) {
          [vendors.clinic]\ncontact = \"x@clinic.example\"\ncountry = \"DE\"\ncategories = [\"health.*\"]\n\
          erasure_webhook = \"http://127.0.0.1:{port}/clinic\"\nsecret_env = \"HOOK_SECRET\"\n"
     ));
-    std::fs::write(&policy, text).expect("write policy");
     let args = ["--policy", policy.to_str().expect("utf-8")];
     let vars = [("HOOK_SECRET", SECRET)];
 

@@ -122,7 +122,19 @@ fn a_key_restore_does_not_bring_an_erased_key_back(env: &Env) {
     let backup = env.path().join("keys.backup");
     let backup_arg = backup.to_str().expect("utf-8 path");
     env.privet_ok(&["backup", "--keys", backup_arg]);
-    api.delete(&format!("/v1/subjects/{ERASED}")).expect(200);
+    let receipt = api.delete(&format!("/v1/subjects/{ERASED}")).expect(200);
+    // The receipt names when the last key-store backup holding the key stops being restorable:
+    // [backups] keys_keep_for (30 days by default) after the erasure.
+    let at = |key: &str| -> jiff::Timestamp {
+        receipt[key]
+            .as_str()
+            .and_then(|t| t.parse().ok())
+            .unwrap_or_else(|| panic!("{key}: {receipt}"))
+    };
+    assert_eq!(
+        at("unreadable_after").duration_since(at("erased_at")),
+        jiff::SignedDuration::from_hours(30 * 24)
+    );
 
     let (code, _, stderr) =
         outcome(&env.privet(&["restore", "--keys", backup_arg, "--max-age-days", "0"]));
@@ -148,6 +160,62 @@ fn a_key_restore_does_not_bring_an_erased_key_back(env: &Env) {
     );
     let (code, stdout, stderr) = outcome(&env.privet(&["audit", "verify"]));
     assert_eq!(code, 0, "audit verify on {}: {stdout}{stderr}", env.backend);
+    drop(server);
+
+    // Backups from 2001 are past [backups] retention (90 days for data, 30 for key-store
+    // backups): privet check names them, prune deletes them and only them; the dry run deletes
+    // nothing.
+    let dir = env.path().join("backups");
+    std::fs::create_dir(&dir).expect("backups dir");
+    let dir_arg = dir.to_str().expect("utf-8 path");
+    let data = dir.join("data.backup");
+    let keys = dir.join("keys.backup");
+    env.privet_ok(&["backup", data.to_str().expect("utf-8")]);
+    env.privet_ok(&["backup", "--keys", keys.to_str().expect("utf-8")]);
+    std::fs::write(dir.join("README"), "not a backup").expect("write");
+    // A backup's layout: magic, 32 bytes of salt, the header's length and the header.
+    let old = |name: &str, header: &str| {
+        let mut bytes = b"PRIVETBK\x01".to_vec();
+        bytes.extend_from_slice(&[0u8; 32]);
+        bytes.extend_from_slice(&u32::try_from(header.len()).expect("short").to_be_bytes());
+        bytes.extend_from_slice(header.as_bytes());
+        std::fs::write(dir.join(name), bytes).expect("write");
+        dir.join(name)
+    };
+    let old_data = old(
+        "old-data.backup",
+        "privet data backup v1; created_at_ms=1000000000000",
+    );
+    let old_keys = old(
+        "old-keys.backup",
+        "privet key backup v1; created_at_ms=1000000000000; kek_version=1; file_key=00",
+    );
+    let policy = env.policy_with("");
+    let checked = env
+        .command()
+        .arg("check")
+        .arg(&policy)
+        .args(["--backups", dir_arg])
+        .output()
+        .expect("check runs");
+    let checked = String::from_utf8_lossy(&checked.stdout).into_owned();
+    assert!(
+        checked.contains("old-data.backup (data backup of 2001")
+            && checked.contains("old-keys.backup (keys backup of 2001")
+            && checked.contains("outlives its retention"),
+        "{checked}"
+    );
+    assert!(!checked.contains("/data.backup"), "{checked}");
+    let dry = env.privet_ok(&["backup", "prune", dir_arg, "--dry-run"]);
+    assert!(dry.contains("would delete") && old_data.exists(), "{dry}");
+    let pruned = env.privet_ok(&["backup", "prune", dir_arg]);
+    assert!(pruned.contains("deleted"), "{pruned}");
+    assert!(!old_data.exists() && !old_keys.exists());
+    assert!(data.exists() && keys.exists() && dir.join("README").exists());
+    let (code, _, stderr) =
+        outcome(&env.privet(&["backup", "prune", &format!("{dir_arg}/missing")]));
+    assert_ne!(code, 0);
+    assert!(stderr.contains("cannot list the directory"), "{stderr}");
 }
 
 /// A vault of the same backend as `env`, empty: the new machine.

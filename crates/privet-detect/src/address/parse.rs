@@ -36,7 +36,9 @@ pub(super) fn find(v: &Vocab, hay: &[u8], out: &mut Vec<Match>) {
             i = run_end;
             continue;
         }
-        let found = forward(v, hay, p).or_else(|| backward(v, hay, p, last_end));
+        let found = forward(v, hay, p)
+            .or_else(|| po_box(v, hay, p))
+            .or_else(|| backward(v, hay, p, last_end));
         match found {
             Some(m) if m.start >= last_end => {
                 last_end = m.end;
@@ -157,6 +159,16 @@ fn address_match(hay: &[u8], start: usize, end: usize, base: f32) -> Option<Matc
 /// DC 20500", "12 rue de Rivoli".
 fn forward(v: &Vocab, hay: &[u8], p: usize) -> Option<Match> {
     let num_end = house_number(hay, p, 6)?;
+    if hay.get(num_end..num_end + 2) == Some(b", ") {
+        // "80, rue de Mahe": French puts a comma after the number.
+        let first = token(hay, num_end + 2)?;
+        if v.flags(&hay[first.start..first.end]) & PREFIX == 0 || first.shape == Shape::Upper {
+            return None;
+        }
+        let end = prefixed_name_end(v, hay, first.end)?;
+        let (end, extra) = street_tail(v, hay, end);
+        return address_match(hay, p, end, 0.6 + extra);
+    }
     if hay.get(num_end) != Some(&b' ') {
         return None;
     }
@@ -241,6 +253,11 @@ fn street_tail(v: &Vocab, hay: &[u8], mut end: usize) -> (usize, f32) {
     if let Some(e) = city_state_zip(v, hay, end) {
         end = e;
         extra += 0.2;
+    } else {
+        // "12 rue de Rivoli, 75001 Paris", "10 Downing Street, London SW1A 2AA".
+        let (e, x) = postcode_city(hay, end);
+        end = e;
+        extra += x;
     }
     (end, extra)
 }
@@ -369,7 +386,14 @@ fn backward(v: &Vocab, hay: &[u8], p: usize, floor: usize) -> Option<Match> {
     if p < 3 || hay[p - 1] != b' ' {
         return None;
     }
-    let num_end = house_number(hay, p, 4)?;
+    let mut num_end = house_number(hay, p, 4)?;
+    // "Bema 13/01", "Ring 2/6": house and flat number.
+    let slashed = hay.get(num_end) == Some(&b'/')
+        && hay.get(num_end + 1).is_some_and(u8::is_ascii_digit)
+        && digits_end(hay, num_end + 1) - num_end <= 4;
+    if slashed {
+        num_end = digits_end(hay, num_end + 1);
+    }
     if hay
         .get(num_end)
         .is_some_and(|&b| lex::is_word_byte(b) || b == b':' || b == b'/')
@@ -377,7 +401,14 @@ fn backward(v: &Vocab, hay: &[u8], p: usize, floor: usize) -> Option<Match> {
         return None;
     }
     let ls = lex::line_start(hay, p).max(floor);
-    let prev = word_before(hay, p - 1, ls)?;
+    // "Via Roma, 10", "Trecho Sousa, 34": Italian and Portuguese put a comma
+    // between the street and the number.
+    let word_end = if p >= 2 && hay[p - 2] == b',' {
+        p - 2
+    } else {
+        p - 1
+    };
+    let prev = word_before(hay, word_end, ls)?;
     let prev_word = &hay[prev.start..prev.end];
     let start = if prev.shape == Shape::Title && v.is_eu_street_word(prev_word) {
         Some(prev.start)
@@ -390,9 +421,88 @@ fn backward(v: &Vocab, hay: &[u8], p: usize, floor: usize) -> Option<Match> {
             .map(|w| w.start)
     } else {
         prefixed_start(v, hay, prev, ls)
-    }?;
+    };
     let (end, extra) = postcode_city(hay, num_end);
-    address_match(hay, start, end, 0.62 + extra)
+    if slashed && start.is_none() && extra == 0.0 {
+        return None;
+    }
+    let (start, base) = match start {
+        Some(s) => (s, 0.62),
+        // "Národní 12, 110 00 Praha", "Váci 5, 1052 Budapest": many streets
+        // carry no street word, and then the postcode and city after the
+        // house number are the evidence. A year in the postcode's place
+        // ("May 5, 2024 Report") is a date.
+        // A unit designator before the number ("Apt. 1A, Columbus, OH") names
+        // a flat of an address written before it, not a street.
+        None if extra > 0.0
+            && prev.shape == Shape::Title
+            && v.flags(prev_word) & UNIT == 0
+            && !year_follows(hay, num_end) =>
+        {
+            (prev.start, 0.45)
+        }
+        None => return None,
+    };
+    address_match(hay, start, end, base + extra)
+}
+
+/// "PO Box 1234", "P.O. Box 56, Springfield, IL 62704", "Postfach 1234,
+/// 10115 Berlin", "Apartado 123", "Caixa Postal 12": a post-office box
+/// number, with the town after it when there is one.
+fn po_box(v: &Vocab, hay: &[u8], p: usize) -> Option<Match> {
+    const LABELS: &[&[u8]] = &[
+        b"po box ",
+        b"p.o. box ",
+        b"p. o. box ",
+        b"p o box ",
+        b"pobox ",
+        b"post office box ",
+        b"postfach ",
+        b"apartado ",
+        b"apartado de correos ",
+        b"caixa postal ",
+        b"casella postale ",
+        b"skrytka pocztowa ",
+        b"postbus ",
+        b"boite postale ",
+        b"gpo box ",
+        b"locked bag ",
+    ];
+    let ls = lex::line_start(hay, p);
+    let window = &hay[ls.max(p.saturating_sub(24))..p];
+    let mut buf = [0u8; 24];
+    let lower = &mut buf[..window.len()];
+    lower.copy_from_slice(window);
+    lower.make_ascii_lowercase();
+    let label = LABELS.iter().find(|l| {
+        lower.ends_with(l) && {
+            let at = p - l.len();
+            at == ls || !lex::is_word_byte(hay[at - 1])
+        }
+    })?;
+    let end = digits_end(hay, p);
+    if !(1..=6).contains(&(end - p)) || hay.get(end).is_some_and(|&b| lex::is_word_byte(b)) {
+        return None;
+    }
+    let (end, extra) = match city_state_zip(v, hay, end) {
+        Some(e) => (e, 0.2),
+        None => postcode_city(hay, end),
+    };
+    address_match(hay, p - label.len(), end, 0.7 + extra)
+}
+
+/// True when a 4-digit year (1900-2099) follows the house number that ends
+/// at `end`, after an optional comma and a space.
+fn year_follows(hay: &[u8], end: usize) -> bool {
+    let mut j = end;
+    if hay.get(j) == Some(&b',') {
+        j += 1;
+    }
+    if hay.get(j) != Some(&b' ') {
+        return false;
+    }
+    let z = digits_end(hay, j + 1);
+    z == j + 5 && matches!(&hay[j + 1..j + 3], b"19" | b"20")
 }
 
 /// Walks back from the capitalized word `last` over name words and joiners to
@@ -444,24 +554,173 @@ fn word_before(hay: &[u8], end: usize, floor: usize) -> Option<Tok> {
     })
 }
 
-/// ", 10115 Berlin" or " 1010 Wien" after a European house number.
+/// What follows a house number written after its street: a postcode and a
+/// city in either order (", 10115 Berlin", ", 00-950 Warszawa", " 110 00
+/// Praha", ", London SW1A 1AA", ", Toronto, ON M5V 2T6", ", Sydney NSW
+/// 2000"). Returns the new end and the confidence the tail adds.
 fn postcode_city(hay: &[u8], end: usize) -> (usize, f32) {
     let mut j = end;
+    if hay.get(j) == Some(&b'.') {
+        j += 1;
+    }
     if hay.get(j) == Some(&b',') {
         j += 1;
     }
     if hay.get(j) != Some(&b' ') {
         return (end, 0.0);
     }
-    let z = digits_end(hay, j + 1);
-    let n = z - j - 1;
-    if !(4..=5).contains(&n) || hay.get(z) != Some(&b' ') {
+    j += 1;
+    // Postcode first: the continental order.
+    if let Some((z, _)) = postcode(hay, j).filter(|&(_, alpha)| !alpha) {
+        // "4223 HW, Someren", "09098, Tanca Marchese": a comma may part them.
+        let c = if hay.get(z) == Some(&b',') { z + 1 } else { z };
+        if hay.get(c) == Some(&b' ')
+            && let Some(c) = city_end(hay, c + 1)
+        {
+            return (c, 0.2);
+        }
         return (end, 0.0);
     }
-    match lex::read_word(hay, z + 1) {
-        Some(w) if w.shape == Shape::Title => (w.end, 0.2),
-        _ => (end, 0.0),
+    // City first, then an optional region code, then the postcode: the
+    // British, Canadian, Australian and Nordic orders.
+    let Some(c) = city_end(hay, j) else {
+        return (end, 0.0);
+    };
+    let mut k = c;
+    if hay.get(k) == Some(&b',') {
+        k += 1;
     }
+    if hay.get(k) != Some(&b' ') {
+        return (end, 0.0);
+    }
+    k += 1;
+    if let Some(w) = lex::read_word(hay, k).filter(|w| {
+        w.shape == Shape::Upper && (2..=3).contains(&w.letters) && hay.get(w.end) == Some(&b' ')
+    }) {
+        // "ON", "NSW", "VIC": a province or state code before the postcode.
+        if postcode(hay, w.end + 1).is_some() {
+            k = w.end + 1;
+        }
+    } else if let Some(w) = lex::read_word(hay, k).filter(|w| {
+        w.shape == Shape::Upper
+            && (2..=3).contains(&w.letters)
+            && hay.get(w.end..w.end + 2) == Some(b", ")
+    }) {
+        // "QLD, 2952": a comma after the code.
+        if postcode(hay, w.end + 2).is_some() {
+            k = w.end + 2;
+        }
+    }
+    match postcode(hay, k) {
+        Some((z, _)) => (z, 0.2),
+        None => (end, 0.0),
+    }
+}
+
+/// The end of one to three capitalized words (a city: "Berlin", "Den
+/// Haag", "Zürich", "Praha 1" is read as "Praha") starting at `i`.
+fn city_end(hay: &[u8], i: usize) -> Option<usize> {
+    let w = lex::read_word(hay, i)?;
+    if !matches!(w.shape, Shape::Title | Shape::Upper) || w.letters < 2 {
+        return None;
+    }
+    let mut end = w.end;
+    for _ in 0..2 {
+        if hay.get(end) != Some(&b' ') {
+            break;
+        }
+        match lex::read_word(hay, end + 1) {
+            Some(n) if n.shape == Shape::Title && n.letters >= 2 => end = n.end,
+            _ => break,
+        }
+    }
+    Some(end)
+}
+
+/// A postcode at `i` in one of the shapes used across Europe and beyond:
+/// 4 or 5 digits (DE, FR, IT, ES, AT, CH, HU, DK, NO, BE, AU, US), `NN-NNN`
+/// (PL), `NNN NN` (CZ, SK, SE, GR), `NNNN-NNN` (PT), `NNNN AB` (NL), the
+/// British outward and inward codes (`SW1A 1AA`, `M1 1AE`) and the Canadian
+/// `K1A 0B1`. Returns its end and whether it holds letters (such codes
+/// cannot be told from other words alone and need a city before them).
+fn postcode(hay: &[u8], i: usize) -> Option<(usize, bool)> {
+    let b = *hay.get(i)?;
+    let free = |e: usize| !hay.get(e).is_some_and(|&c| lex::is_word_byte(c));
+    // "H-7462", "D-10115", "CH-8001", "NL-1012": a country letter code
+    // written before the digits.
+    for k in 1..=2 {
+        if hay
+            .get(i..i + k)
+            .is_some_and(|p| p.iter().all(u8::is_ascii_uppercase))
+            && hay.get(i + k) == Some(&b'-')
+            && hay.get(i + k + 1).is_some_and(u8::is_ascii_digit)
+        {
+            let e = digits_end(hay, i + k + 1);
+            return ((4..=5).contains(&(e - i - k - 1)) && free(e)).then_some((e, false));
+        }
+    }
+    if b.is_ascii_digit() {
+        let e = digits_end(hay, i);
+        let n = e - i;
+        let d = |k: usize| hay.get(k).is_some_and(u8::is_ascii_digit);
+        let up = |k: usize| hay.get(k).is_some_and(u8::is_ascii_uppercase);
+        return match (n, hay.get(e)) {
+            (2, Some(b'-')) if digits_end(hay, e + 1) == e + 4 && free(e + 4) => {
+                Some((e + 4, false))
+            }
+            (3, Some(b' ')) if digits_end(hay, e + 1) == e + 3 && free(e + 3) => {
+                Some((e + 3, false))
+            }
+            (4, Some(b'-')) if digits_end(hay, e + 1) == e + 4 && free(e + 4) => {
+                Some((e + 4, false))
+            }
+            (4, Some(b' ')) if up(e + 1) && up(e + 2) && free(e + 3) && !d(e + 3) => {
+                Some((e + 3, false))
+            }
+            (4 | 5, _) if free(e) => Some((e, false)),
+            _ => None,
+        };
+    }
+    if !b.is_ascii_uppercase() {
+        return None;
+    }
+    // Outward code: A9, A99, AA9, AA99, A9A, AA9A; then a space and 9AA.
+    let mut e = i;
+    while e < hay.len()
+        && e - i < 4
+        && hay[e].is_ascii_alphanumeric()
+        && !hay[e].is_ascii_lowercase()
+    {
+        e += 1;
+    }
+    let out = &hay[i..e];
+    // "X8J1K2": a Canadian code written without its space.
+    if let [a, b1, c, d, e2, f] = hay.get(i..i + 6).unwrap_or_default()
+        && a.is_ascii_uppercase()
+        && b1.is_ascii_digit()
+        && c.is_ascii_uppercase()
+        && d.is_ascii_digit()
+        && e2.is_ascii_uppercase()
+        && f.is_ascii_digit()
+        && free(i + 6)
+    {
+        return Some((i + 6, true));
+    }
+    let inward = hay.get(e + 1..e + 4)?;
+    if hay.get(e) != Some(&b' ') || !free(e + 4) {
+        return None;
+    }
+    let uk_out = (2..=4).contains(&out.len())
+        && out[1..].iter().any(u8::is_ascii_digit)
+        && out.iter().take_while(|c| c.is_ascii_uppercase()).count() <= 2;
+    let uk_in = inward[0].is_ascii_digit() && inward[1..].iter().all(u8::is_ascii_uppercase);
+    let ca = out.len() == 3
+        && out[1].is_ascii_digit()
+        && out[2].is_ascii_uppercase()
+        && inward[0].is_ascii_digit()
+        && inward[1].is_ascii_uppercase()
+        && inward[2].is_ascii_digit();
+    ((uk_out && uk_in) || ca).then_some((e + 4, true))
 }
 
 /// Cue words before an address on its line raise confidence.

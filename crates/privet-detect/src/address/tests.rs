@@ -83,6 +83,11 @@ fn negatives_in_text() {
         "We have 2 Dogs",
         "Apple Inc 1 Infinite",
         "ticket #4521 Main issue",
+        // A unit designator and its number are no street, even with a city
+        // and postcode after them.
+        "Apt. 1A, Columbus, OH 43203",
+        "Suite 200, London SW1A 1AA",
+        "Flat 3, 10115 Berlin",
     ] {
         assert_eq!(found(&f, text), Vec::<String>::new(), "in {text:?}");
     }
@@ -166,5 +171,103 @@ mod props {
             }
             let _ = f.score_value(s.as_bytes());
         }
+    }
+}
+
+/// Issue 12: street-then-number forms with the postcode shapes and street
+/// words of many countries, and the number-first forms with a postcode tail.
+#[test]
+fn international_forms() {
+    let f = AddressFinder::new();
+    let cases: &[(&str, &[&str])] = &[
+        (
+            "Adres: ul. Marszałkowska 80, 00-517 Warszawa",
+            &["ul. Marszałkowska 80, 00-517 Warszawa"],
+        ),
+        (
+            "bydlím Národní 12, 110 00 Praha",
+            &["Národní 12, 110 00 Praha"],
+        ),
+        (
+            "Cím: Kossuth Lajos utca 12, 1173 Budapest",
+            &["Lajos utca 12, 1173 Budapest"],
+        ),
+        (
+            "Adres: Atatürk Caddesi 45, 06420 Ankara",
+            &["Atatürk Caddesi 45, 06420 Ankara"],
+        ),
+        (
+            "Mannerheimintie 5, 00100 Helsinki",
+            &["Mannerheimintie 5, 00100 Helsinki"],
+        ),
+        (
+            "Damrak 1, 1012 LG Amsterdam",
+            &["Damrak 1, 1012 LG Amsterdam"],
+        ),
+        (
+            "Rua Augusta 100, 1100-053 Lisboa",
+            &["Rua Augusta 100, 1100-053 Lisboa"],
+        ),
+        ("Ctra. de Valencia 12", &["Ctra. de Valencia 12"]),
+        (
+            "12 rue de Rivoli, 75001 Paris",
+            &["12 rue de Rivoli, 75001 Paris"],
+        ),
+        (
+            "10 Downing Street, London SW1A 2AA",
+            &["10 Downing Street, London SW1A 2AA"],
+        ),
+        (
+            "24 Sussex Drive, Ottawa, ON K1M 1M4",
+            &["24 Sussex Drive, Ottawa, ON K1M 1M4"],
+        ),
+        (
+            "1 Macquarie Street, Sydney NSW 2000",
+            &["1 Macquarie Street, Sydney NSW 2000"],
+        ),
+        (
+            "Cím: Rácfürdői utca 154., H-7462 Cegléd",
+            &["Rácfürdői utca 154., H-7462 Cegléd"],
+        ),
+        (
+            "Noortjesteeg 47, 4223 HW, Someren",
+            &["Noortjesteeg 47, 4223 HW, Someren"],
+        ),
+        (
+            "plac Bema 13/01, 01-854 Dzierżoniów",
+            &["plac Bema 13/01, 01-854 Dzierżoniów"],
+        ),
+        (
+            "80, rue de Mahe, 97488 Étienne",
+            &["80, rue de Mahe, 97488 Étienne"],
+        ),
+        ("Via Roma, 10, 00184 Roma", &["Via Roma, 10, 00184 Roma"]),
+        (
+            "7 Jordan Terrace, Powersland, TAS, 2659",
+            &["7 Jordan Terrace, Powersland, TAS, 2659"],
+        ),
+        (
+            "272 Katelyn Run, North Andrewville, NU X8J1K2",
+            &["272 Katelyn Run, North Andrewville, NU X8J1K2"],
+        ),
+        ("Send it to PO Box 1234", &["PO Box 1234"]),
+        (
+            "P.O. Box 56, Springfield, IL 62704",
+            &["P.O. Box 56, Springfield, IL 62704"],
+        ),
+        (
+            "Postfach 1234, 10115 Berlin",
+            &["Postfach 1234, 10115 Berlin"],
+        ),
+        // Same shapes that are not addresses.
+        ("the box 12 was empty", &[]),
+        ("May 5, 2024 Report", &[]),
+        ("Chapter 3, 1999 Edition", &[]),
+        ("Plan C Budget 3", &[]),
+        ("page 12/30 of the report", &[]),
+        ("Thanks Maria, 25 of them arrived", &[]),
+    ];
+    for (text, want) in cases {
+        assert_eq!(&found(&f, text), want, "in {text:?}");
     }
 }

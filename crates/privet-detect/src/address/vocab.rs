@@ -110,6 +110,7 @@ const DIRECTIONALS: &[&str] = &[
 const UNITS: &[&str] = &[
     "apt",
     "apartment",
+    "flat",
     "suite",
     "ste",
     "unit",
@@ -268,6 +269,13 @@ const PREFIXES: &[&str] = &[
     "ul",
     "aleja",
     "al",
+    "os",
+    "osiedle",
+    "pl",
+    "plac",
+    "ctra",
+    "pza",
+    "trav",
 ];
 
 const JOINERS: &[&str] = &[
@@ -313,7 +321,17 @@ impl Vocab {
     /// Flags of raw word bytes (folded first); 0 when unknown.
     pub(crate) fn flags(&self, word: &[u8]) -> u8 {
         let mut buf = [0u8; MAX_KEY];
-        lex::fold(word, &mut buf).map_or(0, |k| self.map.get(k).copied().unwrap_or(0))
+        let Some(k) = lex::fold(word, &mut buf) else {
+            return 0;
+        };
+        match self.map.get(k) {
+            Some(&f) => f,
+            // "ul.", "Ctra.", "Avda.": an abbreviation keeps its dot.
+            None => k
+                .strip_suffix(b".")
+                .and_then(|k| self.map.get(k).copied())
+                .unwrap_or(0),
+        }
     }
 
     /// True when the word is a one-word European street name such as
@@ -334,7 +352,39 @@ impl Vocab {
         let mut buf = [0u8; MAX_KEY];
         matches!(
             lex::fold(word, &mut buf),
-            Some(b"strasse" | b"str" | b"weg" | b"gasse" | b"platz" | b"allee" | b"straat")
+            Some(
+                b"strasse"
+                    | b"str"
+                    | b"weg"
+                    | b"gasse"
+                    | b"platz"
+                    | b"allee"
+                    | b"straat"
+                    // Hungarian: "Kossuth Lajos utca 12", "Andrássy út 5", "Petőfi u. 3".
+                    | b"utca"
+                    | b"ut"
+                    | b"u."
+                    | b"ter"
+                    | b"korut"
+                    // Czech and Slovak: "Vinohradská třída 5", "Palackého náměstí 2".
+                    | b"ulice"
+                    | b"trida"
+                    | b"namesti"
+                    | b"namestie"
+                    // Turkish: "Atatürk Caddesi 12", "Gül Sokak 3", "İnönü Cad. 5".
+                    | b"caddesi"
+                    | b"cad."
+                    | b"cd."
+                    | b"sokak"
+                    | b"sokagi"
+                    | b"sok."
+                    | b"sk."
+                    | b"bulvari"
+                    | b"blv."
+                    // Slovene, Croatian, Serbian: "Slovenska cesta 5".
+                    | b"cesta"
+                    | b"ulica"
+            )
         )
     }
 }

@@ -27,6 +27,67 @@ pub(crate) const NAME_SUFFIX: u16 = 1 << 9;
 /// Rue, Calle, Via ...: a street type written before the street name.
 pub(crate) const STREET_PREFIX: u16 = 1 << 10;
 
+/// Street, Avenue, Road ...: street words that are never read as a surname
+/// ("Jackson Street"), unlike Hill, Mills, Green or Lane ("Tony Green").
+pub(crate) const STREET_CORE: u16 = 1 << 11;
+
+/// I, you, my, our, the ...: a pronoun or article that some list also holds
+/// as a name ("My", "You") opens a name only after an outright cue; "My Thai
+/// ID" and "thanks You can reach me" are sentences. Weekday abbreviations
+/// ("Sun Qiang", "Thu Trang") are not in this set: as the first word of two
+/// they are names more often than not.
+pub(crate) const PRONOUN: u16 = 1 << 12;
+
+/// The words of [`PRONOUN`].
+const PRONOUNS: &[&str] = &[
+    "i", "we", "you", "he", "she", "they", "it", "my", "your", "our", "their", "his", "her", "its",
+    "this", "that", "these", "those", "the", "a",
+];
+
+/// The street words of [`STREET_CORE`].
+const STREET_CORES: &[&str] = &[
+    "street",
+    "st",
+    "avenue",
+    "ave",
+    "av",
+    "road",
+    "rd",
+    "boulevard",
+    "blvd",
+    "drive",
+    "dr",
+    "highway",
+    "hwy",
+    "parkway",
+    "pkwy",
+    "terrace",
+    "ter",
+    "place",
+    "pl",
+    "court",
+    "ct",
+    "circle",
+    "cir",
+    "square",
+    "sq",
+    "ln",
+    "trail",
+    "trl",
+    "plaza",
+    "expressway",
+    "freeway",
+    // Places named like people: "Rose Garden", "Lincoln Center", "Tower Bridge".
+    "garden",
+    "gardens",
+    "center",
+    "centre",
+    "bridge",
+    "station",
+    "mall",
+    "tower",
+];
+
 const GIVEN_LIST: &str = include_str!("../../data/given_names.txt");
 const SURNAME_LIST: &str = include_str!("../../data/surnames.txt");
 const COMMON_LIST: &str = include_str!("../../data/common_words.txt");
@@ -152,6 +213,54 @@ const CUES: &[&str] = &[
     "with",
     "love",
     "xoxo",
+    // The word "name" and the greetings and sign-offs of more languages
+    // (French, Italian, Portuguese, Dutch, Finnish, Hungarian, Czech,
+    // Polish, Turkish, German, Swedish, Danish): "Nom : Luc", "Név: Ferenc
+    // Pataki", "Ad Soyad: Bican Ülker", "Z poważaniem, Kornelia".
+    "nom",
+    "nome",
+    "naam",
+    "nimi",
+    "nev",
+    "nevem",
+    "jmeno",
+    "imie",
+    "nazwisko",
+    "soyad",
+    "soyadi",
+    "adim",
+    "isim",
+    "navn",
+    "namn",
+    "nombre",
+    "apellidos",
+    "cognome",
+    "vorname",
+    "nachname",
+    "prenom",
+    "saluti",
+    "cordialement",
+    "gruesse",
+    "grusse",
+    "gruss",
+    "groeten",
+    "terveisin",
+    "udvozlettel",
+    "pozdravem",
+    "pozdrawiam",
+    "powazaniem",
+    "saygilarimla",
+    "hilsen",
+    "halsningar",
+    "atenciosamente",
+    "atentamente",
+    "merhaba",
+    "szia",
+    "ahoj",
+    "hej",
+    "moi",
+    "czesc",
+    "sayin",
 ];
 
 const PARTICLES: &[&str] = &[
@@ -537,6 +646,68 @@ const STREET_PREFIXES: &[&str] = &[
     "impasse",
     "travessa",
     "praca",
+    // More street types written before the name, across Southern Europe
+    // and Latin America.
+    "viale",
+    "vicolo",
+    "strada",
+    "largo",
+    "borgo",
+    "contrada",
+    "localita",
+    "piazzale",
+    "camino",
+    "carretera",
+    "ronda",
+    "glorieta",
+    "callejon",
+    "pasaje",
+    "travesia",
+    "avinguda",
+    "estrada",
+    "alameda",
+    "ladeira",
+    "rodovia",
+    "loteamento",
+    "vila",
+    "ulica",
+    "aleja",
+    "plac",
+    "namesti",
+    // French and Spanish types written in lower case or abbreviated before
+    // the name: "124 place Victor Hugo", "28 av. du Général Leclerc", "33 bd
+    // Jean Jaurès", "Ctra. de Valencia".
+    "place",
+    "av",
+    "bd",
+    "bld",
+    "cours",
+    "route",
+    "avda",
+    "ctra",
+    "pza",
+    "osiedle",
+    // Spanish and Brazilian street types (the Brazilian postal service's
+    // kinds of logradouro) that no name list holds: "Vivo en Vial Araceli
+    // Benitez 40", "Moro na Núcleo Esther Camargo, 97".
+    "vial",
+    "acceso",
+    "urbanizacion",
+    "rambla",
+    "nucleo",
+    "residencial",
+    "sitio",
+    "trevo",
+    "viaduto",
+    "viela",
+    "chacara",
+    "condominio",
+    "conjunto",
+    "quadra",
+    "setor",
+    "morro",
+    "parque",
+    "jardim",
 ];
 
 /// Months and places that are also given names or surnames ("May", "June",
@@ -739,7 +910,7 @@ pub(crate) struct Lexicon {
 }
 
 /// Table size; must stay a power of two above ~1.4x the word count.
-const SLOTS: usize = 1 << 17;
+const SLOTS: usize = 1 << 18;
 
 /// Hash of a folded key: a multiply-xorshift step per 8-byte chunk (with the
 /// length mixed in so zero padding cannot make two keys equal), then the
@@ -787,6 +958,8 @@ impl Lexicon {
             (AMBIGUOUS_PLACES_AND_TIMES, COMMON),
             (NAME_SUFFIXES, NAME_SUFFIX),
             (STREET_PREFIXES, STREET_PREFIX),
+            (STREET_CORES, STREET_CORE),
+            (PRONOUNS, PRONOUN),
         ] {
             for w in words {
                 lx.insert(w.as_bytes(), flag);

@@ -234,3 +234,63 @@ mod props {
         }
     }
 }
+
+/// Issue 12: names the cue states outright, in any case, and chat speakers.
+#[test]
+fn cued_names_in_any_case() {
+    let f = NameFinder::new();
+    let cases: &[(&str, &[&str])] = &[
+        ("hey, my name is maria garcia", &["maria garcia"]),
+        ("you can call me kenji", &["kenji"]),
+        ("i'm kenji and my card was charged twice", &["kenji"]),
+        ("Please call me Mehmet.", &["Mehmet"]),
+        ("\"Thanks,\" said Maria to the agent", &["Maria"]),
+        ("Maria: the app crashed again", &["Maria"]),
+        ("[10:32] Maria Garcia: hello", &["Maria Garcia"]),
+        ("Je m'appelle Ludovic.", &["Ludovic"]),
+        ("[12:31] Adasal: hi there", &["Adasal"]),
+        ("Perfect, thank you Miklós.", &["Miklós"]),
+        ("Full name: Tony Green", &["Tony Green"]),
+        ("Requester: Adam Mills <a@example.com>", &["Adam Mills"]),
+        ("Kubernetes: pod restarted", &[]),
+        ("He lives on Jackson Street", &[]),
+        // A pronoun that a list also holds as a name ("My", "You") opens no
+        // name without a cue; a weekday abbreviation that is a surname does.
+        ("My Thai ID is on file", &[]),
+        ("Nimi: Jorma Nykänen", &["Jorma Nykänen"]),
+        ("Please charge it - thanks You can reach me at home", &[]),
+        ("Refund sent - thanks My card was charged twice", &[]),
+        ("Sun Qiang called about the invoice", &["Sun Qiang"]),
+        ("my name is My Nguyen", &["My Nguyen"]),
+        // Street names after a lower-case or abbreviated street type.
+        ("We moved from 124 place Victor Hugo last month", &[]),
+        ("Ship to 28 av. du Général Leclerc, 13006 Marseille", &[]),
+        ("New address: 33 bd Jean Jaurès, 69003 Lyon", &[]),
+        ("Vivo en Vial Araceli Benitez 40, Granada", &[]),
+        ("Moro na Núcleo Esther Camargo, 97, Cardoso", &[]),
+        // An inverted name whose given name is two words, closing its field.
+        (
+            "Customer: Duong, Thu Trang | Assigned to: Ji-woo Han",
+            &["Duong, Thu Trang", "Ji-woo Han"],
+        ),
+        // Followed by more words it is a list of people, not one name.
+        (
+            "Customer: Smith, John Brown and Lee",
+            &["Smith", "John Brown"],
+        ),
+        ("Dzień dobry, nazywam się Zbigniew.", &["Zbigniew"]),
+        // Same shapes that are not names.
+        ("my name is grace", &["grace"]),
+        ("can you call me back tomorrow", &[]),
+        ("i am happy with the service", &[]),
+        ("hi there, thanks again", &[]),
+        ("thanks mehmet, that works", &["mehmet"]),
+        ("the file named report.txt", &[]),
+        ("Note: the app crashed", &[]),
+        ("Summary: nothing to do", &[]),
+        ("the username is bob", &[]),
+    ];
+    for (text, want) in cases {
+        assert_eq!(&found(&f, text), want, "in {text:?}");
+    }
+}

@@ -6,8 +6,8 @@ use privet_types::{Match, PiiType};
 
 use super::lex::{self, Shape, Word};
 use super::lexicon::{
-    COMMON, CUE, GIVEN, HONORIFIC, Lexicon, NAME_SUFFIX, ORG, PARTICLE, STOP, STREET,
-    STREET_PREFIX, SURNAME,
+    COMMON, CUE, GIVEN, HONORIFIC, Lexicon, NAME_SUFFIX, ORG, PARTICLE, PRONOUN, STOP, STREET,
+    STREET_CORE, STREET_PREFIX, SURNAME,
 };
 
 /// Confidence below which a candidate is dropped rather than reported.
@@ -76,6 +76,73 @@ pub(super) fn find(lx: &Lexicon, hay: &[u8], out: &mut Vec<Match>) {
     }
 }
 
+/// Phrases after which a word is a name even when written in lower case
+/// ("my name is maria garcia", "call me kenji"): chat text often drops
+/// capitals, and these say outright that a name follows.
+const LOWER_CUES: &[&[u8]] = &[
+    b"name is ",
+    b"call me ",
+    b"i'm ",
+    b"I'm ",
+    b"i am ",
+    b"I am ",
+    b"this is ",
+    b"named ",
+    b"hi ",
+    b"hello ",
+    b"hey ",
+    b"dear ",
+    b"thanks ",
+    b"thank you ",
+];
+
+/// Appends lower-case names that follow an explicit cue in `hay` to `out`:
+/// a known given name that is no common word, and a known surname after it.
+pub(super) fn find_lower(lx: &Lexicon, hay: &[u8], out: &mut Vec<Match>) {
+    for (n, cue) in LOWER_CUES.iter().enumerate() {
+        // The first two say outright that a name follows, so a given name
+        // that is also a word counts there ("my name is grace").
+        let outright = n < 2 || *cue == b"named ";
+        for at in memchr::memmem::find_iter(hay, cue) {
+            if at > 0 && lex::is_word_byte(hay[at - 1]) {
+                continue;
+            }
+            out.extend(lower_name(lx, hay, at + cue.len(), outright));
+        }
+    }
+}
+
+/// "maria", "maria garcia" at `i`: lower-case words the lists know as a
+/// given name and (optionally) a surname.
+fn lower_name(lx: &Lexicon, hay: &[u8], i: usize, outright: bool) -> Option<Match> {
+    let plain = |f: u16| f & (COMMON | STOP | ORG | CUE | HONORIFIC | STREET) == 0;
+    let w = lex::read_word(hay, i).filter(|w| w.shape == Shape::Lower && w.letters >= 2)?;
+    let f = lx.word_flags(&hay[w.start..w.end]);
+    let ok = if outright {
+        f & GIVEN != 0 && f & (STOP | ORG | CUE | HONORIFIC) == 0
+    } else {
+        f & GIVEN != 0 && plain(f)
+    };
+    if !ok {
+        return None;
+    }
+    let mut end = w.end;
+    let mut conf = if plain(f) { 0.7 } else { 0.6 };
+    if hay.get(end) == Some(&b' ')
+        && let Some(n) = lex::read_word(hay, end + 1).filter(|n| n.shape == Shape::Lower)
+    {
+        let nf = lx.word_flags(&hay[n.start..n.end]);
+        if nf & (SURNAME | GIVEN) != 0 && plain(nf) {
+            end = n.end;
+            conf = 0.8;
+        }
+    }
+    if hay.get(end).is_some_and(|&b| lex::is_word_byte(b)) {
+        return None;
+    }
+    name_match(w.start, end, conf)
+}
+
 /// True when, after optional punctuation and blanks, a capital (or a UTF-8
 /// letter) follows `end`: without one, a word can only be a lone name.
 #[inline]
@@ -101,7 +168,10 @@ fn may_have_cue(hay: &[u8], start: usize) -> bool {
     }
     i == 0
         || hay[i - 1] == b'\n'
-        || lex::CLASS[hay[i - 1] as usize] & (lex::LOWER | lex::UPPER) != 0
+        || lex::CLASS[hay[i - 1] as usize] & (lex::LOWER | lex::UPPER | lex::HIGH) != 0
+        // "[10:32] Ana:", "10:32 Ana:": a chat line's time stamp.
+        || hay[i - 1] == b']'
+        || hay[i - 1].is_ascii_digit()
 }
 
 fn skip_word(hay: &[u8], mut i: usize) -> usize {
@@ -138,7 +208,9 @@ fn candidate(lx: &Lexicon, hay: &[u8], w: Word) -> Option<Match> {
     if flags & HONORIFIC != 0 && !after_house_number(hay, w.start) {
         return after_honorific(lx, hay, w);
     }
-    if flags & CUE != 0 && flags & GIVEN == 0 {
+    // "Nimi: Jorma Nykänen": a cue word that some list also holds as a name
+    // is a field label when a colon follows it, not a chat speaker.
+    if flags & CUE != 0 && (flags & GIVEN == 0 || hay.get(w.end) == Some(&b':')) {
         return after_cue(lx, hay, w);
     }
     if flags & (STOP | ORG | STREET) != 0 && flags & (GIVEN | SURNAME) == 0 {
@@ -151,13 +223,49 @@ fn candidate(lx: &Lexicon, hay: &[u8], w: Word) -> Option<Match> {
     if run.blocker & (ORG | STREET) != 0 || after_house_number(hay, w.start) {
         return None;
     }
-    let ctx = context_before(lx, hay, w.start);
+    let mut ctx = context_before(lx, hay, w.start);
     if run.names() == 1
         && let Some(m) = surname_comma_given(lx, hay, w, flags, ctx == Ctx::Strong)
     {
         return Some(m);
     }
+    if ctx == Ctx::None
+        && flags & STOP == 0
+        && (flags & COMMON == 0 || flags & GIVEN != 0)
+        && speaker_label(hay, w.start, &run)
+    {
+        // "Maria: the app crashed": a chat transcript's speaker label.
+        ctx = Ctx::Strong;
+    }
     judge_run(&run, hay, ctx)
+}
+
+/// True when `run` opens its line (after an optional "[10:32]" or "10:32"
+/// time stamp) and a colon and a blank follow it: a chat speaker label.
+/// A word the lists know as a name will do; an unknown one ("Adasal:")
+/// needs the time stamp, since "Kubernetes: ..." opens lines too.
+fn speaker_label(hay: &[u8], start: usize, run: &Run) -> bool {
+    let end = run.toks[run.len - 1].end;
+    if hay.get(end) != Some(&b':') || !hay.get(end + 1).is_none_or(|&b| b == b' ' || b == b'\t') {
+        return false;
+    }
+    let ls = lex::line_start(hay, start);
+    let before = &hay[ls..start];
+    let stamp_only = before.iter().all(|&b| {
+        b.is_ascii_digit()
+            || matches!(
+                b,
+                b' ' | b'\t' | b'[' | b']' | b':' | b'-' | b'<' | b'>' | b'(' | b')'
+            )
+    });
+    if !stamp_only {
+        return false;
+    }
+    let known = run.toks[..run.len]
+        .iter()
+        .any(|t| t.kind == Kind::Name && t.flags & (GIVEN | SURNAME) != 0);
+    let stamped = before.contains(&b':') && before.iter().any(u8::is_ascii_digit);
+    known || stamped
 }
 
 impl Run {
@@ -210,9 +318,15 @@ fn read_run(lx: &Lexicon, hay: &[u8], first: Word, first_flags: u16) -> Run {
                 run.blocker = flags;
                 break;
             }
-            Shape::Title if flags & (ORG | STREET) != 0 && names >= 1 => {
+            Shape::Title
+                if names >= 1
+                    && (flags & (ORG | STREET_CORE) != 0
+                        || flags & STREET != 0 && flags & SURNAME == 0) =>
+            {
                 // "Jackson Street", "Ford Motor": a known name, but the run
-                // goes on as an organisation or a street.
+                // goes on as an organisation or a street. A suffix that is
+                // also a surname ("Tony Green", "Adam Mills") goes on as a
+                // name: a house number before it makes it a street instead.
                 run.blocker = flags;
                 break;
             }
@@ -311,6 +425,11 @@ fn ctx_bonus(ctx: Ctx) -> f32 {
 
 /// Confidence for "First Last" from what the lists say about both words.
 fn pair_score(first: u16, last: u16, ctx: Ctx) -> f32 {
+    if first & PRONOUN != 0 && ctx != Ctx::Strong {
+        // "My Thai ID", "Our Lane": a pronoun that some list also holds as a
+        // name opens one only when a cue says a name follows.
+        return 0.0;
+    }
     let given = first & GIVEN != 0;
     let first_plain = first & (COMMON | STOP) == 0;
     let surname = last & SURNAME != 0;
@@ -352,9 +471,17 @@ fn single_word(start: usize, tok: Tok, hay: &[u8], ctx: Ctx) -> Option<Match> {
         hay.get(tok.end),
         None | Some(b',' | b'!' | b'.' | b'\n' | b'\r' | b':' | b';' | b')' | b'?')
     ) || hay.get(tok.end..tok.end + 2) == Some(b" -");
+    if f & STOP != 0 && !closed {
+        // "thanks You can reach me", "thanks My card": a pronoun or weekday
+        // that a list also holds as a name is one alone only when nothing
+        // but punctuation follows it ("Thanks, My!").
+        return None;
+    }
     let conf = if f & GIVEN != 0 && f & COMMON == 0 {
         0.7
-    } else if f & (GIVEN | SURNAME) != 0 && closed {
+    } else if f & (GIVEN | SURNAME) != 0 && closed || f & GIVEN != 0 {
+        // A given name that is also a word ("Maria", "Grace") right after
+        // a cue is the name more often than not.
         0.6
     } else if f & COMMON == 0 && closed {
         0.55
@@ -471,17 +598,44 @@ fn surname_comma_given(
     // "Smith, John Brown and ..." is a list of people, not one inverted name.
     let run = read_run(lx, hay, g, gf);
     let toks = &run.toks[..run.len];
-    if toks.iter().skip(1).any(|t| t.kind == Kind::Name) {
+    let more: Vec<&Tok> = toks
+        .iter()
+        .skip(1)
+        .filter(|t| t.kind == Kind::Name)
+        .collect();
+    // "Customer: Duong, Thu Trang |": after a cue, a two-word given name that
+    // closes its field (Vietnamese, Korean and Chinese given names often are
+    // two words) belongs to the surname before the comma.
+    let two_word_given = strong
+        && more.len() == 1
+        && toks.last().is_some_and(|t| t.kind == Kind::Name)
+        && more[0].flags & GIVEN != 0
+        && more[0].flags & (COMMON | STOP | ORG | STREET | CUE) == 0
+        && field_closes(hay, more[0].end);
+    if !more.is_empty() && !two_word_given {
         return None;
     }
-    let end = toks
-        .iter()
-        .take_while(|t| t.kind != Kind::Name || t.end == g.end)
-        .map(|t| t.end)
-        .last()
-        .unwrap_or(g.end);
+    let end = if two_word_given {
+        more[0].end
+    } else {
+        toks.iter()
+            .take_while(|t| t.kind != Kind::Name || t.end == g.end)
+            .map(|t| t.end)
+            .last()
+            .unwrap_or(g.end)
+    };
     let ctx = context_before(lx, hay, w.start);
     name_match(w.start, end, 0.75 + ctx_bonus(ctx))
+}
+
+/// True when a field ends at `end`: the line ends, or a column separator,
+/// closing quote or bracket follows (after optional blanks).
+fn field_closes(hay: &[u8], end: usize) -> bool {
+    let blanks = hay[end..].iter().take_while(|&&b| b == b' ').count();
+    matches!(
+        hay.get(end + blanks),
+        None | Some(b'\n' | b'\r' | b'|' | b';' | b'\t' | b'"' | b')' | b']' | b'>')
+    )
 }
 
 /// True when a house number and street-name words come right before `start`
@@ -558,6 +712,9 @@ fn context_before(lx: &Lexicon, hay: &[u8], start: usize) -> Ctx {
         words[n] = &hay[i..end];
         n += 1;
     }
+    if abbreviated_street_before(lx, hay, start, floor) {
+        return Ctx::Street;
+    }
     let mut keys = [[0u8; lex::MAX_KEY]; 3];
     let mut k: [&[u8]; 3] = [b""; 3];
     for (idx, (w, buf)) in words.iter().zip(keys.iter_mut()).take(n).enumerate() {
@@ -566,6 +723,26 @@ fn context_before(lx: &Lexicon, hay: &[u8], start: usize) -> Ctx {
     match (k[0], k[1], k[2]) {
         (b"is", b"name", _) | (b"am", b"i", _) | (b"im", _, _) | (b"is", b"this", _) => Ctx::Strong,
         (b"names", _, _) | (b"called", _, _) | (b"named", _, _) => Ctx::Strong,
+        // "call me Ana", "said Maria to ...", "asked Kenji": verbs of speech
+        // and address put a person right after them.
+        (b"me", b"call", _) | (b"me", b"calls", _) | (b"you", b"thank", _) => Ctx::Strong,
+        (b"said" | b"says" | b"asked" | b"asks" | b"replied" | b"wrote" | b"told", _, _) => {
+            Ctx::Strong
+        }
+        // "nazywam się Ewa", "je m'appelle Luc", "me llamo Ana", "mi chiamo
+        // Gianni", "ich heiße Jonas", "meu nome é João", "mijn naam is Daan".
+        (b"sie", b"nazywam", _)
+        | (b"mappelle" | b"appelle", _, _)
+        | (b"llamo", _, _)
+        | (b"chiamo", _, _) => Ctx::Strong,
+        (b"heisse" | b"heisst", _, _) | (b"e", b"nome", _) | (b"is", b"naam", _) => Ctx::Strong,
+        (b"es", b"nombre", _) | (b"est", b"nom", _) | (b"ist", b"name", _) => Ctx::Strong,
+        // "Nimeni on Saara", "Jmenuji se Luboš", "Benim adım Özay".
+        (b"on", b"nimeni", _) | (b"se", b"jmenuji", _) | (b"adim", _, _) => Ctx::Strong,
+        // "Vivo en", "Moro na", "Abito in", "moro em": a place follows.
+        (b"en" | b"na" | b"em", _, _) if words[0].first().is_some_and(u8::is_ascii_lowercase) => {
+            Ctx::Place
+        }
         (b"in" | b"near" | b"at", _, _) => Ctx::Place,
         // Lowercase "via" is "by way of", not Italian "Via".
         (b"via", _, _) if words[0].first().is_some_and(u8::is_ascii_lowercase) => Ctx::Weak,
@@ -578,6 +755,47 @@ fn context_before(lx: &Lexicon, hay: &[u8], start: usize) -> Ctx {
         }
         _ => Ctx::None,
     }
+}
+
+/// True when an abbreviated street type and its dot stand before `start`,
+/// with at most one particle between: "av. Victor Hugo", "av. du Général
+/// Leclerc", "Ctra. de Valencia". The word scan of [`context_before`] stops
+/// at the dot, which also ends sentences.
+fn abbreviated_street_before(lx: &Lexicon, hay: &[u8], start: usize, floor: usize) -> bool {
+    let word_before = |end: usize| {
+        let mut s = end;
+        while s > floor && lex::is_word_byte(hay[s - 1]) {
+            s -= 1;
+        }
+        (s < end).then_some(s)
+    };
+    let mut i = start;
+    for hop in 0..2 {
+        if i <= floor + 1 || hay[i - 1] != b' ' {
+            return false;
+        }
+        i -= 1;
+        if hay[i - 1] == b'.' {
+            let Some(s) = word_before(i - 1) else {
+                return false;
+            };
+            let mut buf = [0u8; lex::MAX_KEY];
+            return lex::fold(&hay[s..i - 1], &mut buf)
+                .is_some_and(|k| lx.get(k) & STREET_PREFIX != 0);
+        }
+        // One particle may stand between: "av. du Général".
+        let Some(s) = word_before(i) else {
+            return false;
+        };
+        let mut buf = [0u8; lex::MAX_KEY];
+        let particle = hay[s].is_ascii_lowercase()
+            && lex::fold(&hay[s..i], &mut buf).is_some_and(|k| lx.get(k) & PARTICLE != 0);
+        if hop == 1 || !particle {
+            return false;
+        }
+        i = s;
+    }
+    false
 }
 
 /// "Thanks,", "Best regards,", "Cheers" on a line of their own.

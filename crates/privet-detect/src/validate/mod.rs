@@ -12,6 +12,7 @@ pub(crate) mod ids;
 pub(crate) mod ip;
 pub(crate) mod phone;
 pub(crate) mod phone_form;
+pub(crate) mod phone_plan;
 pub(crate) mod phone_region;
 pub(crate) mod provider;
 pub(crate) mod secret;

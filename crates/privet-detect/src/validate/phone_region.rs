@@ -8,10 +8,7 @@
 //! broad list: the cue says it is a phone number, so a number valid in some
 //! region is taken as one.
 
-use std::cell::RefCell;
-
 use phonenumber::country::Id;
-use rustc_hash::FxHashMap;
 
 /// Words on a line that point to regions (lower case; matched ASCII
 /// case-insensitively, UTF-8 bytes as they are).
@@ -130,13 +127,6 @@ const BROAD: &[Id] = &[
     Id::LU,
 ];
 
-/// Verdicts kept per thread before the memo is cleared.
-const MEMO_LIMIT: usize = 1 << 14;
-
-thread_local! {
-    static MEMO: RefCell<FxHashMap<Vec<u8>, bool>> = RefCell::default();
-}
-
 /// Whether `number` (a national number, no country code) is valid in a
 /// region `line` points to or, failing that, in any region of [`BROAD`].
 pub(crate) fn valid_in_some_region(number: &[u8], line: &[u8]) -> bool {
@@ -147,23 +137,9 @@ pub(crate) fn valid_in_some_region(number: &[u8], line: &[u8]) -> bool {
     let Ok(text) = std::str::from_utf8(number) else {
         return false;
     };
-    let hinted = hinted_regions(line);
-    // The verdict depends on the hints only through the order regions are
-    // tried in, so it is memoized by the number alone.
-    if let Some(hit) = MEMO.with(|m| m.borrow().get(number).copied()) {
-        return hit;
-    }
-    let valid = hinted.iter().chain(BROAD).any(|&region| {
-        phonenumber::parse(Some(region), text).is_ok_and(|n| phonenumber::is_valid(&n))
-    });
-    MEMO.with(|m| {
-        let mut m = m.borrow_mut();
-        if m.len() >= MEMO_LIMIT {
-            m.clear();
-        }
-        m.insert(number.to_vec(), valid);
-    });
-    valid
+    hinted_regions(line).iter().chain(BROAD).any(|&region| {
+        super::phone_plan::verdict(Some(region), text) == Some(super::phone::Plan::Valid)
+    })
 }
 
 /// A national number after a phone cue, valid in a region its line points

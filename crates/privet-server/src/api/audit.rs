@@ -69,10 +69,7 @@ pub async fn audit(
         .vault
         .require(&actor, privet_types::policy::Operation::Audit, None)
         .await?;
-    let limit = q.limit.unwrap_or(100);
-    if !(1..=1000).contains(&limit) {
-        return Err(ApiError::bad_request("limit: must be from 1 to 1000"));
-    }
+    let limit = super::page_limit(q.limit)?;
     if q.after.is_some_and(|a| a < 0) {
         return Err(ApiError::bad_request("after: must be 0 or more"));
     }

@@ -2,7 +2,6 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use jiff::Timestamp;
 use privet_vault::HoldRow;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -64,14 +63,7 @@ pub async fn place(
     SubjectPath(id): SubjectPath,
     ApiJson(body): ApiJson<HoldIn>,
 ) -> Result<(StatusCode, ApiJson<HoldOut>), ApiError> {
-    let until = body
-        .until
-        .as_deref()
-        .map(|t| {
-            t.parse::<Timestamp>()
-                .map_err(|_| ApiError::bad_request("until: not an RFC 3339 timestamp"))
-        })
-        .transpose()?;
+    let until = super::parse_time("until", body.until.as_deref())?;
     let hold = state
         .vault
         .place_hold(&actor, &id, body.reason, until)

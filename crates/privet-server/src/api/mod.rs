@@ -105,3 +105,26 @@ impl From<privet_vault::VaultError> for ItemError {
         }
     }
 }
+
+/// An optional RFC 3339 time sent in `field`; the error names the field, never the value.
+pub(crate) fn parse_time(
+    field: &str,
+    value: Option<&str>,
+) -> Result<Option<jiff::Timestamp>, ApiError> {
+    value
+        .map(|t| {
+            t.parse::<jiff::Timestamp>()
+                .map_err(|_| ApiError::bad_request(format!("{field}: not an RFC 3339 timestamp")))
+        })
+        .transpose()
+}
+
+/// A page size: `limit` from 1 to 1000, 100 when absent.
+pub(crate) fn page_limit(limit: Option<i64>) -> Result<i64, ApiError> {
+    let limit = limit.unwrap_or(100);
+    if (1..=1000).contains(&limit) {
+        Ok(limit)
+    } else {
+        Err(ApiError::bad_request("limit: must be from 1 to 1000"))
+    }
+}

@@ -129,14 +129,7 @@ pub async fn create(
         .kind
         .parse::<RequestKind>()
         .map_err(|e| ApiError::bad_request(format!("kind: {e}")))?;
-    let received_at = body
-        .received_at
-        .as_deref()
-        .map(|t| {
-            t.parse::<Timestamp>()
-                .map_err(|_| ApiError::bad_request("received_at: not an RFC 3339 timestamp"))
-        })
-        .transpose()?;
+    let received_at = super::parse_time("received_at", body.received_at.as_deref())?;
     let row = state
         .vault
         .create_request(
@@ -161,10 +154,7 @@ pub async fn list(
     Authenticated(actor): Authenticated,
     ApiQuery(q): ApiQuery<RequestQuery>,
 ) -> Result<ApiJson<RequestPage>, ApiError> {
-    let limit = q.limit.unwrap_or(100);
-    if !(1..=1000).contains(&limit) {
-        return Err(ApiError::bad_request("limit: must be from 1 to 1000"));
-    }
+    let limit = super::page_limit(q.limit)?;
     let mut filter = RequestFilter {
         limit,
         ..RequestFilter::default()
@@ -180,12 +170,7 @@ pub async fn list(
             })?)
         }
     }
-    if let Some(t) = &q.due_before {
-        filter.due_before = Some(
-            t.parse()
-                .map_err(|_| ApiError::bad_request("due_before: not an RFC 3339 timestamp"))?,
-        );
-    }
+    filter.due_before = super::parse_time("due_before", q.due_before.as_deref())?;
     if let Some(s) = &q.subject {
         filter.subject =
             Some(SubjectId::parse(s).map_err(|e| ApiError::bad_request(format!("subject: {e}")))?);

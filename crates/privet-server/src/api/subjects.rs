@@ -125,24 +125,16 @@ pub(crate) fn require_purpose(p: Option<String>) -> Result<String, ApiError> {
     }
 }
 
-fn parse_time(field: usize, s: &Option<String>) -> Result<Option<jiff::Timestamp>, ApiError> {
-    match s {
-        None => Ok(None),
-        Some(t) => t.parse::<jiff::Timestamp>().map(Some).map_err(|_| {
-            ApiError::bad_request(format!(
-                "fields[{field}].collected_at: not an RFC 3339 timestamp"
-            ))
-        }),
-    }
-}
-
 pub(crate) fn inputs(fields: Vec<FieldIn>) -> Result<Vec<FieldInput>, ApiError> {
     fields
         .into_iter()
         .enumerate()
         .map(|(i, f)| {
             Ok(FieldInput {
-                collected_at: parse_time(i, &f.collected_at)?,
+                collected_at: super::parse_time(
+                    &format!("fields[{i}].collected_at"),
+                    f.collected_at.as_deref(),
+                )?,
                 name: f.name,
                 category: f.category,
                 value: f.value,
@@ -155,7 +147,8 @@ pub(crate) fn inputs(fields: Vec<FieldIn>) -> Result<Vec<FieldInput>, ApiError> 
 /// Store fields of a subject.
 #[utoipa::path(put, path = "/v1/subjects/{id}", request_body = PutSubject,
     params(("id" = String, Path, description = "Subject id from your system")),
-    responses((status = 200, body = PutAnswer), (status = 400, body = Problem), (status = 401, body = Problem)),
+    responses((status = 200, body = PutAnswer), (status = 400, body = Problem), (status = 401, body = Problem),
+        (status = 422, description = "No purpose uses a field's category (reason no_purpose) or no retention rule covers it (no_retention)", body = Problem)),
     security(("bearer" = [])))]
 pub async fn put_subject(
     State(state): State<AppState>,
@@ -291,6 +284,9 @@ pub struct EraseAnswer {
     pub key_destroyed: bool,
     /// Audit entry recording the erasure.
     pub audit_seq: i64,
+    /// When the last key-store backup that holds the subject's key stops being restorable (RFC
+    /// 3339): after it, no copy of the values can be read anywhere.
+    pub unreadable_after: Option<String>,
 }
 
 /// Erase a subject (crypto-shredding plus deletion).
@@ -307,6 +303,7 @@ pub async fn erase_subject(
         erased_at: r.erased_at.to_string(),
         key_destroyed: true,
         audit_seq: r.audit_seq,
+        unreadable_after: r.unreadable_after.map(|t| t.to_string()),
     }))
 }
 

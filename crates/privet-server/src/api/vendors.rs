@@ -130,10 +130,7 @@ pub async fn deliveries(
     Authenticated(actor): Authenticated,
     ApiQuery(q): ApiQuery<DeliveriesQuery>,
 ) -> Result<ApiJson<DeliveriesOut>, ApiError> {
-    let limit = q.limit.unwrap_or(100);
-    if !(1..=1000).contains(&limit) {
-        return Err(ApiError::bad_request("limit: must be from 1 to 1000"));
-    }
+    let limit = super::page_limit(q.limit)?;
     let status = q
         .status
         .as_deref()

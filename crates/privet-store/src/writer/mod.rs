@@ -86,7 +86,18 @@ pub(crate) async fn start(
     // The head is never created here: it comes with the audit secret, so a missing one is a
     // wiped log, not a new store. The chain is checked now so readiness says so before any write.
     let audit: AuditState = Arc::default();
-    match read_checked_head(&mut conn, &audit_key, false).await {
+    // In one transaction, so the head and the newest entry are read as of one moment: another
+    // process appending between two separate reads would look like a cut chain. On PostgreSQL
+    // the head's row lock waits for a writer that is mid-commit.
+    let mut tx = conn
+        .begin()
+        .await
+        .map_err(StoreError::db("starting the audit check", "transaction"))?;
+    let checked = read_checked_head(&mut tx, &audit_key, dialect == Dialect::Postgres).await;
+    tx.rollback()
+        .await
+        .map_err(StoreError::db("ending the audit check", "transaction"))?;
+    match checked {
         Ok(_) => {}
         Err(StoreError::AuditBroken(b)) => note_audit(&audit, Some(b)),
         Err(e) => return Err(e),
@@ -238,7 +249,7 @@ async fn apply_fast(
     let gather = !batch.iter().flat_map(|j| &j.unit.ops).any(|op| {
         matches!(
             op,
-            Op::EraseSubject { .. } | Op::DeleteField { .. } | Op::PurgeRows { .. }
+            Op::EraseSubject { .. } | Op::DeleteFields { .. } | Op::PurgeRows { .. }
         )
     });
     let (mut tx, mut head) = begin_with_head(conn, dialect, key).await?;

@@ -52,12 +52,17 @@ pub enum Op {
         /// Time (ms).
         at: Timestamp,
     },
-    /// Removes one field.
-    DeleteField {
-        /// Subject id.
-        subject: SubjectId,
-        /// Field name.
-        name: FieldName,
+    /// Removes the same fields of each of several subjects (a retention purge); refused as a
+    /// whole if a legal hold stands on any of them at `at`.
+    DeleteFields {
+        /// Subject ids.
+        subjects: Vec<SubjectId>,
+        /// Field names.
+        names: Vec<FieldName>,
+        /// Whether some of them were restored, so their restore events go too.
+        restored: bool,
+        /// When (holds that ended before it do not count).
+        at: Timestamp,
     },
     /// Stores a token; conflicts if the token (or, for deterministic ones, the value) exists.
     InsertToken {
@@ -448,6 +453,32 @@ async fn insert_many(
     Ok(affected)
 }
 
+/// `$first, $first+1, ...`: `count` numbered placeholders for an IN list.
+fn placeholders(first: usize, count: usize) -> String {
+    (first..first + count)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The reason of the first legal hold on `subject` standing at `at`, if any.
+async fn standing_hold(
+    conn: &mut AnyConnection,
+    subject: &SubjectId,
+    at: Timestamp,
+) -> Result<Option<String>> {
+    let hold: Option<(String,)> = sqlx::query_as(
+        "SELECT reason FROM holds WHERE subject_id = $1 AND lifted_at IS NULL \
+         AND (until_at IS NULL OR until_at > $2) ORDER BY created_at LIMIT 1",
+    )
+    .bind(subject.as_str().to_owned())
+    .bind(at.as_millisecond())
+    .fetch_optional(&mut *conn)
+    .await
+    .map_err(StoreError::db("reading legal holds", "legal hold"))?;
+    Ok(hold.map(|(reason,)| reason))
+}
+
 async fn run(
     conn: &mut AnyConnection,
     query: sqlx::query::Query<'_, sqlx::Any, sqlx::any::AnyArguments>,
@@ -462,7 +493,7 @@ async fn run(
 }
 
 pub(super) async fn apply_op(conn: &mut AnyConnection, op: &Op) -> Result<u64> {
-    use sqlx::{query, query_as};
+    use sqlx::query;
     match op {
         Op::UpsertSubject { subject, at } => {
             insert_many(conn, &SUBJECT_UPSERT, &[&subject_row(subject, *at)]).await
@@ -497,27 +528,56 @@ pub(super) async fn apply_op(conn: &mut AnyConnection, op: &Op) -> Result<u64> {
             let row = op_row(op).unwrap_or_default();
             insert_many(conn, statement, &[&row]).await
         }
-        Op::DeleteField { subject, name } => {
-            run(
-                conn,
-                query("DELETE FROM fields WHERE subject_id = $1 AND name = $2").bind(subject.as_str().to_owned()).bind(name.as_str().to_owned()),
-                "deleting a field",
-                "field",
-            )
-            .await
+        Op::DeleteFields { subjects, names, restored, at } => {
+            if subjects.is_empty() || names.is_empty() {
+                return Ok(0);
+            }
+            // Checked in the commit itself, as for an erasure: a hold placed since the purge read
+            // the subjects keeps their fields (the caller then goes subject by subject).
+            let ids = placeholders(2, subjects.len());
+            let sql = format!(
+                "SELECT reason FROM holds WHERE subject_id IN ({ids}) AND lifted_at IS NULL \
+                 AND (until_at IS NULL OR until_at > $1) LIMIT 1"
+            );
+            let mut held = sqlx::query_as::<_, (String,)>(sqlx::AssertSqlSafe(sql)).bind(at.as_millisecond());
+            for subject in subjects {
+                held = held.bind(subject.as_str().to_owned());
+            }
+            if let Some((reason,)) = held
+                .fetch_optional(&mut *conn)
+                .await
+                .map_err(StoreError::db("reading legal holds", "legal hold"))?
+            {
+                return Err(StoreError::LegalHold(reason));
+            }
+            let ids = placeholders(1, subjects.len());
+            let list = placeholders(subjects.len() + 1, names.len());
+            let sql = format!("DELETE FROM fields WHERE subject_id IN ({ids}) AND name IN ({list})");
+            let mut fields = query(sqlx::AssertSqlSafe(sql));
+            for subject in subjects {
+                fields = fields.bind(subject.as_str().to_owned());
+            }
+            for name in names {
+                fields = fields.bind(name.as_str().to_owned());
+            }
+            let deleted = run(conn, fields, "deleting fields", "field").await?;
+            if *restored {
+                // A restore of a field ends with it, so a later field of that name starts afresh.
+                let sql = format!("DELETE FROM subject_events WHERE subject_id IN ({ids}) AND kind IN ({list})");
+                let mut events = query(sqlx::AssertSqlSafe(sql));
+                for subject in subjects {
+                    events = events.bind(subject.as_str().to_owned());
+                }
+                for name in names {
+                    events = events.bind(privet_types::retention::restore_event(name.as_str()));
+                }
+                run(conn, events, "deleting fields' restores", "event").await?;
+            }
+            Ok(deleted)
         }
         Op::EraseSubject { subject, at, by } => {
             // Checked in the commit itself, so a hold placed a moment earlier still holds.
-            let hold: Option<(String,)> = query_as(
-                "SELECT reason FROM holds WHERE subject_id = $1 AND lifted_at IS NULL \
-                 AND (until_at IS NULL OR until_at > $2) ORDER BY created_at LIMIT 1",
-            )
-            .bind(subject.as_str().to_owned())
-            .bind(at.as_millisecond())
-            .fetch_optional(&mut *conn)
-            .await
-            .map_err(StoreError::db("reading legal holds", "legal hold"))?;
-            if let Some((reason,)) = hold {
+            if let Some(reason) = standing_hold(conn, subject, *at).await? {
                 return Err(StoreError::LegalHold(reason));
             }
             run(conn, query("DELETE FROM restrictions WHERE subject_id = $1").bind(subject.as_str().to_owned()), "lifting a restriction", "restriction").await?;
@@ -693,14 +753,15 @@ pub(super) async fn apply_op(conn: &mut AnyConnection, op: &Op) -> Result<u64> {
             let rows = run(
                 conn,
                 query(
-                    "UPDATE deliveries SET status = $1, attempts = $2, next_at = $3, last_error = $4, done_at = $5 \
-                     WHERE id = $6 AND attempts = $7",
+                    "UPDATE deliveries SET status = $1, attempts = $2, next_at = $3, last_error = $4, done_at = $5, \
+                     created_at = $6 WHERE id = $7 AND attempts = $8",
                 )
                 .bind(d.status.as_str())
                 .bind(i64::from(d.attempts))
                 .bind(d.next_at.as_millisecond())
                 .bind(d.last_error.clone())
                 .bind(d.done_at.map(|t| t.as_millisecond()))
+                .bind(d.created_at.as_millisecond())
                 .bind(d.id.clone())
                 .bind(i64::from(*attempts_before)),
                 "recording a vendor notice",

@@ -120,9 +120,11 @@ async fn a_customer_from_first_write_to_purge() {
             .unwrap();
         store
             .commit(unit(
-                vec![Op::DeleteField {
-                    subject: cus(),
-                    name: FieldName::parse("phone").unwrap(),
+                vec![Op::DeleteFields {
+                    subjects: vec![cus()],
+                    names: vec![FieldName::parse("phone").unwrap()],
+                    restored: false,
+                    at: ms(1_700_000_000_000),
                 }],
                 AuditAction::SubjectWrite,
             ))
@@ -273,5 +275,114 @@ async fn a_customer_from_first_write_to_purge() {
         );
         assert_eq!(store.verify_audit(&key).await.unwrap(), Ok(6), "{name}");
         store.close().await;
+    }
+}
+
+#[tokio::test]
+async fn a_purge_deletes_the_same_fields_of_many_subjects_unless_one_is_held() {
+    let key = SecretKey::from_bytes([9; 32]);
+    for (name, store, _keep) in backends().await {
+        store
+            .insert_audit_secret(1, b"wrapped", &key)
+            .await
+            .unwrap();
+        store.start_writer(key.clone()).await.unwrap();
+        let ids: Vec<SubjectId> = ["cus_a", "cus_b", "cus_c"]
+            .iter()
+            .map(|s| SubjectId::parse(s).unwrap())
+            .collect();
+        for id in &ids {
+            let mut ops = vec![Op::UpsertSubject {
+                subject: id.clone(),
+                at: ms(1_700_000_000_000),
+            }];
+            for f in ["a", "b", "keep"] {
+                if let Op::PutField {
+                    name,
+                    category,
+                    record_id,
+                    sealed,
+                    lookup,
+                    collected_at,
+                    source,
+                    at,
+                    ..
+                } = field(f, b"sealed")
+                {
+                    ops.push(Op::PutField {
+                        subject: id.clone(),
+                        name,
+                        category,
+                        record_id,
+                        sealed,
+                        lookup,
+                        collected_at,
+                        source,
+                        at,
+                    });
+                }
+            }
+            ops.push(Op::RecordEvent {
+                subject: id.clone(),
+                kind: privet_types::retention::restore_event("a"),
+                at: ms(1_700_000_000_000),
+            });
+            store
+                .commit(WriteUnit {
+                    ops,
+                    audit: Vec::new(),
+                })
+                .await
+                .unwrap();
+        }
+        let hold = privet_store::HoldRow {
+            id: "hold_1".into(),
+            subject: ids[2].clone(),
+            reason: "matter 7".into(),
+            created_by: "story".into(),
+            created_at: ms(1_700_000_000_000),
+            until: None,
+            lifted_at: None,
+            lifted_by: None,
+        };
+        store
+            .commit(WriteUnit {
+                ops: vec![Op::PlaceHold(hold)],
+                audit: Vec::new(),
+            })
+            .await
+            .unwrap();
+        let names = vec![
+            FieldName::parse("a").unwrap(),
+            FieldName::parse("b").unwrap(),
+        ];
+        let purge = |subjects: Vec<SubjectId>| WriteUnit {
+            ops: vec![Op::DeleteFields {
+                subjects,
+                names: names.clone(),
+                restored: true,
+                at: ms(1_700_000_100_000),
+            }],
+            audit: Vec::new(),
+        };
+        let fields_of = async |id: &SubjectId| -> Vec<String> {
+            let record = store.subject(id).await.unwrap().unwrap();
+            record.fields.iter().map(|f| f.name.clone()).collect()
+        };
+        // One held subject refuses the whole statement, and nothing of the others goes.
+        let refused = store.commit(purge(ids.clone())).await;
+        assert!(
+            matches!(refused, Err(StoreError::LegalHold(ref r)) if r == "matter 7"),
+            "{name}: {refused:?}"
+        );
+        assert_eq!(fields_of(&ids[0]).await, ["a", "b", "keep"], "{name}");
+        // Without it, the named fields of each go, with their restores; the rest stays.
+        let done = store.commit(purge(ids[..2].to_vec())).await.unwrap();
+        assert_eq!(done.rows, 4, "{name}");
+        for id in &ids[..2] {
+            assert_eq!(fields_of(id).await, ["keep"], "{name}");
+            assert!(store.subject_events(id).await.unwrap().is_empty(), "{name}");
+        }
+        assert_eq!(fields_of(&ids[2]).await, ["a", "b", "keep"], "{name}");
     }
 }

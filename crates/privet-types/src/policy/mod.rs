@@ -104,6 +104,8 @@ impl Default for Limits {
 #[derive(Clone, Debug)]
 pub struct Policy {
     reviewed_on: Date,
+    /// `[policy] require_retention`: refuse to store a category no retention rule covers.
+    require_retention: bool,
     /// Custom categories only; built-in ones are looked up in the taxonomy.
     categories: BTreeMap<String, Category>,
     purposes: BTreeMap<String, Purpose>,
@@ -114,6 +116,25 @@ pub struct Policy {
     tokens: TokenSection,
     presidio: PresidioSection,
     rights: Rights,
+}
+
+/// Why a write of a category is refused at the door.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unjustified {
+    /// No access rule lets any purpose read the category.
+    NoPurpose,
+    /// No retention rule says when the category goes.
+    NoRetention,
+}
+
+impl Unjustified {
+    /// The stable reason code (`no_purpose`, `no_retention`).
+    pub fn code(self) -> &'static str {
+        match self {
+            Unjustified::NoPurpose => "no_purpose",
+            Unjustified::NoRetention => "no_retention",
+        }
+    }
 }
 
 /// `[organization]` and `[regulations.*]`: who answers customers' requests, in which time zone
@@ -132,6 +153,32 @@ pub struct Rights {
     pub vendors: Vec<crate::vendor::Vendor>,
     /// The retention rules, by name.
     pub retention: Vec<crate::retention::RetentionRule>,
+    /// `[outbox] max_attempts`: attempts before a vendor notice is given up (default 12).
+    pub outbox_max_attempts: u32,
+    /// `[outbox] max_age`: how long after the erasure a notice is still tried (default 3 days).
+    pub outbox_max_age: crate::deadline::Period,
+    /// `[backups] keys_keep_for`: how long key-store backups are kept and restorable (default 30
+    /// days). An erased subject's key is in no restorable backup once this has passed.
+    pub backup_keys_keep_for: crate::deadline::Period,
+    /// `[backups] data_keep_for`: how long data backups are kept (default 90 days).
+    pub backup_data_keep_for: crate::deadline::Period,
+}
+
+impl Rights {
+    /// When the last key-store backup that could decrypt a subject erased at `erased_at` stops
+    /// being restorable: backups are taken before the erasure and kept `keys_keep_for`.
+    pub fn unreadable_after(&self, erased_at: jiff::Timestamp) -> Option<jiff::Timestamp> {
+        self.backup_keys_keep_for.after(erased_at)
+    }
+
+    /// When nothing a purge finished at `at` deleted can be read any more: fields deleted from
+    /// subjects that remain are in data backups, readable under the subject's live key, for
+    /// `data_keep_for`; erased subjects' keys in key-store backups for `keys_keep_for`.
+    pub fn purge_unreadable_after(&self, at: jiff::Timestamp) -> Option<jiff::Timestamp> {
+        let keys = self.backup_keys_keep_for.after(at)?;
+        let data = self.backup_data_keep_for.after(at)?;
+        Some(keys.max(data))
+    }
 }
 
 impl Default for Rights {
@@ -147,6 +194,10 @@ impl Default for Rights {
             regulations,
             vendors: Vec::new(),
             retention: Vec::new(),
+            outbox_max_attempts: 12,
+            outbox_max_age: crate::deadline::Period::Days(3),
+            backup_keys_keep_for: crate::deadline::Period::Days(30),
+            backup_data_keep_for: crate::deadline::Period::Days(90),
         }
     }
 }
@@ -171,6 +222,27 @@ impl Policy {
     /// When the policy was last reviewed (`[policy] version`).
     pub fn reviewed_on(&self) -> Date {
         self.reviewed_on
+    }
+
+    /// Whether a write of `category` is justified: some purpose may read it (an access rule that
+    /// allows or masks it) and, unless `[policy] require_retention = false`, a retention rule
+    /// says when it goes. Data that nothing justifies is never collected.
+    pub fn justifies(&self, category: &str) -> Result<(), Unjustified> {
+        let used = self.rules.iter().any(|r| {
+            r.decision() != RuleDecision::Deny && r.categories().iter().any(|p| p.matches(category))
+        });
+        if !used {
+            return Err(Unjustified::NoPurpose);
+        }
+        if self.require_retention && !self.rights.retention.iter().any(|r| r.covers(category)) {
+            return Err(Unjustified::NoRetention);
+        }
+        Ok(())
+    }
+
+    /// `[policy] require_retention` (true unless the file turns it off).
+    pub fn require_retention(&self) -> bool {
+        self.require_retention
     }
 
     /// Categories that an access rule lets some purpose use but no retention rule covers, when

@@ -80,10 +80,12 @@ impl Parser<'_> {
                 "regulations",
                 "vendors",
                 "retention",
+                "outbox",
+                "backups",
             ],
             "the top level",
         );
-        let reviewed_on = self.policy_section(lookup(root, "policy"));
+        let (reviewed_on, require_retention) = self.policy_section(lookup(root, "policy"));
         let categories = self.categories(lookup(root, "categories"));
         let purposes = self.purposes(lookup(root, "purposes"));
         let roles = self.roles(lookup(root, "roles"));
@@ -95,8 +97,11 @@ impl Parser<'_> {
         let mut rights = self.rights(lookup(root, "organization"), lookup(root, "regulations"));
         rights.vendors = self.vendors(lookup(root, "vendors"), &categories, &purposes);
         rights.retention = self.retention(lookup(root, "retention"), &categories);
+        self.outbox(lookup(root, "outbox"), &mut rights);
+        self.backups(lookup(root, "backups"), &mut rights);
         Some(Policy {
             reviewed_on: reviewed_on?,
+            require_retention,
             categories,
             purposes,
             roles,
@@ -210,7 +215,8 @@ impl Parser<'_> {
             .unwrap_or_default()
     }
 
-    fn policy_section(&mut self, entry: Option<(&Key<'_>, &Value<'_>)>) -> Option<Date> {
+    /// `[policy]`: the review date, and whether every stored category needs a retention rule.
+    fn policy_section(&mut self, entry: Option<(&Key<'_>, &Value<'_>)>) -> (Option<Date>, bool) {
         const HINT: &str =
             "the date the policy was last reviewed, such as version = \"2026-11-23\"";
         let Some((_, value)) = entry else {
@@ -218,16 +224,27 @@ impl Parser<'_> {
                 0..0,
                 format!("missing [policy] table with `version`, {HINT}"),
             );
-            return None;
+            return (None, true);
         };
-        let table = self.table(value, "[policy]")?;
-        self.known_keys(table, &["version"], "[policy]");
+        let Some(table) = self.table(value, "[policy]") else {
+            return (None, true);
+        };
+        self.known_keys(table, &["version", "require_retention"], "[policy]");
+        let require_retention = self
+            .typed(
+                table,
+                "require_retention",
+                "[policy]",
+                "true or false",
+                DeValue::as_bool,
+            )
+            .is_none_or(|f| f.value);
         let Some((_, version)) = lookup(table, "version") else {
             self.error(
                 value.span(),
                 format!("missing `version` in [policy], {HINT}"),
             );
-            return None;
+            return (None, require_retention);
         };
         let date = match version.get_ref() {
             DeValue::String(s) => s.parse::<Date>().ok(),
@@ -245,7 +262,7 @@ impl Parser<'_> {
                 format!("`version` in [policy] must be {HINT}"),
             );
         }
-        date
+        (date, require_retention)
     }
 
     fn categories(&mut self, entry: Option<(&Key<'_>, &Value<'_>)>) -> BTreeMap<String, Category> {

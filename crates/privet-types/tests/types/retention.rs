@@ -128,6 +128,17 @@ const TABLE: &[(&str, &str, &str, &str, bool, &str, &str)] = &[
     ("online.device_id",      "",           "2026-01-01", "ticket_closed=2026-02-01",  false, "2026-04-02", "P tickets"),
     // The last event of a kind counts: a later activity keeps contact data longer.
     ("contact.email",         "",           "2026-01-01", "activity=2029-12-31",       false, "2030-06-01", "K inactive_contact"),
+    // An administrator's restore (of this field, `f`) starts the rule again from the restore.
+    ("financial.card_number", "2026-01-01", "2026-01-05", "restore:f=2027-07-10",      false, "2027-07-15", "K orders"),
+    ("financial.card_number", "2026-01-01", "2026-01-05", "restore:f=2027-07-10",      false, "2029-01-10", "E orders 2029-02-09"),
+    ("financial.card_number", "2026-01-01", "2026-01-05", "restore:f=2027-07-10",      false, "2029-02-09", "P orders"),
+    // A restore of another field does not count.
+    ("financial.card_number", "2026-01-01", "2026-01-05", "restore:g=2027-07-10",      false, "2027-07-15", "E orders 2027-07-31"),
+    // With an inactivity condition, the restore also counts as activity.
+    ("contact.email",         "",           "2026-01-01", "restore:f=2028-01-10",      false, "2029-01-01", "K inactive_contact"),
+    ("contact.email",         "",           "2026-01-01", "restore:f=2028-01-10",      false, "2030-01-10", "E inactive_contact 2030-02-09"),
+    // A restore before a close does not keep what the close later ends.
+    ("identity.name",         "",           "2026-01-01", "restore:f=2026-02-01;account_closed=2026-03-01", false, "2026-05-30", "E closed_accounts 2026-06-29"),
 ];
 
 #[test]
@@ -144,6 +155,7 @@ fn retention_table() {
             })
             .collect();
         let field = FieldFacts {
+            name: "f",
             category,
             collected_at: (!collected.is_empty()).then(|| t(collected)),
             written_at: t(written),
@@ -184,6 +196,7 @@ fn zero_grace_purges_at_expiry_and_the_action_is_the_rules() {
         held: false,
     };
     let field = FieldFacts {
+        name: "f",
         category: "identity.name",
         collected_at: None,
         written_at: t("2026-01-01"),

@@ -453,3 +453,109 @@ fn categories_the_rules_use_without_retention_are_named() {
         ["financial.card_number"]
     );
 }
+
+#[test]
+fn writes_are_justified_by_a_purpose_and_a_retention_rule() {
+    use privet_types::policy::Unjustified::{NoPurpose, NoRetention};
+    const BASE: &str = "[purposes.support]\nlegal_basis = \"contract\"\n[roles.agent]\n\
+        [[rules]]\nrole = \"agent\"\npurpose = \"support\"\ncategories = [\"contact.*\", \"financial.card_number\"]\ndecision = \"mask\"\n\
+        [[rules]]\nrole = \"agent\"\npurpose = \"support\"\ncategories = [\"health.*\"]\ndecision = \"deny\"\n\
+        [retention.contact]\ncategories = [\"contact.*\", \"health.*\"]\nkeep_for = \"1y\"\nowner = \"DPO\"\nevery = \"1d\"\n";
+    let on = parse(BASE).unwrap();
+    let off = Policy::parse(&format!(
+        "[policy]\nversion = \"2026-01-01\"\nrequire_retention = false\n{BASE}"
+    ))
+    .unwrap();
+    assert!(on.require_retention());
+    assert!(!off.require_retention());
+    // (category, with require_retention, without it)
+    let table = [
+        ("contact.email", Ok(()), Ok(())),
+        ("contact.phone", Ok(()), Ok(())),
+        ("financial.card_number", Err(NoRetention), Ok(())),
+        // Only a deny rule names it: no purpose uses it.
+        ("health.record", Err(NoPurpose), Err(NoPurpose)),
+        ("identity.name", Err(NoPurpose), Err(NoPurpose)),
+    ];
+    for (category, with, without) in table {
+        assert_eq!(on.justifies(category), with, "{category}");
+        assert_eq!(
+            off.justifies(category),
+            without,
+            "{category}, require_retention = false"
+        );
+    }
+    assert_eq!(NoPurpose.code(), "no_purpose");
+    assert_eq!(NoRetention.code(), "no_retention");
+    // The built-in policy justifies what its rules use.
+    let default = Policy::default_policy();
+    for category in [
+        "contact.email",
+        "identity.name",
+        "financial.card_number",
+        "identity.government_id",
+    ] {
+        assert_eq!(default.justifies(category), Ok(()), "{category}");
+    }
+    assert!(default.categories_without_retention().is_empty());
+    let wrong = Policy::parse("[policy]\nversion = \"2026-01-01\"\nrequire_retention = \"no\"\n");
+    let errors = wrong.unwrap_err();
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.to_string().contains("require_retention")),
+        "{errors:?}"
+    );
+}
+
+#[test]
+fn backup_retention_is_read_and_names_when_copies_end() {
+    use privet_types::deadline::Period;
+    let defaults = parse("").unwrap();
+    assert_eq!(defaults.rights().backup_keys_keep_for, Period::Days(30));
+    assert_eq!(defaults.rights().backup_data_keep_for, Period::Days(90));
+    let set = parse("[backups]\nkeys_keep_for = \"2w\"\ndata_keep_for = \"6m\"\n").unwrap();
+    let rights = set.rights();
+    assert_eq!(rights.backup_keys_keep_for, Period::Days(14));
+    assert_eq!(rights.backup_data_keep_for, Period::Months(6));
+    let at: jiff::Timestamp = "2026-01-31T12:00:00Z".parse().unwrap();
+    assert_eq!(
+        rights.unreadable_after(at),
+        Some("2026-02-14T12:00:00Z".parse().unwrap())
+    );
+    // A purge's deleted fields live on in data backups, its erased keys in key-store ones.
+    assert_eq!(
+        rights.purge_unreadable_after(at),
+        Some("2026-07-31T12:00:00Z".parse().unwrap())
+    );
+    for (rest, needle) in [
+        ("[backups]\nkeys_keep_for = \"soon\"\n", "not a period"),
+        (
+            "[backups]\nkeep = \"1d\"\n",
+            "unknown key `keep` in [backups]",
+        ),
+    ] {
+        let (_, _, msg) = only_error(rest);
+        assert!(msg.contains(needle), "{rest}: {msg}");
+    }
+}
+
+#[test]
+fn outbox_limits_are_read() {
+    use privet_types::deadline::Period;
+    let defaults = parse("").unwrap();
+    assert_eq!(defaults.rights().outbox_max_attempts, 12);
+    assert_eq!(defaults.rights().outbox_max_age, Period::Days(3));
+    let set = parse("[outbox]\nmax_attempts = 5\nmax_age = \"12 hours\"\n");
+    assert!(set.is_err(), "hours are not a period privet knows");
+    let set = parse("[outbox]\nmax_attempts = 5\nmax_age = \"2d\"\n").unwrap();
+    assert_eq!(
+        (
+            set.rights().outbox_max_attempts,
+            set.rights().outbox_max_age
+        ),
+        (5, Period::Days(2))
+    );
+    let (_, _, msg) = only_error("[outbox]\nmax_attempts = 0\n");
+    assert!(msg.contains("between 1 and 100"), "{msg}");
+}

@@ -84,7 +84,7 @@ async fn a_key_restore_never_brings_an_erased_key_back() {
         let live_b = v.store().dek(&sid("cus_b")).await.unwrap().unwrap();
 
         b.clock.advance(SignedDuration::from_secs(60));
-        let restored = v.restore_keys(&admin(), &path, 30).await.unwrap();
+        let restored = v.restore_keys(&admin(), &path, Some(30)).await.unwrap();
         assert_eq!(restored.destroyed_keys, 1, "{}: {restored:?}", b.name);
         assert!(
             restored.rows.contains(&("keystore_deks".to_owned(), 1)),
@@ -116,7 +116,7 @@ async fn an_expired_key_backup_is_refused() {
         let before = key_store(&b).await;
         let audit = b.store().counts().await.unwrap().audit;
 
-        let refused = v.restore_keys(&admin(), &path, 30).await;
+        let refused = v.restore_keys(&admin(), &path, Some(30)).await;
         let Err(VaultError::BadRequest(message)) = refused else {
             panic!(
                 "{}: an expired key backup was restored: {refused:?}",
@@ -131,9 +131,22 @@ async fn an_expired_key_backup_is_refused() {
         );
         assert_eq!(key_store(&b).await, before, "{}", b.name);
         assert_eq!(b.store().counts().await.unwrap().audit, audit);
+        // Without a limit the policy's [backups] keys_keep_for decides: 30 days by default.
+        let refused = v.restore_keys(&admin(), &path, None).await;
+        let Err(VaultError::BadRequest(message)) = refused else {
+            panic!("{}: past keys_keep_for: {refused:?}", b.name);
+        };
+        assert!(message.contains("keys_keep_for"), "{message}");
+        v.set_policy(
+            privet_types::policy::Policy::parse(&format!(
+                "{}\n[backups]\nkeys_keep_for = \"2m\"\n",
+                privet_types::policy::DEFAULT_POLICY_TOML
+            ))
+            .unwrap(),
+        );
 
         // Within a longer retention the same file is accepted, and still replays the erasure.
-        let restored = v.restore_keys(&admin(), &path, 32).await.unwrap();
+        let restored = v.restore_keys(&admin(), &path, None).await.unwrap();
         assert_eq!(restored.destroyed_keys, 1);
         assert_erased(v, "cus_a").await;
     }
@@ -175,7 +188,7 @@ async fn a_damaged_key_backup_changes_nothing() {
         ] {
             let bad = b.backup_path(&format!("{what}.pkb"));
             std::fs::write(&bad, bytes).unwrap();
-            let r = v.restore_keys(&admin(), &bad, 30).await;
+            let r = v.restore_keys(&admin(), &bad, Some(30)).await;
             assert!(r.is_err(), "{}: {what} key backup restored: {r:?}", b.name);
             let after = (key_store(&b).await, b.store().counts().await.unwrap());
             assert_eq!(after, before, "{}: {what}", b.name);
@@ -217,7 +230,7 @@ async fn data_backups_carry_the_erasure_ledger() {
             .await
             .unwrap();
         b.clock.advance(SignedDuration::from_secs(60));
-        let keys_back = v.restore_keys(&admin(), &keys, 30).await.unwrap();
+        let keys_back = v.restore_keys(&admin(), &keys, Some(30)).await.unwrap();
         assert_eq!(keys_back.destroyed_keys, 0);
         assert!(v.store().dek(&sid("cus_a")).await.unwrap().is_some());
 
@@ -252,7 +265,7 @@ async fn keys_then_data_rebuild_a_lost_vault() {
         rebuilt.clock.advance(SignedDuration::from_secs(120));
         let keys_back = rebuilt
             .vault
-            .restore_keys(&admin(), &keys, 30)
+            .restore_keys(&admin(), &keys, Some(30))
             .await
             .unwrap();
         assert!(

@@ -5,8 +5,9 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use jiff::{SignedDuration, Timestamp};
+use privet_testkit::policy::default_with_own_retention;
 use privet_types::AuditAction;
-use privet_types::policy::{DEFAULT_POLICY_TOML, Policy};
+use privet_types::policy::Policy;
 use privet_vault::{FieldInput, PurgeOptions, RuleCounts, VaultError};
 
 use super::harness::{admin, backends, field, sid};
@@ -54,7 +55,7 @@ fn counts(rule: &str, fields: u64, erased: u64, held: u64, cats: &[(&str, u64)])
 async fn purges_match_their_dry_run_and_spare_held_subjects() {
     for b in backends().await {
         let v = &b.vault;
-        v.set_policy(Policy::parse(&format!("{DEFAULT_POLICY_TOML}{RULES}")).unwrap());
+        v.set_policy(Policy::parse(&default_with_own_retention(RULES)).unwrap());
         let now = v.now();
         let two_years_ago = now
             .checked_sub(SignedDuration::from_hours(2 * 365 * 24))
@@ -316,7 +317,7 @@ cron = "0 3 * * *"
 #[tokio::test]
 async fn the_scheduler_runs_each_rule_on_time_once_across_nodes() {
     for b in backends().await {
-        let policy = Policy::parse(&format!("{DEFAULT_POLICY_TOML}{SCHEDULED}")).unwrap();
+        let policy = Policy::parse(&default_with_own_retention(SCHEDULED)).unwrap();
         let v = &b.vault;
         v.set_policy(policy.clone());
         let runs = |reports: &[privet_vault::PurgeReport]| -> Vec<String> {
@@ -368,7 +369,9 @@ async fn the_scheduler_runs_each_rule_on_time_once_across_nodes() {
 async fn an_expired_field_is_refused_to_every_read_during_its_grace() {
     for b in backends().await {
         let v = &b.vault;
-        v.set_policy(Policy::parse(&format!("{DEFAULT_POLICY_TOML}{RULES}")).unwrap());
+        let cards = "[retention.cards]\ncategories = [\"financial.*\"]\nkeep_for = \"7y\"\nowner = \"DPO\"\nevery = \"1d\"\n";
+        let rules = format!("{RULES}{cards}");
+        v.set_policy(Policy::parse(&default_with_own_retention(&rules)).unwrap());
         let s = sid("cus_grace");
         let expired_at = v
             .now()
@@ -419,5 +422,111 @@ async fn an_expired_field_is_refused_to_every_read_during_its_grace() {
             .unwrap();
         let contact = real.rules.iter().find(|r| r.rule == "contact").unwrap();
         assert_eq!(contact.fields, 1, "{}", b.name);
+    }
+}
+
+#[tokio::test]
+async fn an_administrator_restores_an_expired_field_and_its_rule_starts_again() {
+    for b in backends().await {
+        let v = &b.vault;
+        v.set_policy(Policy::parse(&default_with_own_retention(RULES)).unwrap());
+        let s = sid("cus_restore");
+        let expired_at = v
+            .now()
+            .checked_sub(SignedDuration::from_hours(370 * 24))
+            .unwrap();
+        let fields = [
+            collected("email", "contact.email", "restore@example.com", expired_at),
+            field("name", "identity.name", "Restored Customer"),
+        ];
+        v.put_subject(&admin(), &s, &fields).await.unwrap();
+        let email_name = privet_types::FieldName::parse("email").unwrap();
+        let name_name = privet_types::FieldName::parse("name").unwrap();
+        let readable = |view: &privet_vault::SubjectView| {
+            view.fields
+                .iter()
+                .find(|f| f.name == "email")
+                .is_some_and(|f| !matches!(f.outcome, privet_vault::FieldOutcome::Withheld { .. }))
+        };
+        let view = v.read_subject(&admin(), &s, "support").await.unwrap();
+        assert!(!readable(&view), "{}: expired, so withheld", b.name);
+
+        // A role that may not erase may not restore; a field not expired has nothing to restore;
+        // an unknown field is not found.
+        let refused = v
+            .restore_field(&super::harness::actor("support_agent"), &s, &email_name)
+            .await;
+        assert!(
+            matches!(refused, Err(VaultError::Forbidden { .. })),
+            "{refused:?}"
+        );
+        let fresh = v.restore_field(&admin(), &s, &name_name).await;
+        assert!(matches!(fresh, Err(VaultError::WrongState(_))), "{fresh:?}");
+        let missing = v
+            .restore_field(
+                &admin(),
+                &s,
+                &privet_types::FieldName::parse("phone").unwrap(),
+            )
+            .await;
+        assert!(
+            matches!(missing, Err(VaultError::NotFound("field"))),
+            "{missing:?}"
+        );
+
+        let restored = v.restore_field(&admin(), &s, &email_name).await.unwrap();
+        assert_eq!(restored.rule, "contact");
+        assert_eq!(
+            restored.expires_at,
+            Some(
+                restored
+                    .restored_at
+                    .checked_add(SignedDuration::from_hours(365 * 24))
+                    .unwrap()
+            )
+        );
+        let view = v.read_subject(&admin(), &s, "support").await.unwrap();
+        assert!(readable(&view), "{}: restored, so read again", b.name);
+        // Well past the old grace period, the purge leaves it; a year after the restore it
+        // expires again, and after that grace it goes.
+        b.clock.advance(SignedDuration::from_hours(60 * 24));
+        let dry = v
+            .purge(
+                &admin(),
+                &PurgeOptions {
+                    rule: None,
+                    dry_run: true,
+                },
+                &|_| {},
+            )
+            .await
+            .unwrap();
+        assert!(dry.rules.iter().all(|r| r.fields == 0), "{:?}", dry.rules);
+        b.clock.advance(SignedDuration::from_hours(340 * 24));
+        let view = v.read_subject(&admin(), &s, "support").await.unwrap();
+        assert!(!readable(&view), "{}: expired again", b.name);
+        let real = v
+            .purge(&admin(), &PurgeOptions::default(), &|_| {})
+            .await
+            .unwrap();
+        let contact = real.rules.iter().find(|r| r.rule == "contact").unwrap();
+        assert_eq!(contact.fields, 1, "{}: {:?}", b.name, real.rules);
+
+        // Audited with the category and field name, never the value.
+        let log = v.audit_page(0, 1000).await.unwrap();
+        let restores: Vec<_> = log
+            .iter()
+            .filter(|e| e.draft.action == AuditAction::RetentionRestore)
+            .collect();
+        assert_eq!(restores.len(), 1, "{}", b.name);
+        assert_eq!(restores[0].draft.categories, ["contact.email"]);
+        assert_eq!(
+            restores[0].draft.reason.as_deref(),
+            Some("field=email rule=contact")
+        );
+        assert!(
+            log.iter()
+                .all(|e| !format!("{:?}", e.draft).contains("restore@example.com"))
+        );
     }
 }

@@ -56,6 +56,38 @@ impl Parser<'_> {
         rights
     }
 
+    /// `[outbox]`: when a vendor notice is given up, by attempts or by age.
+    pub(super) fn outbox(&mut self, entry: Option<(&Key<'_>, &Value<'_>)>, rights: &mut Rights) {
+        const OUTBOX: &str = "[outbox]";
+        let Some((_, value)) = entry else { return };
+        let Some(table) = self.table(value, OUTBOX) else {
+            return;
+        };
+        self.known_keys(table, &["max_attempts", "max_age"], OUTBOX);
+        if let Some(n) = self.bounded(table, "max_attempts", OUTBOX, 1..=100, "") {
+            rights.outbox_max_attempts = u32::try_from(n).unwrap_or(100);
+        }
+        if let Some(p) = self.period(table, "max_age", OUTBOX) {
+            rights.outbox_max_age = p;
+        }
+    }
+
+    /// `[backups]`: how long data and key-store backups are kept.
+    pub(super) fn backups(&mut self, entry: Option<(&Key<'_>, &Value<'_>)>, rights: &mut Rights) {
+        const BACKUPS: &str = "[backups]";
+        let Some((_, value)) = entry else { return };
+        let Some(table) = self.table(value, BACKUPS) else {
+            return;
+        };
+        self.known_keys(table, &["keys_keep_for", "data_keep_for"], BACKUPS);
+        if let Some(p) = self.period(table, "keys_keep_for", BACKUPS) {
+            rights.backup_keys_keep_for = p;
+        }
+        if let Some(p) = self.period(table, "data_keep_for", BACKUPS) {
+            rights.backup_data_keep_for = p;
+        }
+    }
+
     /// One regulation: every key optional when it overrides a built-in one, `respond_within`
     /// required for a new one.
     fn regulation(
