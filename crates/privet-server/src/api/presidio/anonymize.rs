@@ -93,8 +93,8 @@ pub struct AnonymizedItem {
     /// The operator applied (`replace`, `redact`, `mask`, `hash`, `encrypt`, `keep`;
     /// `decrypt` in `/deanonymize`'s answer).
     pub operator: &'static str,
-    /// The span's score (`/anonymize` only, as in Presidio).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The span's score (in `/deanonymize`'s answer, the score its item came with, as
+    /// Presidio passes it through).
     pub score: Option<f64>,
 }
 
@@ -477,18 +477,18 @@ fn anonymized(
             .or_else(|| operators.get(DEFAULT))
             .unwrap_or(&default);
         let replacement = op.apply(presidio, span.index, &span.entity_type, value)?;
-        Ok((replacement, op.name()))
+        Ok((replacement, op.name(), Some(span.score)))
     })
 }
 
 /// The new text and its items, as Presidio's `_operate` builds them (for anonymizing and
 /// deanonymizing alike): spans taken from the last to the first, each replacing the original
 /// text up to where the one after it began. `replace` gives a span's replacement, from its
-/// original text, and the operator's name.
+/// original text, the operator's name and the item's score.
 pub(super) fn operate(
     chars: &[char],
     spans: &[Span],
-    mut replace: impl FnMut(&Span, &str) -> Result<(String, &'static str), ApiError>,
+    mut replace: impl FnMut(&Span, &str) -> Result<(String, &'static str, Option<f64>), ApiError>,
 ) -> Result<AnonymizeOut, ApiError> {
     let slice = |from: usize, to: usize| -> String { chars[from..to].iter().collect() };
     let mut order: Vec<&Span> = spans.iter().collect();
@@ -498,7 +498,7 @@ pub(super) fn operate(
     let mut last = chars.len();
     let mut placed: Vec<(usize, AnonymizedItem)> = Vec::with_capacity(order.len());
     for span in order {
-        let (replacement, operator) = replace(span, &slice(span.start, span.end))?;
+        let (replacement, operator, score) = replace(span, &slice(span.start, span.end))?;
         let cut = span.end.min(last);
         let gap = slice(cut, last);
         suffix_chars += gap.chars().count();
@@ -513,7 +513,7 @@ pub(super) fn operate(
                 entity_type: span.entity_type.clone(),
                 text: replacement.clone(),
                 operator,
-                score: Some(span.score),
+                score,
             },
         ));
         pieces.push(replacement);

@@ -54,7 +54,7 @@ pub struct OperatorResultIn {
     /// Ignored (the operator `/anonymize` applied).
     #[serde(default)]
     pub operator: Option<String>,
-    /// Ignored.
+    /// Passed through to the item answered for this span, as Presidio does.
     #[serde(default)]
     pub score: Option<f64>,
 }
@@ -65,7 +65,7 @@ pub struct DeanonymizeOut {
     /// The text with the spans decrypted.
     pub text: String,
     /// One item per span decrypted, last span first (as Presidio lists them), with its place
-    /// in the new text; `operator` is `decrypt`.
+    /// in the new text; `operator` is `decrypt`, `score` the one the span was sent with.
     pub items: Vec<AnonymizedItem>,
 }
 
@@ -99,10 +99,11 @@ fn parse(
     presidio.cipher(&at, params)
 }
 
-/// The decrypted text and its items.
+/// The decrypted text and its items; `scores` are those the spans came with, by index.
 fn deanonymized(
     chars: &[char],
     spans: &[Span],
+    scores: &[Option<f64>],
     ciphers: &BTreeMap<String, Option<Arc<SpanOperators>>>,
 ) -> Result<DeanonymizeOut, ApiError> {
     let out = operate(chars, spans, |span, value| {
@@ -122,18 +123,12 @@ fn deanonymized(
         let plain = cipher
             .reveal(ty, &name, value)
             .map_err(|reason| invalid(format!("{at}: decrypt for {entity}: {reason}")))?;
-        Ok((plain, DEANONYMIZERS[0]))
+        let score = scores.get(span.index).copied().flatten();
+        Ok((plain, DEANONYMIZERS[0], score))
     })?;
     Ok(DeanonymizeOut {
         text: out.text,
-        items: out
-            .items
-            .into_iter()
-            .map(|item| AnonymizedItem {
-                score: None,
-                ..item
-            })
-            .collect(),
+        items: out.items,
     })
 }
 
@@ -166,7 +161,8 @@ fn carry_out(presidio: &Presidio, body: &DeanonymizeIn) -> Result<DeanonymizeOut
             .iter()
             .map(|r| (r.start, r.end, r.entity_type.as_str(), None)),
     )?;
-    deanonymized(&chars, &spans, &ciphers)
+    let scores: Vec<Option<f64>> = body.anonymizer_results.iter().map(|r| r.score).collect();
+    deanonymized(&chars, &spans, &scores, &ciphers)
 }
 
 #[cfg(test)]
@@ -212,7 +208,13 @@ mod tests {
         assert_eq!(out["text"], text);
         assert_eq!(out["items"][0]["operator"], "decrypt");
         assert_eq!(out["items"][0]["text"], "4111 1111 1111 1111");
-        assert!(out["items"][0].get("score").is_none());
+        // The score the item came with goes through, as in Presidio; none gives null.
+        assert_eq!(out["items"][0]["score"], 1.0);
+        let mut bare = request("WmZq4t7w!z%C&F)J");
+        for item in bare["anonymizer_results"].as_array_mut().unwrap() {
+            item.as_object_mut().unwrap().remove("score");
+        }
+        assert_eq!(decrypt(&p, bare).unwrap()["items"][0]["score"], Value::Null);
         // Another request key, or the same one under another server key, gives something else.
         let wrong = decrypt(&p, request("WmZq4t7w!z%C&F)K")).unwrap();
         assert_ne!(wrong["text"], text);
