@@ -11,7 +11,10 @@ Run it from a virtualenv that has Presidio and pytest:
 What is compared: the shape of each ``/analyze`` result (keys, value types) with Presidio's
 AnalyzerEngine results as its REST service serializes them, and the spans both find for the
 structured types; the whole ``/anonymize`` answer with Presidio's AnonymizerEngine on the same
-analyzer results (overlaps included), for the operators whose output does not depend on a key.
+analyzer results (overlaps included), for the operators whose output does not depend on a key;
+and ``encrypt`` then ``/deanonymize`` against Presidio's encrypt then DeanonymizeEngine: the
+ciphertexts differ by design (FF1 under a derived key, not AES-CBC), the decrypted answers
+are the same.
 """
 
 import json
@@ -63,6 +66,8 @@ def privet_url(privet_bin, tmp_path_factory):
     as a Presidio client on the same host would call it."""
     work = tmp_path_factory.mktemp("serve")
     env = {k: v for k, v in os.environ.items() if not k.startswith("PRIVET_")}
+    # A de-identification key for encrypt and decrypt (base64 of the bytes 0..31).
+    env["PRIVET_DEID_KEY"] = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8"
     policy = work / "privet.toml"
     subprocess.run([str(privet_bin), "init", str(policy)], check=True, capture_output=True, env=env)
     with open(policy, "a", encoding="utf-8") as f:
@@ -171,3 +176,51 @@ def test_anonymize_answers_as_presidios_anonymizer(presidio, privet_url):
     )
     ours = post(f"{privet_url}/anonymize", {"text": text, "anonymizers": operators, "analyzer_results": results})
     assert ours == json.loads(theirs.to_json())
+
+
+def test_encrypt_then_deanonymize_answers_as_presidios_engines(presidio, privet_url):
+    from presidio_anonymizer import DeanonymizeEngine
+    from presidio_anonymizer.entities import OperatorConfig, OperatorResult, RecognizerResult
+
+    _, anonymizer = presidio
+    key = "WmZq4t7w!z%C&F)J"  # Presidio's documented key
+    results = [
+        {"entity_type": "PERSON", "start": 0, "end": 10, "score": 0.85},
+        {"entity_type": "EMAIL_ADDRESS", "start": 22, "end": 45, "score": 1.0},
+        {"entity_type": "PHONE_NUMBER", "start": 52, "end": 64, "score": 0.75},
+        {"entity_type": "CREDIT_CARD", "start": 71, "end": 90, "score": 1.0},
+        {"entity_type": "IP_ADDRESS", "start": 99, "end": 110, "score": 0.95},
+    ]
+    assert [TEXT[r["start"] : r["end"]] for r in results] == [
+        "Zoë Müller", "zoe.mueller@example.com", "212-555-0100", "4111 1111 1111 1111", "203.0.113.7"
+    ]
+
+    theirs_encrypted = json.loads(
+        anonymizer.anonymize(
+            text=TEXT,
+            analyzer_results=[RecognizerResult(**r) for r in results],
+            operators={"DEFAULT": OperatorConfig("encrypt", {"key": key})},
+        ).to_json()
+    )
+    theirs = json.loads(
+        DeanonymizeEngine()
+        .deanonymize(
+            text=theirs_encrypted["text"],
+            entities=[OperatorResult.from_json(i) for i in theirs_encrypted["items"]],
+            operators={"DEFAULT": OperatorConfig("decrypt", {"key": key})},
+        )
+        .to_json()
+    )
+
+    encrypt = {"DEFAULT": {"type": "encrypt", "key": key}}
+    ours_encrypted = post(f"{privet_url}/anonymize", {"text": TEXT, "anonymizers": encrypt, "analyzer_results": results})
+    assert [i["operator"] for i in ours_encrypted["items"]] == [i["operator"] for i in theirs_encrypted["items"]]
+    for value in ("Müller", "zoe.mueller@example.com", "212-555-0100", "4111 1111 1111 1111", "203.0.113.7"):
+        assert value not in ours_encrypted["text"]
+    decrypt = {"DEFAULT": {"type": "decrypt", "key": key}}
+    ours = post(
+        f"{privet_url}/deanonymize",
+        {"text": ours_encrypted["text"], "deanonymizers": decrypt, "anonymizer_results": ours_encrypted["items"]},
+    )
+    assert theirs["text"] == TEXT
+    assert ours == theirs
