@@ -58,6 +58,10 @@ pub(crate) enum Command {
     Backup(crate::commands::BackupArgs),
     /// Restore a backup (--keys: a key-store backup within its retention), replaying the erasure ledger.
     Restore(crate::commands::RestoreArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(crate::commands::CompletionsArgs),
+    /// Print the man page (roff), or write one page per command with --dir.
+    Man(crate::commands::ManArgs),
     /// Customers' requests: the open queue by due date, overdue first.
     Requests(crate::commands::RequestsArgs),
     /// The vendors of a policy: what each receives, and what is expired or due.

@@ -5,3 +5,4 @@ mod readme;
 mod redact;
 mod scan;
 mod serve;
+mod shell;

@@ -33,6 +33,18 @@ impl SecretKey {
     pub fn expose(&self) -> &[u8; KEY_LEN] {
         &self.0
     }
+
+    /// A key for one use, derived from this one and a caller's `context`: the domain-separated
+    /// HMAC-SHA256 [`crate::mac`] of `context` in `domain` under this key. HMAC is a PRF keyed
+    /// by a uniformly random key, so the result is a key independent of this one and of every
+    /// other domain and context, and nobody without this key can compute it.
+    pub fn derive(&self, domain: &[u8], context: &[u8]) -> SecretKey {
+        let mut bytes = crate::mac(self, domain, context);
+        let key = SecretKey::from_bytes(bytes);
+        // `from_bytes` wipes its own copy; this is the one left here.
+        bytes.zeroize();
+        key
+    }
 }
 
 impl Drop for SecretKey {
@@ -97,6 +109,21 @@ mod tests {
         let shown = format!("{key:?}");
         assert_eq!(shown, "SecretKey([redacted])");
         assert!(!shown.to_lowercase().contains("ab,"));
+    }
+
+    #[test]
+    fn derived_keys_depend_on_key_domain_and_context() {
+        let key = SecretKey::from_bytes([1; KEY_LEN]);
+        let a = key.derive(b"d", b"ctx");
+        assert_eq!(a.expose(), key.derive(b"d", b"ctx").expose());
+        assert_eq!(a.expose(), &crate::mac(&key, b"d", b"ctx"));
+        for other in [
+            key.derive(b"d", b"ctx2"),
+            key.derive(b"e", b"ctx"),
+            SecretKey::from_bytes([2; KEY_LEN]).derive(b"d", b"ctx"),
+        ] {
+            assert_ne!(a.expose(), other.expose());
+        }
     }
 
     #[test]

@@ -14,11 +14,14 @@ pub enum DeidError {
     EncryptablePartTooSmall {
         /// Number of ASCII digits in the value.
         digits: usize,
-        /// Number of ASCII letters in the value.
+        /// Number of letters in the value, of any script.
         letters: usize,
     },
-    /// Only ASCII letters, digits, punctuation and whitespace can be kept in format.
-    #[error("character at position {position} cannot be format-preserved (not ASCII)")]
+    /// A letter or digit of a script format-preserving encryption has no class for (it
+    /// would otherwise stay in clear).
+    #[error(
+        "character at position {position} cannot be format-preserved (a letter or digit of a script without a class)"
+    )]
     UnsupportedCharacter {
         /// Zero-based character position.
         position: usize,

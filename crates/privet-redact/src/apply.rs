@@ -41,6 +41,11 @@ impl Operators {
         self.key.is_some()
     }
 
+    /// The de-identification key, for deriving keys from it.
+    pub(crate) fn secret_key(&self) -> Option<&SecretKey> {
+        self.key.as_ref()
+    }
+
     pub(crate) fn has_vault(&self) -> bool {
         self.vault.is_some()
     }

@@ -6,6 +6,7 @@
 //!   then detected spans), and the reverse ([`engine::Mode::Reveal`]) for `fpe`.
 //! - [`files`]: text, CSV/TSV, JSON, NDJSON (gzip too); [`parquet`] and [`table`] for the rest.
 //! - [`report`]: k-anonymity, l-diversity and risk of the output, and suppression to k.
+//! - [`spans`]: the same operators over spans another caller located (Presidio's `/anonymize`).
 
 mod apply;
 mod card_mark;
@@ -19,5 +20,6 @@ mod output;
 pub mod parquet;
 pub mod policy;
 pub mod report;
+pub mod spans;
 pub mod table;
 pub mod vault;

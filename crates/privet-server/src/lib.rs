@@ -1,5 +1,7 @@
 //! privet's HTTP API over the vault: `/v1` resources behind API-key authentication, errors as
-//! problem+json, `/openapi.json`, `/healthz`, `/readyz`, `/metrics`, optional TLS (rustls).
+//! problem+json, `/openapi.json`, `/healthz`, `/readyz`, `/metrics`, optional TLS (rustls); and
+//! Presidio's analyzer and anonymizer contracts (`/analyze`, `/anonymize`) over privet's
+//! detectors and operators.
 
 pub mod api;
 pub mod auth;
@@ -38,6 +40,8 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// Limits on failed authentication and look-up misses.
     pub limiter: Arc<limit::Limiter>,
+    /// The Presidio-compatible routes' detectors and operators.
+    pub presidio: Arc<api::presidio::Presidio>,
 }
 
 /// The OpenAPI description.
@@ -80,6 +84,13 @@ pub struct AppState {
         api::ops::readyz,
         api::ops::metrics,
         api::ops::openapi,
+        api::presidio::analyze::analyze,
+        api::presidio::anonymize::anonymize,
+        api::presidio::deanonymize::deanonymize,
+        api::presidio::health,
+        api::presidio::supported_entities,
+        api::presidio::anonymizers,
+        api::presidio::deanonymizers,
     ),
     modifiers(&BearerAuth)
 )]
@@ -165,6 +176,16 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(api::ops::readyz))
         .route("/metrics", get(api::ops::metrics))
         .route("/openapi.json", get(api::ops::openapi))
+        .route("/analyze", post(api::presidio::analyze::analyze))
+        .route("/anonymize", post(api::presidio::anonymize::anonymize))
+        .route(
+            "/deanonymize",
+            post(api::presidio::deanonymize::deanonymize),
+        )
+        .route("/health", get(api::presidio::health))
+        .route("/supportedentities", get(api::presidio::supported_entities))
+        .route("/anonymizers", get(api::presidio::anonymizers))
+        .route("/deanonymizers", get(api::presidio::deanonymizers))
         .fallback(|| async {
             problem::ApiError::new(
                 axum::http::StatusCode::NOT_FOUND,

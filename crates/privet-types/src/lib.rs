@@ -15,6 +15,7 @@
 
 mod audit;
 mod category;
+pub mod chars;
 pub mod checks;
 mod clock;
 mod consent;

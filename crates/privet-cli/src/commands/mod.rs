@@ -6,6 +6,7 @@ mod redact;
 mod requests;
 mod scan;
 mod serve;
+mod shell;
 mod vault_args;
 mod vendors;
 
@@ -14,6 +15,7 @@ pub(crate) use purge::PurgeArgs;
 pub(crate) use redact::{RedactArgs, RevealArgs};
 pub(crate) use requests::RequestsArgs;
 pub(crate) use serve::ServeArgs;
+pub(crate) use shell::{CompletionsArgs, ManArgs};
 pub(crate) use vendors::VendorsArgs;
 
 use crate::Status;
@@ -32,6 +34,8 @@ pub(crate) fn run(command: Command) -> anyhow::Result<Status> {
         Command::Audit { command } => admin::audit(command),
         Command::Backup(args) => admin::backup(args),
         Command::Restore(args) => admin::restore(args),
+        Command::Completions(args) => shell::completions(args),
+        Command::Man(args) => shell::man(args),
         Command::Requests(args) => requests::run(args),
         Command::Vendors(args) => vendors::run(args),
         Command::Purge(args) => purge::run(args),

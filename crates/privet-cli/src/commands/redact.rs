@@ -110,7 +110,11 @@ fn load_policy(path: Option<&Path>) -> anyhow::Result<Policy> {
     })
 }
 
-fn load_key(key_file: Option<&Path>) -> anyhow::Result<Option<privet_crypto::SecretKey>> {
+/// The de-identification key: `key_file` (privet key-file format, 0600), else `PRIVET_DEID_KEY`,
+/// else none. `privet serve` takes it the same way for the Presidio-compatible `hash`.
+pub(crate) fn load_key(
+    key_file: Option<&Path>,
+) -> anyhow::Result<Option<privet_crypto::SecretKey>> {
     if let Some(path) = key_file {
         return Ok(Some(key_from_file(path)?));
     }

@@ -48,6 +48,11 @@ pub(crate) struct ServeArgs {
         value_name = "FILE"
     )]
     pub tls_key: Option<PathBuf>,
+    /// De-identification key file (privet key-file format, mode 0600) for the `hash` operator of
+    /// the Presidio-compatible /anonymize; else PRIVET_DEID_KEY [default: none, and hash is
+    /// refused]
+    #[arg(long, value_name = "FILE")]
+    pub deid_key_file: Option<PathBuf>,
 }
 
 impl ServeArgs {
@@ -86,6 +91,11 @@ pub(crate) fn run(args: ServeArgs) -> Result<Status> {
 async fn serve(args: ServeArgs) -> Result<Status> {
     let config = args.vault.resolve()?;
     let listen = args.listen(&config);
+    // Checked before anything is created, like the port and the TLS files.
+    let presidio = privet_server::api::presidio::Presidio::new(super::redact::load_key(
+        args.deid_key_file.as_deref(),
+    )?)
+    .map_err(anyhow::Error::msg)?;
     let tls = args.tls(&config);
     // The port and the data directory are claimed before anything is created, so a server that
     // cannot start leaves no store, key or admin key behind.
@@ -135,6 +145,7 @@ async fn serve(args: ServeArgs) -> Result<Status> {
             RateLimits::from_limits(vault.policy().limits()),
             Arc::new(SystemClock),
         )),
+        presidio: Arc::new(presidio),
     };
     let location = vault.store().location().describe();
     privet_server::serve(

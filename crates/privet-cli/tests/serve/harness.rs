@@ -20,8 +20,9 @@ use super::http::Client;
 const START_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Variables of the developer's shell that would point the binary elsewhere.
-const PRIVET_VARS: [&str; 9] = [
+const PRIVET_VARS: [&str; 10] = [
     "PRIVET_LOG",
+    "PRIVET_DEID_KEY",
     "PRIVET_DATA_DIR",
     "PRIVET_DATABASE_URL",
     "PRIVET_MASTER_KEY",

@@ -38,6 +38,7 @@ mod openapi;
 mod outbox;
 mod plaintext;
 mod policy;
+mod presidio;
 mod requests;
 mod restore;
 mod retention;

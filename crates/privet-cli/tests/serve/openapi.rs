@@ -336,6 +336,52 @@ fn requests_and_answers_match_the_document(env: &Env) {
         None,
     );
     c.exchange("GET", "/v1/audit", "/v1/audit?after=0&limit=5", None);
+    // The Presidio-compatible routes.
+    let analyzed = c.exchange(
+        "POST",
+        "/analyze",
+        "/analyze",
+        Some(&json!({"text": "ada.openapi@example.com paid with 4111 1111 1111 1111", "language": "en",
+                     "entities": ["EMAIL_ADDRESS", "CREDIT_CARD"], "score_threshold": 0.5})),
+    );
+    c.exchange(
+        "POST",
+        "/anonymize",
+        "/anonymize",
+        Some(&json!({"text": "ada.openapi@example.com paid with 4111 1111 1111 1111",
+                     "anonymizers": {"DEFAULT": {"type": "redact"}, "CREDIT_CARD": {"type": "mask", "masking_char": "*", "chars_to_mask": 12, "from_end": false}},
+                     "analyzer_results": analyzed.json()})),
+    );
+    c.exchange(
+        "POST",
+        "/anonymize",
+        "/anonymize",
+        Some(&json!({"text": "x", "analyzer_results": [{"entity_type": "X", "start": 0, "end": 5, "score": 1.0}]})),
+    );
+    c.exchange(
+        "GET",
+        "/supportedentities",
+        "/supportedentities?language=en",
+        None,
+    );
+    c.exchange("GET", "/anonymizers", "/anonymizers", None);
+    // This server has no de-identification key: decrypt of a span is a problem, no spans an
+    // answer.
+    let decrypt = json!({"DEFAULT": {"type": "decrypt", "key": "WmZq4t7w!z%C&F)J"}});
+    c.exchange(
+        "POST",
+        "/deanonymize",
+        "/deanonymize",
+        Some(&json!({"text": "ada", "deanonymizers": decrypt, "anonymizer_results": []})),
+    );
+    c.exchange(
+        "POST",
+        "/deanonymize",
+        "/deanonymize",
+        Some(&json!({"text": "ada", "deanonymizers": decrypt,
+                     "anonymizer_results": [{"start": 0, "end": 3, "entity_type": "PERSON", "text": "xyz", "operator": "encrypt"}]})),
+    );
+    c.exchange("GET", "/deanonymizers", "/deanonymizers", None);
     c.exchange(
         "DELETE",
         "/v1/subjects/{id}",

@@ -1,10 +1,11 @@
-//! `/v1` handlers, grouped by resource.
+//! `/v1` handlers, grouped by resource, and the Presidio-compatible routes ([`presidio`]).
 
 pub mod audit;
 pub mod consents;
 pub mod export;
 pub mod holds;
 pub mod ops;
+pub mod presidio;
 pub mod requests;
 pub mod retention;
 pub mod subjects;

@@ -49,7 +49,9 @@ pub use model::{
     CategoryPattern, LegalBasis, Operation, Purpose, Role, Rule, RuleDecision, Selector,
     UnknownLegalBasis,
 };
-pub use settings::{MAX_CARD_KEEP_FIRST, MAX_CARD_KEEP_LAST, ServerSection, TokenSection};
+pub use settings::{
+    MAX_CARD_KEEP_FIRST, MAX_CARD_KEEP_LAST, PresidioSection, ServerSection, TokenSection,
+};
 
 /// The commented privet.toml that `privet init` writes.
 pub const DEFAULT_POLICY_TOML: &str = include_str!("default_privet.toml");
@@ -112,6 +114,7 @@ pub struct Policy {
     limits: Limits,
     server: ServerSection,
     tokens: TokenSection,
+    presidio: PresidioSection,
     rights: Rights,
 }
 
@@ -330,6 +333,11 @@ impl Policy {
     /// under a running vault would give one value two kinds of token.
     pub fn tokens(&self) -> &TokenSection {
         &self.tokens
+    }
+
+    /// The `[presidio]` settings of the Presidio-compatible endpoints.
+    pub fn presidio(&self) -> &PresidioSection {
+        &self.presidio
     }
 }
 

@@ -75,6 +75,7 @@ impl Parser<'_> {
                 "limits",
                 "server",
                 "tokens",
+                "presidio",
                 "organization",
                 "regulations",
                 "vendors",
@@ -92,6 +93,7 @@ impl Parser<'_> {
         let limits = self.limits(lookup(root, "limits"));
         let server = self.server(lookup(root, "server"));
         let tokens = self.tokens(lookup(root, "tokens"), &categories);
+        let presidio = self.presidio(lookup(root, "presidio"));
         let mut rights = self.rights(lookup(root, "organization"), lookup(root, "regulations"));
         rights.vendors = self.vendors(lookup(root, "vendors"), &categories, &purposes);
         rights.retention = self.retention(lookup(root, "retention"), &categories);
@@ -107,6 +109,7 @@ impl Parser<'_> {
             limits,
             server,
             tokens,
+            presidio,
             rights,
         })
     }

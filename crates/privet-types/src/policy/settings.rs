@@ -1,5 +1,6 @@
 //! The deployment settings privet.toml may carry beside the access policy: where `privet serve`
-//! listens and keeps its data (`[server]`), and how tokens are made (`[tokens]`).
+//! listens and keeps its data (`[server]`), how tokens are made (`[tokens]`), and who may call the
+//! Presidio-compatible endpoints (`[presidio]`).
 
 use std::fmt;
 use std::net::SocketAddr;
@@ -62,6 +63,15 @@ impl Default for TokenSection {
             deterministic: Vec::new(),
         }
     }
+}
+
+/// The `[presidio]` table: the Presidio-compatible `/analyze` and `/anonymize` of privet serve.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PresidioSection {
+    /// Answer those endpoints without an API key, for callers on the loopback interface only
+    /// (`127.0.0.0/8`, `::1`): a Presidio client on the same host switches over by changing its
+    /// URL. Off by default; callers elsewhere always need a key.
+    pub allow_anonymous: bool,
 }
 
 #[cfg(test)]

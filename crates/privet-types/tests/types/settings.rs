@@ -1,9 +1,10 @@
-//! The `[server]` and `[tokens]` tables: values read, defaults kept, and each mistake at its line.
+//! The `[server]`, `[tokens]` and `[presidio]` tables: values read, defaults kept, and each mistake
+//! at its line.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use privet_types::policy::{Policy, PolicyError, ServerSection, TokenSection};
+use privet_types::policy::{Policy, PolicyError, PresidioSection, ServerSection, TokenSection};
 
 const HEAD: &str = "[policy]\nversion = \"2026-11-23\"\n";
 
@@ -242,6 +243,48 @@ max_batch = 0
     let errs = Policy::parse(text).unwrap_err();
     let lines: Vec<usize> = errs.iter().map(|e| e.line).collect();
     assert_eq!(lines, [5, 6, 9, 12], "{errs:#?}");
+}
+
+#[test]
+fn presidio_table_is_read_and_anonymous_access_is_off_by_default() {
+    assert_eq!(parse("").unwrap().presidio(), &PresidioSection::default());
+    assert!(!parse("").unwrap().presidio().allow_anonymous);
+    assert!(
+        parse("[presidio]\nallow_anonymous = true\n")
+            .unwrap()
+            .presidio()
+            .allow_anonymous
+    );
+    assert!(
+        !parse("[presidio]\nallow_anonymous = false\n")
+            .unwrap()
+            .presidio()
+            .allow_anonymous
+    );
+}
+
+#[test]
+fn presidio_mistakes_point_at_their_line() {
+    let (line, column, message) = only_error("[presidio]\nallow_anonymous = \"yes\"\n");
+    assert_eq!((line, column), (4, 19));
+    assert!(
+        message.contains("`allow_anonymous` in [presidio] must be true or false, found string"),
+        "{message}"
+    );
+    let (line, column, message) = only_error("[presidio]\nallow_anonymus = true\n");
+    assert_eq!((line, column), (4, 1));
+    assert!(
+        message.contains(
+            "unknown key `allow_anonymus` in [presidio]; expected one of: allow_anonymous"
+        ),
+        "{message}"
+    );
+    // A top-level key has to come before the `[policy]` header to stay at the top level.
+    let errs = Policy::parse(&format!("presidio = true\n{HEAD}")).unwrap_err();
+    assert_eq!(errs.len(), 1, "{errs:#?}");
+    assert_eq!(errs[0].line, 1);
+    let message = &errs[0].message;
+    assert!(message.contains("[presidio] must be a table"), "{message}");
 }
 
 #[test]

@@ -8,10 +8,13 @@ use toml::de::{DeTable, DeValue};
 
 use super::{Key, Parser, Value, lookup};
 use crate::category::{Category, builtin_category};
-use crate::policy::{MAX_CARD_KEEP_FIRST, MAX_CARD_KEEP_LAST, ServerSection, TokenSection};
+use crate::policy::{
+    MAX_CARD_KEEP_FIRST, MAX_CARD_KEEP_LAST, PresidioSection, ServerSection, TokenSection,
+};
 
 const SERVER: &str = "[server]";
 const TOKENS: &str = "[tokens]";
+const PRESIDIO: &str = "[presidio]";
 const PCI_HINT: &str =
     "PCI DSS lets at most the first six and the last four digits of a card number be shown";
 
@@ -36,6 +39,27 @@ impl Parser<'_> {
         server.tls_key = self.path(table, "tls_key");
         self.tls_pair(table);
         server
+    }
+
+    pub(super) fn presidio(&mut self, entry: Option<(&Key<'_>, &Value<'_>)>) -> PresidioSection {
+        let mut presidio = PresidioSection::default();
+        let Some((_, value)) = entry else {
+            return presidio;
+        };
+        let Some(table) = self.table(value, PRESIDIO) else {
+            return presidio;
+        };
+        self.known_keys(table, &["allow_anonymous"], PRESIDIO);
+        if let Some(f) = self.typed(
+            table,
+            "allow_anonymous",
+            PRESIDIO,
+            "true or false",
+            DeValue::as_bool,
+        ) {
+            presidio.allow_anonymous = f.value;
+        }
+        presidio
     }
 
     fn listen<'a>(&mut self, table: &'a DeTable<'a>) -> Option<SocketAddr> {

@@ -1,0 +1,153 @@
+#!/usr/bin/env bash
+# The Python package's throughput: privet.Scanner.scan_many from Python against `privet scan`
+# on the same bytes, and against Presidio's AnalyzerEngine (pattern recognizers only) on a
+# prefix of them. Prints MB/s and the ratios. A developer tool; never part of CI.
+#
+#   benches/python/run.sh                       # 100 MB corpus, 1 MB Presidio prefix
+#   SIZE=10MB benches/python/run.sh             # a quicker run
+#
+# Knobs (environment):
+#   SIZE             text corpus size (default 100MB; MB = 10^6 bytes)
+#   PEER_SAMPLE      prefix given to Presidio (default 1MB: it runs at a few hundredths of a MB/s)
+#   SEED             corpus seed (default 42)
+#   THREADS          thread settings for privet, CLI and Python alike (default "0 1": all cores, one)
+#   PRESIDIO_MODES   "patterns" (default), "patterns full" adds spaCy's small model, "" skips Presidio
+#   PRESIDIO_PYTHON  an interpreter with presidio-analyzer 2.2.366 (default: the scan benchmark's
+#                    virtualenv benches/out/venv, installed from benches/scan/requirements.txt)
+#   OUT              work directory (default benches/out, gitignored)
+#
+# Both privet sides are release builds: the CLI with cargo, the extension with
+# `maturin develop --release` into benches/out/python-venv. The CLI is timed as a whole process
+# writing jsonl (file reading included); scan_many only for the call (the list of lines is read
+# and the Scanner built first), which includes copying the strings in and building the Finding
+# objects out. Both scan the same lines, so they must report the same number of findings.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$ROOT"
+HERE="$ROOT/benches/python"
+SIZE="${SIZE:-100MB}"
+PEER_SAMPLE="${PEER_SAMPLE:-1MB}"
+SEED="${SEED:-42}"
+THREADS="${THREADS:-0 1}"
+PRESIDIO_MODES="${PRESIDIO_MODES-patterns}"
+OUT="${OUT:-$ROOT/benches/out}"
+BIN="${CARGO_TARGET_DIR:-$ROOT/target}/release"
+RESULTS="$OUT/python-results"
+
+log() { printf '==> %s\n' "$*" >&2; }
+now() { date +%s.%N; }
+mkdir -p "$OUT" "$RESULTS"
+rm -f "$RESULTS"/*.json
+
+log "building privet and privet-corpus (release)"
+cargo build --release --quiet -p privet-cli -p privet-testkit --bins
+
+VENV="$OUT/python-venv"
+if [ ! -x "$VENV/bin/python" ]; then
+  log "creating $VENV"
+  python3 -m venv "$VENV"
+  "$VENV/bin/pip" install --quiet 'maturin>=1.9,<2'
+fi
+log "building the privet extension (maturin develop --release)"
+(cd python && VIRTUAL_ENV="$VENV" PATH="$VENV/bin:$PATH" maturin develop --release --quiet)
+
+gen() { # dir bytes
+  if [ ! -s "$1/corpus.txt" ]; then
+    log "generating $1 ($2 of text)"
+    "$BIN/privet-corpus" generate --seed "$SEED" --bytes "$2" --csv-rows 0 --out "$1" >/dev/null
+  fi
+}
+CORPUS="$OUT/text-$SEED-$SIZE"
+SAMPLE="$OUT/text-$SEED-$PEER_SAMPLE"
+gen "$CORPUS" "$SIZE"
+gen "$SAMPLE" "$PEER_SAMPLE"
+
+cli() { # threads input name
+  local pred="$OUT/python-cli-$1.jsonl" start end status=0
+  log "privet scan --threads $1 on $3"
+  start=$(now)
+  "$BIN/privet" scan --quiet --threads "$1" --format jsonl "$2" > "$pred" || status=$?
+  end=$(now)
+  if [ "$status" -ne 0 ] && [ "$status" -ne 3 ]; then
+    log "WARNING: privet scan exited with $status"
+  fi
+  python3 - "$1" "$2" "$3" "$start" "$end" "$pred" <<'PY'
+import json, os, sys
+threads, path, name, t0, t1, pred = sys.argv[1:]
+secs = float(t1) - float(t0)
+n = os.path.getsize(path)
+print(json.dumps({"tool": "privet scan (CLI)", "input": name, "threads": int(threads), "bytes": n,
+                  "seconds": secs, "mb_per_s": n / 1e6 / secs,
+                  "findings": sum(1 for _ in open(pred))}))
+PY
+}
+
+for t in $THREADS; do
+  cli "$t" "$CORPUS/corpus.txt" corpus > "$RESULTS/cli-$t.json"
+  log "scan_many (threads=$t) on corpus"
+  "$VENV/bin/python" "$HERE/scan_many.py" --input "$CORPUS/corpus.txt" --threads "$t" \
+    | python3 -c 'import json,sys; r=json.load(sys.stdin); r["input"]="corpus"; r["threads"]=int(sys.argv[1]); print(json.dumps(r))' "$t" \
+    > "$RESULTS/py-$t.json"
+  log "scan_many (threads=$t) on the prefix"
+  "$VENV/bin/python" "$HERE/scan_many.py" --input "$SAMPLE/corpus.txt" --threads "$t" \
+    | python3 -c 'import json,sys; r=json.load(sys.stdin); r["input"]="prefix"; r["threads"]=int(sys.argv[1]); print(json.dumps(r))' "$t" \
+    > "$RESULTS/py-prefix-$t.json"
+done
+
+if [ -n "$PRESIDIO_MODES" ]; then
+  PY="${PRESIDIO_PYTHON:-}"
+  if [ -z "$PY" ]; then
+    PV="$OUT/venv"
+    if [ ! -x "$PV/bin/python" ] || ! cmp -s "$ROOT/benches/scan/requirements.txt" "$PV/.requirements"; then
+      log "installing Presidio into $PV (pinned, from PyPI)"
+      python3 -m venv "$PV"
+      "$PV/bin/pip" install --quiet -r "$ROOT/benches/scan/requirements.txt"
+      cp "$ROOT/benches/scan/requirements.txt" "$PV/.requirements"
+    fi
+    PY="$PV/bin/python"
+  fi
+  for mode in $PRESIDIO_MODES; do
+    log "Presidio ($mode) on the prefix"
+    (cd "$ROOT/benches/scan" && "$PY" presidio_scan.py --mode "$mode" --input "$SAMPLE/corpus.txt" \
+        --out "$OUT/python-presidio-$mode.jsonl" --stats "$OUT/python-presidio-$mode.stats.json" --work "$OUT") >&2
+    python3 - "$OUT/python-presidio-$mode.stats.json" "$mode" > "$RESULTS/presidio-$mode.json" <<'PY'
+import json, sys
+s = json.load(open(sys.argv[1]))
+print(json.dumps({"tool": f"Presidio AnalyzerEngine ({sys.argv[2]})", "input": "prefix", "threads": 1,
+                  "bytes": s["bytes"], "seconds": s["seconds"], "mb_per_s": s["mb_per_s"],
+                  "findings": s["predictions"]}))
+PY
+  done
+fi
+
+python3 - "$RESULTS" <<'PY'
+import glob, json, sys
+rows = [json.load(open(p)) for p in sorted(glob.glob(sys.argv[1] + "/*.json"))]
+def find(tool, inp, threads=None):
+    for r in rows:
+        if r["tool"].startswith(tool) and r["input"] == inp and (threads is None or r["threads"] == threads):
+            return r
+def cores(t):
+    return "all cores" if t == 0 else f"{t} thread" + ("s" if t > 1 else "")
+print(f"{'input':<22} {'tool':<40} {'threads':>9} {'MB/s':>9}  ratio")
+for r in rows:
+    if r["tool"].startswith("privet scan"):
+        continue
+    ratio = ""
+    t = r.get("threads", 1)
+    if r["tool"].startswith("privet.Scanner") and r["input"] == "corpus":
+        cli = next((c for c in rows if c["tool"].startswith("privet scan") and c["threads"] == t), None)
+        if cli:
+            print(f"{'corpus (%.0f MB)' % (cli['bytes'] / 1e6):<22} {'privet scan --format jsonl (CLI)':<40} {cores(t):>9} {cli['mb_per_s']:>9.2f}")
+            ratio = f"{r['mb_per_s'] / cli['mb_per_s']:.2f}x the CLI"
+            if r["findings"] != cli["findings"]:
+                ratio += f"  (findings differ: {r['findings']} vs {cli['findings']})"
+    name = f"corpus ({r['bytes'] / 1e6:.0f} MB)" if r["input"] == "corpus" else f"prefix ({r['bytes'] / 1e6:.1f} MB)"
+    if r["tool"].startswith("privet.Scanner") and r["input"] == "prefix":
+        ps = [p for p in rows if p["tool"].startswith("Presidio")]
+        ratio = ", ".join(f"{r['mb_per_s'] / p['mb_per_s']:.0f}x {p['tool'].split('(')[1].rstrip(')')}" for p in ps)
+        ratio = (ratio + " Presidio") if ratio else ""
+    shown_threads = cores(t) if not r["tool"].startswith("Presidio") else "1 (its own)"
+    print(f"{name:<22} {r['tool']:<40} {shown_threads:>9} {r['mb_per_s']:>9.3f}  {ratio}")
+PY
