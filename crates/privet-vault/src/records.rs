@@ -683,10 +683,24 @@ fn expired(
     events: &std::collections::BTreeMap<String, jiff::Timestamp>,
     now: jiff::Timestamp,
 ) -> bool {
-    use privet_types::retention::{Fate, FieldFacts, SubjectFacts, fate};
-    if rules.is_empty() {
-        return false;
-    }
+    use privet_types::retention::Fate;
+    !rules.is_empty()
+        && matches!(
+            stored_fate(rules, f, created_at, events, now),
+            Fate::Expired { .. } | Fate::Purge { .. } | Fate::Held(_)
+        )
+}
+
+/// Where a stored field stands under `rules` at `now`, holds aside (reads and restores ask;
+/// purges ask with the hold).
+pub(crate) fn stored_fate<'r>(
+    rules: &'r [privet_types::retention::RetentionRule],
+    f: &privet_store::FieldRow,
+    created_at: jiff::Timestamp,
+    events: &std::collections::BTreeMap<String, jiff::Timestamp>,
+    now: jiff::Timestamp,
+) -> privet_types::retention::Fate<'r> {
+    use privet_types::retention::{FieldFacts, SubjectFacts, fate};
     let field = FieldFacts {
         name: &f.name,
         category: &f.category,
@@ -700,10 +714,7 @@ fn expired(
         events,
         held: false,
     };
-    matches!(
-        fate(rules, field, subject, now),
-        Fate::Expired { .. } | Fate::Purge { .. } | Fate::Held(_)
-    )
+    fate(rules, field, subject, now)
 }
 
 /// Subjects a batch read opens at once.

@@ -163,20 +163,9 @@ impl Vault {
         let policy = self.policy();
         let events = self.store.subject_events(subject).await?;
         let now = self.now();
-        let facts = FieldFacts {
-            name: name.as_str(),
-            category: &field.category,
-            collected_at: field
-                .collected_at
-                .and_then(|ms| Timestamp::from_millisecond(ms).ok()),
-            written_at: Timestamp::from_millisecond(field.updated_at).unwrap_or(now),
-        };
-        let whole = SubjectFacts {
-            created_at: Timestamp::from_millisecond(record.created_at).unwrap_or(now),
-            events: &events,
-            held: false,
-        };
-        let rule = match fate(&policy.rights().retention, facts, whole, now) {
+        let created_at = Timestamp::from_millisecond(record.created_at).unwrap_or(now);
+        let rules = &policy.rights().retention;
+        let rule = match crate::records::stored_fate(rules, field, created_at, &events, now) {
             Fate::Expired { rule, .. } | Fate::Purge { rule, .. } | Fate::Held(rule) => rule,
             Fate::Keep(_) | Fate::Uncovered => {
                 return Err(VaultError::WrongState(

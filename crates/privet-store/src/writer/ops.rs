@@ -461,21 +461,26 @@ fn placeholders(first: usize, count: usize) -> String {
         .join(", ")
 }
 
-/// The reason of the first legal hold on `subject` standing at `at`, if any.
+/// The reason of the oldest legal hold standing at `at` on any of `subjects`, if one does.
 async fn standing_hold(
     conn: &mut AnyConnection,
-    subject: &SubjectId,
+    subjects: &[SubjectId],
     at: Timestamp,
 ) -> Result<Option<String>> {
-    let hold: Option<(String,)> = sqlx::query_as(
-        "SELECT reason FROM holds WHERE subject_id = $1 AND lifted_at IS NULL \
-         AND (until_at IS NULL OR until_at > $2) ORDER BY created_at LIMIT 1",
-    )
-    .bind(subject.as_str().to_owned())
-    .bind(at.as_millisecond())
-    .fetch_optional(&mut *conn)
-    .await
-    .map_err(StoreError::db("reading legal holds", "legal hold"))?;
+    let sql = format!(
+        "SELECT reason FROM holds WHERE subject_id IN ({}) AND lifted_at IS NULL \
+         AND (until_at IS NULL OR until_at > $1) ORDER BY created_at LIMIT 1",
+        placeholders(2, subjects.len())
+    );
+    let mut held =
+        sqlx::query_as::<_, (String,)>(sqlx::AssertSqlSafe(sql)).bind(at.as_millisecond());
+    for subject in subjects {
+        held = held.bind(subject.as_str().to_owned());
+    }
+    let hold = held
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(StoreError::db("reading legal holds", "legal hold"))?;
     Ok(hold.map(|(reason,)| reason))
 }
 
@@ -534,20 +539,7 @@ pub(super) async fn apply_op(conn: &mut AnyConnection, op: &Op) -> Result<u64> {
             }
             // Checked in the commit itself, as for an erasure: a hold placed since the purge read
             // the subjects keeps their fields (the caller then goes subject by subject).
-            let ids = placeholders(2, subjects.len());
-            let sql = format!(
-                "SELECT reason FROM holds WHERE subject_id IN ({ids}) AND lifted_at IS NULL \
-                 AND (until_at IS NULL OR until_at > $1) LIMIT 1"
-            );
-            let mut held = sqlx::query_as::<_, (String,)>(sqlx::AssertSqlSafe(sql)).bind(at.as_millisecond());
-            for subject in subjects {
-                held = held.bind(subject.as_str().to_owned());
-            }
-            if let Some((reason,)) = held
-                .fetch_optional(&mut *conn)
-                .await
-                .map_err(StoreError::db("reading legal holds", "legal hold"))?
-            {
+            if let Some(reason) = standing_hold(conn, subjects, *at).await? {
                 return Err(StoreError::LegalHold(reason));
             }
             let ids = placeholders(1, subjects.len());
@@ -577,7 +569,7 @@ pub(super) async fn apply_op(conn: &mut AnyConnection, op: &Op) -> Result<u64> {
         }
         Op::EraseSubject { subject, at, by } => {
             // Checked in the commit itself, so a hold placed a moment earlier still holds.
-            if let Some(reason) = standing_hold(conn, subject, *at).await? {
+            if let Some(reason) = standing_hold(conn, std::slice::from_ref(subject), *at).await? {
                 return Err(StoreError::LegalHold(reason));
             }
             run(conn, query("DELETE FROM restrictions WHERE subject_id = $1").bind(subject.as_str().to_owned()), "lifting a restriction", "restriction").await?;
