@@ -76,7 +76,17 @@ impl Store {
     /// Commits a unit through the group-commit writer and waits until it is durable.
     pub async fn commit(&self, unit: WriteUnit) -> Result<UnitOutcome> {
         match self.writer.get() {
-            Some(w) => w.submit(unit).await,
+            Some(w) => w.submit(unit, false).await,
+            None => Err(StoreError::WriterStopped),
+        }
+    }
+
+    /// Commits a unit of bulk work (a purge's chunk): as [`Store::commit`], but a commit takes
+    /// only a couple of these, after every request waiting, so that serving goes on at its
+    /// usual pace while a large purge runs.
+    pub async fn commit_bulk(&self, unit: WriteUnit) -> Result<UnitOutcome> {
+        match self.writer.get() {
+            Some(w) => w.submit(unit, true).await,
             None => Err(StoreError::WriterStopped),
         }
     }

@@ -368,7 +368,7 @@ impl Vault {
             .iter()
             .map(|group| self.purge_unit(actor, group, at))
             .collect::<Result<_>>()?;
-        let results: Vec<_> = stream::iter(units.into_iter().map(|u| self.store.commit(u)))
+        let results: Vec<_> = stream::iter(units.into_iter().map(|u| self.store.commit_bulk(u)))
             .buffered(IN_FLIGHT)
             .collect()
             .await;
@@ -379,7 +379,7 @@ impl Vault {
                 (_, Err(StoreError::LegalHold(_))) => {
                     for p in group {
                         let unit = self.purge_unit(actor, &[*p], at)?;
-                        let alone = self.store.commit(unit).await;
+                        let alone = self.store.commit_bulk(unit).await;
                         uncount(p, alone, counts)?;
                     }
                 }

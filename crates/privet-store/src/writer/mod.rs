@@ -15,6 +15,7 @@ use crate::error::{Result, StoreError};
 use crate::open::{Dialect, writer_connection};
 
 mod audit_rows;
+mod checkpoint;
 mod ops;
 
 pub(crate) use audit_rows::insert_audit_rows;
@@ -23,6 +24,9 @@ use ops::{Gathered, apply_op, chunk_len};
 
 /// Most units one commit takes; bounds the latency a big batch adds.
 const MAX_BATCH: usize = 1024;
+/// Most units of bulk work (a purge's chunks) one commit takes: each is far heavier than a
+/// request's unit, and every request in the batch waits for them.
+const BULK_PER_BATCH: usize = 1;
 
 /// A set of changes and the audit entries that record them, committed together or not at all.
 #[derive(Debug, Clone, Default)]
@@ -54,6 +58,7 @@ type AuditState = Arc<Mutex<Option<ChainBreak>>>;
 #[derive(Clone)]
 pub(crate) struct WriterHandle {
     tx: mpsc::Sender<Job>,
+    bulk: mpsc::Sender<Job>,
     audit: AuditState,
 }
 
@@ -65,10 +70,11 @@ impl WriterHandle {
         }
     }
 
-    pub(crate) async fn submit(&self, unit: WriteUnit) -> Result<UnitOutcome> {
+    /// Queues a unit; `bulk` work goes in a lane of its own that yields to requests.
+    pub(crate) async fn submit(&self, unit: WriteUnit, bulk: bool) -> Result<UnitOutcome> {
         let (reply, rx) = oneshot::channel();
-        self.tx
-            .send(Job { unit, reply })
+        let lane = if bulk { &self.bulk } else { &self.tx };
+        lane.send(Job { unit, reply })
             .await
             .map_err(|_| StoreError::WriterStopped)?;
         rx.await.map_err(|_| StoreError::WriterStopped)?
@@ -83,6 +89,15 @@ pub(crate) async fn start(
     let mut conn = writer_connection(options, dialect)
         .await
         .map_err(StoreError::db("opening the write connection", "connection"))?;
+    if dialect == Dialect::Sqlite {
+        conn.execute(sqlx::raw_sql(checkpoint::WRITER_PRAGMAS))
+            .await
+            .map_err(StoreError::db(
+                "configuring the write connection",
+                "connection",
+            ))?;
+    }
+    let checkpoints = checkpoint::start(options, dialect).await;
     // The head is never created here: it comes with the audit secret, so a missing one is a
     // wiped log, not a new store. The chain is checked now so readiness says so before any write.
     let audit: AuditState = Arc::default();
@@ -104,9 +119,21 @@ pub(crate) async fn start(
     }
     let state = audit.clone();
     let (tx, mut rx) = mpsc::channel::<Job>(8192);
+    let (bulk, mut bulk_rx) = mpsc::channel::<Job>(64);
     tokio::spawn(async move {
         let mut batch = Vec::with_capacity(MAX_BATCH);
-        while let Some(first) = rx.recv().await {
+        loop {
+            let mut bulk_units = 0;
+            // Requests first: a unit of bulk work waits for a batch with room for it.
+            let first = tokio::select! {
+                biased;
+                Some(job) = rx.recv() => job,
+                Some(job) = bulk_rx.recv() => {
+                    bulk_units += 1;
+                    job
+                }
+                else => break,
+            };
             batch.push(first);
             while batch.len() < MAX_BATCH {
                 match rx.try_recv() {
@@ -114,10 +141,21 @@ pub(crate) async fn start(
                     Err(_) => break,
                 }
             }
+            while bulk_units < BULK_PER_BATCH && batch.len() < MAX_BATCH {
+                match bulk_rx.try_recv() {
+                    Ok(job) => {
+                        batch.push(job);
+                        bulk_units += 1;
+                    }
+                    Err(_) => break,
+                }
+            }
             commit_batch(&mut conn, dialect, &audit_key, &state, &mut batch).await;
+            checkpoints.committed();
+            checkpoints.restart_if_long(&mut conn).await;
         }
     });
-    Ok(WriterHandle { tx, audit })
+    Ok(WriterHandle { tx, bulk, audit })
 }
 
 /// Records what the writer found about the chain, logging each change once.
