@@ -14,7 +14,7 @@ use crate::options::ScanOptions;
 use crate::plan::SourceSpec;
 use crate::sink::Sink;
 use crate::summary::{Problem, ScanSummary};
-use crate::worker::{BatchResult, Scratch, scan_batch};
+use crate::worker::{BatchResult, Render, Scratch, scan_batch};
 
 /// Why a scan stopped without finishing.
 #[derive(Debug, thiserror::Error)]
@@ -128,6 +128,11 @@ pub fn run(
     // memory to a few megabytes whatever the input size.
     let (job_tx, job_rx) = bounded::<Job>(workers * 2);
     let (event_tx, event_rx) = bounded::<Event>(workers * 4);
+    let render = if sink.wants_json() {
+        Render::Json
+    } else {
+        Render::Nothing
+    };
 
     thread::scope(|scope| {
         for _ in 0..readers {
@@ -140,7 +145,7 @@ pub fn run(
             let job_rx = job_rx.clone();
             let event_tx = event_tx.clone();
             let show_values = options.show_values;
-            scope.spawn(move || worker_loop(detector, show_values, &job_rx, &event_tx));
+            scope.spawn(move || worker_loop(detector, show_values, render, &job_rx, &event_tx));
         }
         drop(job_tx);
         drop(job_rx);
@@ -301,12 +306,20 @@ fn read_source(
 fn worker_loop(
     detector: &Detector,
     show_values: bool,
+    render: Render,
     jobs: &Receiver<Job>,
     events: &Sender<Event>,
 ) {
     let mut scratch = Scratch::default();
     for job in jobs.iter() {
-        let result = scan_batch(detector, &job.name, &job.batch, show_values, &mut scratch);
+        let result = scan_batch(
+            detector,
+            &job.name,
+            &job.batch,
+            show_values,
+            render,
+            &mut scratch,
+        );
         let done = Event::Done {
             source: job.source,
             seq: job.seq,
@@ -483,11 +496,20 @@ fn emit_ready(
                 columns.decide();
             }
         }
-        for finding in &result.findings {
+        let rendered = result.json_ends.len() == result.findings.len();
+        let mut json_start = 0;
+        for (i, finding) in result.findings.iter().enumerate() {
             let keep = p.columns.as_mut().is_none_or(|c| c.keep(finding));
+            let json_end = result.json_ends.get(i).copied().unwrap_or(json_start);
+            let json = &result.json[json_start..json_end];
+            json_start = json_end;
             if keep {
                 summary.findings_by_type[finding.ty.index()] += 1;
-                sink.finding(finding)?;
+                if rendered {
+                    sink.finding_json(finding, json)?;
+                } else {
+                    sink.finding(finding)?;
+                }
             }
         }
     }
