@@ -14,7 +14,7 @@ use crate::options::ScanOptions;
 use crate::plan::SourceSpec;
 use crate::sink::Sink;
 use crate::summary::{Problem, ScanSummary};
-use crate::worker::{BatchResult, Render, Scratch, scan_batch};
+use crate::worker::{BatchResult, Scratch, scan_batch};
 
 /// Why a scan stopped without finishing.
 #[derive(Debug, thiserror::Error)]
@@ -128,13 +128,6 @@ pub fn run(
     // memory to a few megabytes whatever the input size.
     let (job_tx, job_rx) = bounded::<Job>(workers * 2);
     let (event_tx, event_rx) = bounded::<Event>(workers * 4);
-    // With one worker the collector has a core of its own and formats for
-    // free; with a worker per core it would be the thread everyone waits for.
-    let render = if sink.wants_json() && workers > 1 {
-        Render::Json
-    } else {
-        Render::Nothing
-    };
 
     thread::scope(|scope| {
         for _ in 0..readers {
@@ -147,7 +140,7 @@ pub fn run(
             let job_rx = job_rx.clone();
             let event_tx = event_tx.clone();
             let show_values = options.show_values;
-            scope.spawn(move || worker_loop(detector, show_values, render, &job_rx, &event_tx));
+            scope.spawn(move || worker_loop(detector, show_values, &job_rx, &event_tx));
         }
         drop(job_tx);
         drop(job_rx);
@@ -308,20 +301,12 @@ fn read_source(
 fn worker_loop(
     detector: &Detector,
     show_values: bool,
-    render: Render,
     jobs: &Receiver<Job>,
     events: &Sender<Event>,
 ) {
     let mut scratch = Scratch::default();
     for job in jobs.iter() {
-        let result = scan_batch(
-            detector,
-            &job.name,
-            &job.batch,
-            show_values,
-            render,
-            &mut scratch,
-        );
+        let result = scan_batch(detector, &job.name, &job.batch, show_values, &mut scratch);
         let done = Event::Done {
             source: job.source,
             seq: job.seq,
@@ -498,20 +483,11 @@ fn emit_ready(
                 columns.decide();
             }
         }
-        let rendered = result.json_ends.len() == result.findings.len();
-        let mut json_start = 0;
-        for (i, finding) in result.findings.iter().enumerate() {
+        for finding in &result.findings {
             let keep = p.columns.as_mut().is_none_or(|c| c.keep(finding));
-            let json_end = result.json_ends.get(i).copied().unwrap_or(json_start);
-            let json = &result.json[json_start..json_end];
-            json_start = json_end;
             if keep {
                 summary.findings_by_type[finding.ty.index()] += 1;
-                if rendered {
-                    sink.finding_json(finding, json)?;
-                } else {
-                    sink.finding(finding)?;
-                }
+                sink.finding(finding)?;
             }
         }
     }
@@ -574,10 +550,10 @@ mod tests {
         (sink.0, summary.bytes)
     }
 
-    /// JSON rendered ahead on the workers (several threads) is byte for byte
-    /// what the sinks write themselves (one thread), for text and CSV.
+    /// The JSON and JSONL reports of text and CSV are byte for byte the same
+    /// whatever the number of threads.
     #[test]
-    fn json_rendered_by_workers_equals_the_sinks_own() {
+    fn json_reports_do_not_depend_on_the_thread_count() {
         let dir = tempfile::tempdir().expect("tempdir");
         let mut text = String::new();
         let mut csv = String::from("name,email,phone,notes\n");

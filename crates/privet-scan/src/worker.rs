@@ -17,20 +17,6 @@ pub(crate) struct BatchResult {
     pub columns: Vec<(Arc<str>, ColumnStats)>,
     /// Bytes of input the batch held.
     pub bytes: u64,
-    /// With [`Render::Json`], each finding's JSON object, back to back;
-    /// finding `i` ends at `json_ends[i]`. Empty otherwise.
-    pub json: Vec<u8>,
-    /// Where each finding's JSON object ends in `json`.
-    pub json_ends: Vec<usize>,
-}
-
-/// What a worker renders ahead for the sink, off the collector thread.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Render {
-    /// Nothing: the sink formats findings itself.
-    Nothing,
-    /// Each finding's serde JSON object ([`crate::Sink::wants_json`]).
-    Json,
 }
 
 /// Per-thread state reused across batches so the hot path does not allocate.
@@ -46,33 +32,12 @@ pub(crate) fn scan_batch(
     name: &str,
     batch: &Batch,
     show_values: bool,
-    render: Render,
     scratch: &mut Scratch,
 ) -> BatchResult {
-    let mut result = match batch {
+    match batch {
         Batch::Text(chunk) => scan_text(detector, name, chunk, show_values, scratch),
         Batch::Fields(fields) => scan_fields(detector, name, fields, show_values, scratch),
-    };
-    if render == Render::Json {
-        render_json(&mut result);
     }
-    result
-}
-
-/// Renders every finding's JSON object into the result. Should one fail to
-/// serialise (it cannot with these types), none is kept and the sink
-/// formats them itself.
-fn render_json(result: &mut BatchResult) {
-    let mut json = Vec::with_capacity(result.findings.len() * 160);
-    let mut ends = Vec::with_capacity(result.findings.len());
-    for finding in &result.findings {
-        if serde_json::to_writer(&mut json, finding).is_err() {
-            return;
-        }
-        ends.push(json.len());
-    }
-    result.json = json;
-    result.json_ends = ends;
 }
 
 fn scan_text(
@@ -102,8 +67,6 @@ fn scan_text(
         findings,
         columns: Vec::new(),
         bytes: chunk.data.len() as u64,
-        json: Vec::new(),
-        json_ends: Vec::new(),
     }
 }
 
@@ -152,8 +115,6 @@ fn scan_fields(
         findings,
         columns,
         bytes,
-        json: Vec::new(),
-        json_ends: Vec::new(),
     }
 }
 

@@ -42,16 +42,6 @@ impl<'w> JsonSink<'w> {
         }
         Ok(())
     }
-
-    /// Opens the document if needed and separates the next finding from the last.
-    fn next_finding(&mut self) -> io::Result<()> {
-        self.start()?;
-        if self.wrote_any {
-            self.out.write_all(b",")?;
-        }
-        self.wrote_any = true;
-        self.out.write_all(b"\n")
-    }
 }
 
 /// Totals as a JSON object, types by canonical name.
@@ -74,18 +64,14 @@ pub(crate) fn summary_value(summary: &ScanSummary) -> Value {
 
 impl Sink for JsonSink<'_> {
     fn finding(&mut self, finding: &Finding) -> io::Result<()> {
-        self.next_finding()?;
+        self.start()?;
+        if self.wrote_any {
+            self.out.write_all(b",")?;
+        }
+        self.wrote_any = true;
+        self.out.write_all(b"\n")?;
         serde_json::to_writer(&mut self.out, finding)?;
         Ok(())
-    }
-
-    fn wants_json(&self) -> bool {
-        true
-    }
-
-    fn finding_json(&mut self, _finding: &Finding, json: &[u8]) -> io::Result<()> {
-        self.next_finding()?;
-        self.out.write_all(json)
     }
 
     fn source_done(&mut self, _source: &str, columns: &[ColumnReport]) -> io::Result<()> {

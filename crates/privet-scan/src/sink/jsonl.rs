@@ -27,15 +27,6 @@ impl Sink for JsonlSink<'_> {
         self.out.write_all(b"\n")
     }
 
-    fn wants_json(&self) -> bool {
-        true
-    }
-
-    fn finding_json(&mut self, _finding: &Finding, json: &[u8]) -> io::Result<()> {
-        self.out.write_all(json)?;
-        self.out.write_all(b"\n")
-    }
-
     fn source_done(&mut self, _source: &str, _columns: &[ColumnReport]) -> io::Result<()> {
         Ok(())
     }

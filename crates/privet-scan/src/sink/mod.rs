@@ -25,19 +25,6 @@ pub use table::TableSink;
 pub trait Sink {
     /// One finding, already masked (raw only with `--show-values`).
     fn finding(&mut self, finding: &Finding) -> io::Result<()>;
-    /// Whether this sink writes each finding as its serde JSON object. The
-    /// scanning threads then render that object ahead, so the one thread that
-    /// feeds the sink only copies bytes and does not cap a parallel scan.
-    fn wants_json(&self) -> bool {
-        false
-    }
-    /// One finding with its JSON object already rendered by a scanning thread
-    /// (`serde_json` of `finding`); called instead of [`Sink::finding`] only
-    /// when [`Sink::wants_json`] is true.
-    fn finding_json(&mut self, finding: &Finding, json: &[u8]) -> io::Result<()> {
-        let _ = json;
-        self.finding(finding)
-    }
     /// A source is finished; `columns` is empty for unstructured ones.
     fn source_done(&mut self, source: &str, columns: &[ColumnReport]) -> io::Result<()>;
     /// An input problem, as it happens.
