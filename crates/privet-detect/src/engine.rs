@@ -1,8 +1,6 @@
 //! The detection engine: one regex pass for candidates, validators, context
 //! scoring, then overlap resolution.
 
-use std::cell::Cell;
-
 use privet_types::{Clock, Match, PiiType};
 use regex_automata::meta::Regex;
 use regex_automata::{Anchored, Input, PatternID};
@@ -22,14 +20,6 @@ use crate::{DetectError, DetectorConfig};
 const DOB_DISTANCE: usize = 32;
 /// Version labels must sit right before a dotted quad ("version 1.2.3.4").
 const VERSION_DISTANCE: usize = 3;
-
-thread_local! {
-    /// The context before the last candidate start judged on this thread: a
-    /// numeric candidate is weighed by up to three rules (identifier labels,
-    /// its length's type, its own type) that each read the words before it,
-    /// and the keyword automaton then runs once. Cleared at every scan.
-    static LAST_CONTEXT: Cell<Option<(usize, Context)>> = const { Cell::new(None) };
-}
 
 /// A set of enabled types as a bit mask over [`PiiType::index`].
 #[derive(Clone, Copy, Debug)]
@@ -169,7 +159,6 @@ impl Detector {
 
     /// Candidates from the regex pass plus the name and address finders.
     fn scan(&self, hay: &[u8], hint: Option<FieldHint>, out: &mut Vec<Match>) {
-        LAST_CONTEXT.with(|last| last.set(None));
         if let Some(regex) = &self.regex {
             for m in regex.find_iter(hay) {
                 let kind = self.kinds[m.pattern().as_usize()];
@@ -268,14 +257,7 @@ impl Detector {
 
     /// Context before a candidate, plus the header's evidence in a field.
     fn context(&self, hay: &[u8], start: usize, hint: Option<FieldHint>) -> Context {
-        let ctx = LAST_CONTEXT.with(|last| match last.get() {
-            Some((at, ctx)) if at == start => ctx,
-            _ => {
-                let ctx = self.context.before(hay, start);
-                last.set(Some((start, ctx)));
-                ctx
-            }
-        });
+        let ctx = self.context.before(hay, start);
         match hint.and_then(|h| h.evidence) {
             Some(ty) => ctx.with(ty),
             None => ctx,
