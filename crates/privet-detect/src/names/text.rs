@@ -101,12 +101,8 @@ const LOWER_CUES: &[&[u8]] = &[
 
 /// One searcher per entry of [`LOWER_CUES`], built once: building a
 /// substring searcher costs more than running it over a short cell.
-static LOWER_CUE_FINDERS: LazyLock<Vec<memmem::Finder<'static>>> = LazyLock::new(|| {
-    LOWER_CUES
-        .iter()
-        .map(|cue| memmem::Finder::new(cue))
-        .collect()
-});
+static LOWER_CUE_FINDERS: LazyLock<Vec<memmem::Finder<'static>>> =
+    LazyLock::new(|| LOWER_CUES.iter().map(memmem::Finder::new).collect());
 
 /// Appends lower-case names that follow an explicit cue in `hay` to `out`:
 /// a known given name that is no common word, and a known surname after it.
