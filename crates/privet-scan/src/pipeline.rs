@@ -550,6 +550,60 @@ mod tests {
         (sink.0, summary.bytes)
     }
 
+    /// The JSON and JSONL reports of text and CSV are byte for byte the same
+    /// whatever the number of threads.
+    #[test]
+    fn json_reports_do_not_depend_on_the_thread_count() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut text = String::new();
+        let mut csv = String::from("name,email,phone,notes\n");
+        for i in 0..3_000 {
+            text.push_str(&format!(
+                "{i}: Maria Garcia <m{i}@example.com> paid with 4111 1111 1111 1111, ip 10.0.{}.1\n",
+                i % 250
+            ));
+            csv.push_str(&format!(
+                "Ana Silva,ana{i}@example.org,+44 20 7946 {:04},\"call \"\"me\"\" at 415-555-{:04}\"\n",
+                i % 10_000,
+                (i * 7) % 10_000
+            ));
+        }
+        std::fs::write(dir.path().join("a.log"), &text).expect("write");
+        std::fs::write(dir.path().join("b.csv"), &csv).expect("write");
+        let inputs = [dir.path().display().to_string()];
+        let detector = Detector::new(privet_detect::DetectorConfig::default()).expect("detector");
+        let specs = crate::plan::plan_sources(&inputs, false);
+        let render = |threads: usize, json: bool| {
+            let mut out = Vec::new();
+            {
+                let mut sink: Box<dyn Sink + '_> = if json {
+                    Box::new(crate::sink::JsonSink::new(Box::new(&mut out)))
+                } else {
+                    Box::new(crate::sink::JsonlSink::new(Box::new(&mut out)))
+                };
+                let options = ScanOptions {
+                    threads,
+                    ..ScanOptions::default()
+                };
+                run(
+                    &specs,
+                    &detector,
+                    &options,
+                    sink.as_mut(),
+                    &NoProgress,
+                    &mut |_| {},
+                )
+                .expect("scan");
+            }
+            out
+        };
+        for json in [false, true] {
+            let one = render(1, json);
+            assert!(one.len() > 100_000, "{} bytes", one.len());
+            assert_eq!(render(2, json), one, "json document: {json}");
+        }
+    }
+
     /// A big file is cut into line-aligned batches scanned on every worker;
     /// many small files are spread the same way. Whatever the thread count,
     /// the findings, their order, lines and offsets are those of one thread.

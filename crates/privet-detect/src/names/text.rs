@@ -2,6 +2,9 @@
 //! reads the capitalized run there, and weighs list membership, letter case,
 //! cue words before it and blockers after it.
 
+use std::sync::LazyLock;
+
+use memchr::memmem;
 use privet_types::{Match, PiiType};
 
 use super::lex::{self, Shape, Word};
@@ -96,14 +99,22 @@ const LOWER_CUES: &[&[u8]] = &[
     b"thank you ",
 ];
 
+/// One searcher per entry of [`LOWER_CUES`], built once: building a
+/// substring searcher costs more than running it over a short cell.
+static LOWER_CUE_FINDERS: LazyLock<Vec<memmem::Finder<'static>>> =
+    LazyLock::new(|| LOWER_CUES.iter().map(memmem::Finder::new).collect());
+
 /// Appends lower-case names that follow an explicit cue in `hay` to `out`:
 /// a known given name that is no common word, and a known surname after it.
 pub(super) fn find_lower(lx: &Lexicon, hay: &[u8], out: &mut Vec<Match>) {
-    for (n, cue) in LOWER_CUES.iter().enumerate() {
+    for (n, (cue, finder)) in LOWER_CUES.iter().zip(LOWER_CUE_FINDERS.iter()).enumerate() {
         // The first two say outright that a name follows, so a given name
         // that is also a word counts there ("my name is grace").
         let outright = n < 2 || *cue == b"named ";
-        for at in memchr::memmem::find_iter(hay, cue) {
+        if hay.len() < cue.len() {
+            continue;
+        }
+        for at in finder.find_iter(hay) {
             if at > 0 && lex::is_word_byte(hay[at - 1]) {
                 continue;
             }
