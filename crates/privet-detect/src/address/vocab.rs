@@ -129,6 +129,39 @@ const UNITS: &[&str] = &[
     "penthouse",
     "no",
     "nr",
+    // British and Australian: "Studio 4, ...", "Level 7 9 Michael Mall".
+    "studio",
+    "level",
+    "lvl",
+    "shop",
+    // Spanish, Italian, Portuguese, French, German, Dutch, Swedish flats and
+    // floors: "27 Piso 9", "875 Piano 9", "Appartamento 64", "Apto 12",
+    // "Etage 3", "Whg. 5", "bus 2", "lgh 1102".
+    "piso",
+    "puerta",
+    "pta",
+    "planta",
+    "escalera",
+    "esc",
+    "piano",
+    "appartamento",
+    "interno",
+    "int",
+    "scala",
+    "apto",
+    "apartamento",
+    "andar",
+    "sala",
+    "bloco",
+    "bloque",
+    "app",
+    "appt",
+    "etage",
+    "stock",
+    "whg",
+    "wohnung",
+    "bus",
+    "lgh",
 ];
 
 const STATES: &[&str] = &[
@@ -276,11 +309,109 @@ const PREFIXES: &[&str] = &[
     "ctra",
     "pza",
     "trav",
+    // Spanish road types of the INE street directory: "Glorieta Eligia
+    // Sastre 876", "Cañada de Ruth Llamas 2".
+    "acceso",
+    "callejon",
+    "canada",
+    "glorieta",
+    "pasadizo",
+    "pasaje",
+    "rambla",
+    "travesia",
+    "urbanizacion",
+    "vial",
+    "poligono",
+    "senda",
+    "costanilla",
+    "cuesta",
+    // Italian DUG (denominazione urbanistica generica): "Contrada
+    // Ferdinando, 928", "Borgo Nanni, 2", "Lungomare Trieste 5".
+    "contrada",
+    "borgo",
+    "rotonda",
+    "incrocio",
+    "lungomare",
+    "lungotevere",
+    "salita",
+    "traversa",
+    "localita",
+    "frazione",
+    "vico",
+    "galleria",
+    "stradone",
+    // Brazilian logradouro types of the Correios directory: "Travessa
+    // Ferreira, 46", "Quadra de Fogaça", "Loteamento Viana, 71".
+    "aeroporto",
+    "area",
+    "chacara",
+    "colonia",
+    "condominio",
+    "conjunto",
+    "distrito",
+    "esplanada",
+    "estacao",
+    "favela",
+    "fazenda",
+    "feira",
+    "jardim",
+    "ladeira",
+    "lago",
+    "lagoa",
+    "loteamento",
+    "morro",
+    "nucleo",
+    "parque",
+    "passarela",
+    "patio",
+    "quadra",
+    "recanto",
+    "residencial",
+    "rodovia",
+    "setor",
+    "sitio",
+    "trecho",
+    "trevo",
+    "vale",
+    "vereda",
+    "viaduto",
+    "viela",
+    "vila",
+    // Czech and Slovak street names opened by a preposition: "Na Letné 5",
+    // "Pod Kaštany 3", "Nad Štolou 12".
+    "na",
+    "pod",
+    "nad",
+    "za",
 ];
 
 const JOINERS: &[&str] = &[
     "de", "du", "des", "la", "le", "les", "del", "della", "delle", "dei", "di", "da", "do", "dos",
     "das", "d", "l", "y", "e", "van", "von", "der", "den",
+];
+
+/// Road types of AS/NZS 4819 (rural and urban addressing), as Australia and
+/// New Zealand write them after the street name ("Gonzalez Ronde", "Caleb
+/// Elbow", "Joan Esplanade"), beyond those USPS Publication 28 lists. Never
+/// enough alone: like the non-core USPS suffixes they need a postcode tail or
+/// an address cue.
+const ROAD_TYPES: &[&str] = &[
+    "alleyway", "amble", "approach", "arcade", "artery", "basin", "beach", "bend", "block", "brace",
+    "brae", "break", "broadway", "brow", "bypass", "byway", "centreway", "chase", "circlet",
+    "circuit", "circus", "colonnade", "common", "concourse", "copse", "corner", "corso",
+    "courtyard", "cove", "crossroad", "crossway", "cruiseway", "cul-de-sac", "cutting", "dale",
+    "dell", "deviation", "dip", "distributor", "driveway", "edge", "elbow", "end", "entrance",
+    "esplanade", "estate", "extension", "fairway", "firetrail", "follow", "footway", "foreshore",
+    "formation", "frontage", "gap", "gate", "gates", "glade", "glen", "grange", "green", "ground",
+    "gully", "heights", "highroad", "interchange", "intersection", "junction", "key", "landing",
+    "laneway", "lees", "line", "link", "little", "lookout", "lower", "mall", "meander", "mew",
+    "motorway", "nook", "outlook", "parade", "parklands", "pathway", "piazza", "pocket",
+    "promenade", "quad", "quadrangle", "quadrant", "quay", "quays", "ramble", "ramp", "reach",
+    "reserve", "rest", "retreat", "ride", "ridgeway", "rise", "riverway", "riviera", "roads",
+    "roadside", "roadway", "ronde", "rosebowl", "rotary", "round", "rue", "siding", "slope",
+    "sound", "stairs", "steps", "strand", "strip", "subway", "tarn", "thoroughfare", "tollway",
+    "top", "tor", "towers", "track", "triangle", "trunkway", "turn", "underpass", "upper", "vista",
+    "wade", "walkway", "wharf", "wynd", "yard",
 ];
 
 /// Endings of one-word street names in German, Dutch, Nordic languages:
@@ -289,6 +420,10 @@ const EU_ENDINGS: &[&str] = &[
     "strasse", "str.", "straat", "weg", "gasse", "platz", "allee", "ring", "damm", "ufer", "steig",
     "pfad", "laan", "gracht", "plein", "kade", "singel", "dijk", "markt", "vej", "gade", "gatan",
     "vagen", "veien", "gata", "katu", "tie", "utca", "berg", "hof",
+    // Dutch: "Quintensteeg", "Sofiepad", "Dewibaan", "Timdreef", "Noaboulevard".
+    "steeg", "pad", "baan", "dreef", "boulevard", "plantsoen", "wal", "erf",
+    // Finnish: "Koulukuja", "Puistopolku", "Haagan pappilanbulevardi".
+    "kuja", "polku", "bulevardi", "raitti", "tori", "rinne",
 ];
 
 /// The address word sets.
@@ -305,6 +440,7 @@ impl Vocab {
         }
         for (words, flag) in [
             (CORE_SUFFIXES, SUFFIX | CORE),
+            (ROAD_TYPES, SUFFIX),
             (DIRECTIONALS, DIRECTIONAL),
             (UNITS, UNIT),
             (STATES, STATE),
@@ -384,6 +520,14 @@ impl Vocab {
                     // Slovene, Croatian, Serbian: "Slovenska cesta 5".
                     | b"cesta"
                     | b"ulica"
+                    // Finnish, written apart after a genitive: "Eino Leinon tie 3",
+                    // "Werner Wirénin katu 41".
+                    | b"katu"
+                    | b"tie"
+                    | b"kuja"
+                    | b"polku"
+                    | b"puistotie"
+                    | b"bulevardi"
             )
         )
     }
