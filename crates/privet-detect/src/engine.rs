@@ -305,10 +305,12 @@ impl Detector {
                     .flatten();
                 // "Telefono: 337057180": nine digits after a phone cue are a
                 // national number (Italy, Spain, Poland...) before an SSN.
+                // The cue must be the number's own: no other digits between
+                // them ("Tel: 04 75 82 90 06 Nr. 889850163" is a reference).
                 if by_length == Kind::Bare9
                     && judged.is_none_or(|m| m.confidence < self.min_confidence)
                     && self.enabled.has(PiiType::Phone)
-                    && self.context(hay, start, hint).supports(PiiType::Phone, WINDOW)
+                    && own_cue(hay, start, &self.context(hay, start, hint), PiiType::Phone)
                 {
                     return self.judge(Kind::Bare10, hay, start, end, hint).or(judged);
                 }
@@ -744,6 +746,17 @@ pub(crate) fn resolve_overlaps(out: &mut Vec<Match>, base: usize) {
         keep += 1;
     }
     out.truncate(keep);
+}
+
+/// A keyword for `ty` stands before `start` within the window, nearer than
+/// any identifier label, with no digit between it and the candidate.
+fn own_cue(hay: &[u8], start: usize, ctx: &Context, ty: PiiType) -> bool {
+    ctx.supports(ty, WINDOW)
+        && ctx.distance(ty).is_some_and(|d| {
+            !hay[start.saturating_sub(d)..start]
+                .iter()
+                .any(u8::is_ascii_digit)
+        })
 }
 
 /// A street address that covers a person name whole keeps it: the name is

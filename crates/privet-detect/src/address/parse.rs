@@ -269,7 +269,8 @@ fn unit_first(v: &Vocab, hay: &[u8], p: usize) -> Option<Match> {
 /// US military mail: "USNS Smith, FPO AP 21981", "PSC 1234, Box 5678, APO
 /// AE 09204", "Unit 1234 Box 5678, DPO AA 12345". `p` is the ZIP code.
 fn military(hay: &[u8], p: usize) -> Option<Match> {
-    if p < 9 || digits_end(hay, p) != p + 5 || hay.get(p + 5).is_some_and(|&b| lex::is_word_byte(b)) {
+    if p < 9 || digits_end(hay, p) != p + 5 || hay.get(p + 5).is_some_and(|&b| lex::is_word_byte(b))
+    {
         return None;
     }
     let label = &hay[p - 7..p];
@@ -294,8 +295,8 @@ fn military(hay: &[u8], p: usize) -> Option<Match> {
                 b -= 1;
             }
             let w = &hay[b..s];
-            let ok = !w.is_empty()
-                && (w[0].is_ascii_uppercase() || w.iter().all(u8::is_ascii_digit));
+            let ok =
+                !w.is_empty() && (w[0].is_ascii_uppercase() || w.iter().all(u8::is_ascii_digit));
             if !ok {
                 break;
             }
@@ -319,16 +320,17 @@ fn military(hay: &[u8], p: usize) -> Option<Match> {
             break;
         }
     }
-    (start < p - 7).then(|| Match {
-        ty: PiiType::StreetAddress,
-        start,
-        end: p + 5,
-        confidence: 0.75 + context_bonus(hay, start),
-    })
-    .map(|m| Match {
-        confidence: m.confidence.min(0.99),
-        ..m
-    })
+    (start < p - 7)
+        .then(|| Match {
+            ty: PiiType::StreetAddress,
+            start,
+            end: p + 5,
+            confidence: 0.75 + context_bonus(hay, start),
+        })
+        .map(|m| Match {
+            confidence: m.confidence.min(0.99),
+            ..m
+        })
 }
 
 /// A street written without a house number, then its postcode and town:
@@ -851,7 +853,11 @@ fn separator(hay: &[u8], at: usize) -> Option<(usize, bool)> {
 /// only when a postcode follows it or it is bracketed.
 fn region(hay: &[u8], i: usize, blank: bool) -> Option<usize> {
     if hay.get(i) == Some(&b'(') {
-        let n = hay[i + 1..].iter().take(4).take_while(|b| b.is_ascii_uppercase()).count();
+        let n = hay[i + 1..]
+            .iter()
+            .take(4)
+            .take_while(|b| b.is_ascii_uppercase())
+            .count();
         return ((2..=3).contains(&n) && hay.get(i + 1 + n) == Some(&b')')).then_some(i + 2 + n);
     }
     let w = lex::read_word(hay, i)?;
@@ -962,9 +968,7 @@ fn postcode(hay: &[u8], i: usize) -> Option<(usize, bool)> {
                 Some((e + 3, false))
             }
             // "9036CX": a Dutch code written without its blank.
-            (4, Some(_)) if up(e) && up(e + 1) && free(e + 2) && !d(e + 2) => {
-                Some((e + 2, false))
-            }
+            (4, Some(_)) if up(e) && up(e + 1) && free(e + 2) && !d(e + 2) => Some((e + 2, false)),
             // "86889-950": a Brazilian CEP; "100-0001": a Japanese code.
             (5, Some(b'-')) if digits_end(hay, e + 1) == e + 4 && free(e + 4) => {
                 Some((e + 4, false))

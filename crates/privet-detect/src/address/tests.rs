@@ -310,7 +310,10 @@ fn locality_tails() {
             "Ik woon op Molensteeg 4, 2311PK, Leiden.",
             &["Molensteeg 4, 2311PK, Leiden"],
         ),
-        ("Dorpsdreef 12, 3331 AB Zwijndrecht", &["Dorpsdreef 12, 3331 AB Zwijndrecht"]),
+        (
+            "Dorpsdreef 12, 3331 AB Zwijndrecht",
+            &["Dorpsdreef 12, 3331 AB Zwijndrecht"],
+        ),
         // Finnish street types written apart, and compounds after a genitive.
         (
             "Osoite: Aleksis Kiven katu 5, 00500 Helsinki",
@@ -386,7 +389,10 @@ fn other_openings() {
             "Endereço: Quadra do Sol, Asa Sul, 70390-000 Brasília / DF",
             &["Quadra do Sol, Asa Sul, 70390-000 Brasília / DF"],
         ),
-        ("Address: USNS Mercy, FPO AP 96672", &["USNS Mercy, FPO AP 96672"]),
+        (
+            "Address: USNS Mercy, FPO AP 96672",
+            &["USNS Mercy, FPO AP 96672"],
+        ),
         (
             "mail to PSC 3021, Box 44, APO AE 09021 please",
             &["PSC 3021, Box 44, APO AE 09021"],

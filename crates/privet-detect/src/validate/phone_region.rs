@@ -143,13 +143,15 @@ pub(crate) fn plan_in_some_region(number: &[u8], line: &[u8]) -> Option<super::p
     for region in hinted_regions(line) {
         match super::phone_plan::verdict(Some(region), text) {
             Some(Plan::Valid) => return Some(Plan::Valid),
-            Some(Plan::Possible) if super::phone_plan::possible_length(region, text) => best = Some(Plan::Possible),
+            Some(Plan::Possible) if super::phone_plan::possible_length(region, text) => {
+                best = Some(Plan::Possible)
+            }
             _ => {}
         }
     }
-    let valid = BROAD.iter().any(|&region| {
-        super::phone_plan::verdict(Some(region), text) == Some(Plan::Valid)
-    });
+    let valid = BROAD
+        .iter()
+        .any(|&region| super::phone_plan::verdict(Some(region), text) == Some(Plan::Valid));
     if valid { Some(Plan::Valid) } else { best }
 }
 
