@@ -170,8 +170,11 @@ fn forward(v: &Vocab, hay: &[u8], p: usize) -> Option<Match> {
     {
         num_end = digits_end(hay, num_end + 1);
     }
-    if hay.get(num_end..num_end + 2) == Some(b", ") {
-        // "80, rue de Mahe": French puts a comma after the number.
+    // "80, rue de Mahe": French puts a comma after the number. After "Name,
+    // " the number is the house number of the street before it ("Sítio
+    // Maria, 14, Vila Real"), read backwards.
+    let after_street = p >= 2 && &hay[p - 2..p] == b", ";
+    if hay.get(num_end..num_end + 2) == Some(b", ") && !after_street {
         let first = token(hay, num_end + 2)?;
         if v.flags(&hay[first.start..first.end]) & PREFIX == 0 || first.shape == Shape::Upper {
             return None;
@@ -707,7 +710,13 @@ fn names_before(hay: &[u8], at: usize, ls: usize, max: usize) -> Option<usize> {
 /// Walks back from the capitalized word `last` over name words and joiners to
 /// a street type ("Calle", "Via", "Rue", "Avenida"); its start, if found.
 fn prefixed_start(v: &Vocab, hay: &[u8], last: Tok, ls: usize) -> Option<usize> {
-    if last.shape != Shape::Title {
+    // "ul. Jana Pawła II", "Calle Alfonso XIII": a regnal number ends the name.
+    let roman = last.shape == Shape::Upper
+        && last.end - last.start <= 4
+        && hay[last.start..last.end]
+            .iter()
+            .all(|b| matches!(b, b'I' | b'V' | b'X'));
+    if last.shape != Shape::Title && !roman {
         return None;
     }
     let mut w = last;
@@ -923,6 +932,15 @@ fn locality(v: &Vocab, hay: &[u8], i: usize, after_postcode: bool) -> Option<usi
             break;
         }
         at = w.end;
+        // "St. Jonathan", "Mt. Eliza": an abbreviation's dot inside the name.
+        if capital
+            && w.letters <= 3
+            && hay.get(at) == Some(&b'.')
+            && hay.get(at + 1) == Some(&b' ')
+            && hay.get(at + 2).is_some_and(u8::is_ascii_uppercase)
+        {
+            at += 1;
+        }
     }
     end
 }

@@ -347,6 +347,20 @@ fn locality_tails() {
             "12 Maple Crescent, Moose Jaw, SK S6H 1A1",
             &["12 Maple Crescent, Moose Jaw, SK S6H 1A1"],
         ),
+        // A regnal number in the street, an abbreviated saint in the town.
+        (
+            "Mieszkam przy ul. Jana Pawła II 12/4, 31-004 Kraków.",
+            &["ul. Jana Pawła II 12/4, 31-004 Kraków"],
+        ),
+        (
+            "Address: 3 Kurrajong Ring, St. Marys, NSW, 2760",
+            &["3 Kurrajong Ring, St. Marys, NSW, 2760"],
+        ),
+        // A district after the house number: read backwards from the number.
+        (
+            "Rua Bela, 14, Vila Real, 01001-000 São Paulo / SP",
+            &["Rua Bela, 14, Vila Real, 01001-000 São Paulo / SP"],
+        ),
         // A town without a postcode adds nothing.
         ("Calle Mayor 3, Madrid", &["Calle Mayor 3"]),
         // Not addresses.

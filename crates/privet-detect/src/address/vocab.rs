@@ -396,6 +396,7 @@ const JOINERS: &[&str] = &[
 /// enough alone: like the non-core USPS suffixes they need a postcode tail or
 /// an address cue.
 const ROAD_TYPES: &[&str] = &[
+    "access",
     "alleyway",
     "amble",
     "approach",
@@ -482,6 +483,7 @@ const ROAD_TYPES: &[&str] = &[
     "parade",
     "parklands",
     "pathway",
+    "plateau",
     "piazza",
     "pocket",
     "promenade",
@@ -498,6 +500,7 @@ const ROAD_TYPES: &[&str] = &[
     "retreat",
     "ride",
     "ridgeway",
+    "ring",
     "rise",
     "riverway",
     "riviera",
