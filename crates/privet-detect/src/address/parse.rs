@@ -235,11 +235,13 @@ fn named_street(v: &Vocab, hay: &[u8], first: Tok) -> Option<(usize, f32)> {
 /// number; the street follows with or without its own number. Without one,
 /// only a locality tail with a postcode makes it an address.
 fn unit_first(v: &Vocab, hay: &[u8], p: usize) -> Option<Match> {
-    let ls = lex::line_start(hay, p);
-    if p < ls + 3 || hay[p - 1] != b' ' {
+    // Runs at every number: cheap byte tests first, and a short floor
+    // instead of the line start (unit words are short; a newline is no word
+    // byte, so the word never reaches across it).
+    if p < 3 || hay[p - 1] != b' ' || !(hay[p - 2].is_ascii_alphabetic() || hay[p - 2] == b'.') {
         return None;
     }
-    let unit_word = word_before(hay, p - 1, ls)?;
+    let unit_word = word_before(hay, p - 1, p.saturating_sub(16))?;
     if unit_word.shape != Shape::Title || v.flags(&hay[unit_word.start..unit_word.end]) & UNIT == 0
     {
         return None;
@@ -341,12 +343,15 @@ fn military(hay: &[u8], p: usize) -> Option<Match> {
 /// 84379-722 Peixoto / PR". `p` is the postcode; the street must open with a
 /// street type ("rue", "chemin", "Quadra").
 fn nameless(v: &Vocab, hay: &[u8], p: usize, floor: usize) -> Option<Match> {
-    let ls = lex::line_start(hay, p).max(floor);
-    if p < ls + 4 || &hay[p - 2..p] != b", " {
+    if p < 4 || &hay[p - 2..p] != b", " {
         return None;
     }
     let (code_end, alpha) = postcode(hay, p)?;
-    if alpha || locality(v, hay, code_end + 1, true).is_none() || hay.get(code_end) != Some(&b' ') {
+    if alpha || hay.get(code_end) != Some(&b' ') || locality(v, hay, code_end + 1, true).is_none() {
+        return None;
+    }
+    let ls = lex::line_start(hay, p).max(floor);
+    if p < ls + 4 {
         return None;
     }
     // The part before the postcode, or the one before that (a district).
