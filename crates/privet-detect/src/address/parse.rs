@@ -598,9 +598,15 @@ fn backward(v: &Vocab, hay: &[u8], p: usize, floor: usize) -> Option<Match> {
     } else {
         prefixed_start(v, hay, prev, ls)
     };
+    // Without a street word only a capitalized word that names no unit may
+    // open the street; decide that before reading the tail, as this runs at
+    // most numbers.
+    if start.is_none() && (prev.shape != Shape::Title || v.flags(prev_word) & UNIT != 0) {
+        return None;
+    }
     // "Calle Aura Cano 63 Apt. 94 , Valencia, 38721": a flat or floor
     // between the number and the town.
-    let unit_end = unit(v, hay, num_end);
+    let unit_end = start.and_then(|_| unit(v, hay, num_end));
     let (end, extra) = locality_tail(v, hay, unit_end.unwrap_or(num_end));
     let (end, extra) = match unit_end {
         Some(u) if extra == 0.0 && start.is_some() => (u, 0.0),
