@@ -606,7 +606,7 @@ fn backward(v: &Vocab, hay: &[u8], p: usize, floor: usize) -> Option<Match> {
     }
     // "Calle Aura Cano 63 Apt. 94 , Valencia, 38721": a flat or floor
     // between the number and the town.
-    let unit_end = start.and_then(|_| unit(v, hay, num_end));
+    let unit_end = unit(v, hay, num_end);
     let (end, extra) = locality_tail(v, hay, unit_end.unwrap_or(num_end));
     let (end, extra) = match unit_end {
         Some(u) if extra == 0.0 && start.is_some() => (u, 0.0),

@@ -361,6 +361,11 @@ fn locality_tails() {
             "Rua Bela, 14, Vila Real, 01001-000 São Paulo / SP",
             &["Rua Bela, 14, Vila Real, 01001-000 São Paulo / SP"],
         ),
+        // No street word, a floor after the number: the postcode tail decides.
+        (
+            "Národní 12 Piso 3, 110 00 Praha",
+            &["Národní 12 Piso 3, 110 00 Praha"],
+        ),
         // A town without a postcode adds nothing.
         ("Calle Mayor 3, Madrid", &["Calle Mayor 3"]),
         // Not addresses.
