@@ -7,6 +7,11 @@
 #   benches/detect-eval/run.sh            # records=3000 per set, seed 7
 #   RECORDS=500 SEED=11 benches/detect-eval/run.sh
 #
+# Held-out sets (nobody tuned on them): with ADDRESS_FORMATTING=DIR, a
+# checkout of github.com/OpenCageData/address-formatting, heldout.py also
+# writes its test-case addresses and libphonenumber's example numbers as
+# corpora, and they are scored after the others.
+#
 # Knobs: RECORDS, SEED, OUT (default benches/out/detect-eval), PRIVET and
 # PRIVET_CORPUS (binaries; default target/release, built if missing),
 # VENV (default benches/out/detect-eval-venv; Faker is installed there).
@@ -41,7 +46,15 @@ log "generating the Faker corpora (seed $SEED, $RECORDS records per set)"
 log "generating the testkit corpus (seed $SEED, $RECORDS records)"
 "$PRIVET_CORPUS" generate --seed "$SEED" --records "$RECORDS" --csv-rows 0 --out "$OUT/testkit" 2>/dev/null
 
-for set in testkit support intl secrets ids; do
+SETS="testkit support intl secrets ids"
+if [ -n "${ADDRESS_FORMATTING:-}" ]; then
+  log "generating the held-out sets from $ADDRESS_FORMATTING and libphonenumber's examples"
+  "$VENV/bin/python" "$HERE/heldout.py" --out "$OUT" --seed "$SEED" \
+    --address-formatting "$ADDRESS_FORMATTING" >&2
+  SETS="$SETS addresses phones-intl phones-hinted phones-national"
+fi
+
+for set in $SETS; do
   status=0
   "$PRIVET" scan --quiet --threads 1 --format jsonl "$OUT/$set/corpus.txt" > "$OUT/$set/predicted.jsonl" || status=$?
   if [ "$status" -ne 0 ] && [ "$status" -ne 3 ]; then

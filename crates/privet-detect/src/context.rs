@@ -114,6 +114,7 @@ const KEYWORDS: &[(&str, Cue)] = {
         ("sms", P(Phone)),
         ("text me", P(Phone)),
         ("reach me", P(Phone)),
+        ("ring me", P(Phone)),
         ("contact", P(Phone)),
         ("ph", P(Phone)),
         ("card", P(CardNumber)),

@@ -298,10 +298,23 @@ impl Detector {
                     13..=19 => Kind::CardCompact,
                     _ => return None,
                 };
-                if !self.enabled.has(by_length.ty()) {
-                    return None;
+                let judged = self
+                    .enabled
+                    .has(by_length.ty())
+                    .then(|| self.judge(by_length, hay, start, end, hint))
+                    .flatten();
+                // "Telefono: 337057180": nine digits after a phone cue are a
+                // national number (Italy, Spain, Poland...) before an SSN.
+                // The cue must be the number's own: no other digits between
+                // them ("Tel: 04 75 82 90 06 Nr. 889850163" is a reference).
+                if by_length == Kind::Bare9
+                    && judged.is_none_or(|m| m.confidence < self.min_confidence)
+                    && self.enabled.has(PiiType::Phone)
+                    && own_cue(hay, start, &self.context(hay, start, hint), PiiType::Phone)
+                {
+                    return self.judge(Kind::Bare10, hay, start, end, hint).or(judged);
                 }
-                self.judge(by_length, hay, start, end, hint)
+                judged
             }
             Kind::PemBlock if secret::pem_body_follows(&hay[end..]) => at(start, end, 0.99),
             Kind::PemBlock => None,
@@ -719,8 +732,9 @@ pub(crate) fn resolve_overlaps(out: &mut Vec<Match>, base: usize) {
         let m = out[i];
         if keep > base && out[keep - 1].end > m.start {
             let last = out[keep - 1];
-            let better = m.confidence > last.confidence
-                || (m.confidence == last.confidence && m.len() > last.len());
+            let better = !place_holds_name(&last, &m)
+                && (m.confidence > last.confidence
+                    || (m.confidence == last.confidence && m.len() > last.len()));
             if better {
                 // The earlier kept match ends before `last` starts, so `m`
                 // (which starts no earlier than `last`) cannot overlap it.
@@ -732,6 +746,27 @@ pub(crate) fn resolve_overlaps(out: &mut Vec<Match>, base: usize) {
         keep += 1;
     }
     out.truncate(keep);
+}
+
+/// A keyword for `ty` stands before `start` within the window, nearer than
+/// any identifier label, with no digit between it and the candidate.
+fn own_cue(hay: &[u8], start: usize, ctx: &Context, ty: PiiType) -> bool {
+    ctx.supports(ty, WINDOW)
+        && ctx.distance(ty).is_some_and(|d| {
+            !hay[start.saturating_sub(d)..start]
+                .iter()
+                .any(u8::is_ascii_digit)
+        })
+}
+
+/// A street address that covers a person name whole keeps it: the name is
+/// the street's or the town's ("Flat 4, Sandra Green, Leeds LS1 4AP", "Rua
+/// Joana Machado, 22"), whatever the name finder's confidence.
+fn place_holds_name(place: &Match, name: &Match) -> bool {
+    place.ty == PiiType::StreetAddress
+        && name.ty == PiiType::PersonName
+        && place.start <= name.start
+        && name.end <= place.end
 }
 
 /// The highest confidence a phone candidate can score with its context: the

@@ -196,10 +196,12 @@ pub(crate) fn all() -> Vec<(Kind, String)> {
             Kind::PhoneIntl,
             format!(r"(?:\(\+|\+|\b00)[1-9]\d*\)?(?:{sep}?(?:\(\d+\)|\d+)){{1,6}}{EXTENSION}?\b"),
         ),
+        // A slash may part any group of a national number, as in
+        // Hungarian and German writing ("06-1/363 1837", "089/1234 567").
         (
             Kind::PhoneNational,
             format!(
-                r"(?:\b1{sep})?(?:\(\d+\){sep}?|\b\d+[ .\-/])\d+(?:{sep}\d+){{0,3}}{EXTENSION}?\b"
+                r"(?:\b1{sep})?(?:\(\d+\){sep}?|\b\d+[ .\-/])\d+(?:[ .\-/]\d+){{0,3}}{EXTENSION}?\b"
             ),
         ),
         (Kind::DigitRun, r"\b\d{9,}\b".into()),

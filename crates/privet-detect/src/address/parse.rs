@@ -36,9 +36,12 @@ pub(super) fn find(v: &Vocab, hay: &[u8], out: &mut Vec<Match>) {
             i = run_end;
             continue;
         }
-        let found = forward(v, hay, p)
+        let found = unit_first(v, hay, p)
+            .or_else(|| forward(v, hay, p))
             .or_else(|| po_box(v, hay, p))
-            .or_else(|| backward(v, hay, p, last_end));
+            .or_else(|| military(hay, p))
+            .or_else(|| backward(v, hay, p, last_end))
+            .or_else(|| nameless(v, hay, p, last_end));
         match found {
             Some(m) if m.start >= last_end => {
                 last_end = m.end;
@@ -158,9 +161,20 @@ fn address_match(hay: &[u8], start: usize, end: usize, base: f32) -> Option<Matc
 /// Number first: "221B Baker Street", "1600 Pennsylvania Ave NW, Washington,
 /// DC 20500", "12 rue de Rivoli".
 fn forward(v: &Vocab, hay: &[u8], p: usize) -> Option<Match> {
-    let num_end = house_number(hay, p, 6)?;
-    if hay.get(num_end..num_end + 2) == Some(b", ") {
-        // "80, rue de Mahe": French puts a comma after the number.
+    let mut num_end = house_number(hay, p, 6)?;
+    // "296/726 Caleb Elbow": Australian flat and street number.
+    if hay.get(num_end) == Some(&b'/')
+        && hay.get(num_end + 1).is_some_and(u8::is_ascii_digit)
+        && digits_end(hay, num_end + 1) - num_end <= 5
+        && hay.get(digits_end(hay, num_end + 1)) == Some(&b' ')
+    {
+        num_end = digits_end(hay, num_end + 1);
+    }
+    // "80, rue de Mahe": French puts a comma after the number. After "Name,
+    // " the number is the house number of the street before it ("Sítio
+    // Maria, 14, Vila Real"), read backwards.
+    let after_street = p >= 2 && &hay[p - 2..p] == b", ";
+    if hay.get(num_end..num_end + 2) == Some(b", ") && !after_street {
         let first = token(hay, num_end + 2)?;
         if v.flags(&hay[first.start..first.end]) & PREFIX == 0 || first.shape == Shape::Upper {
             return None;
@@ -174,34 +188,8 @@ fn forward(v: &Vocab, hay: &[u8], p: usize) -> Option<Match> {
     }
     let first = token(hay, num_end + 1)?;
     let first_flags = v.flags(&hay[first.start..first.end]);
-    // US order: name words, then a suffix.
-    let mut tok = first;
-    let mut flags = first_flags;
-    let mut suffix: Option<(Tok, u8)> = None;
-    for names in 0..=MAX_NAME_WORDS {
-        if !tok.capitalized() {
-            break;
-        }
-        if names > 0 && flags & SUFFIX != 0 {
-            suffix = Some((tok, flags));
-            // "Oak Park Ave": a suffix word that is itself followed by one.
-            if let Some(n) = next_token(hay, tok.end).filter(|n| n.capitalized()) {
-                let nf = v.flags(&hay[n.start..n.end]);
-                if nf & SUFFIX != 0 && names < MAX_NAME_WORDS {
-                    suffix = Some((n, nf));
-                }
-            }
-            break;
-        }
-        let Some(n) = next_token(hay, tok.end) else {
-            break;
-        };
-        tok = n;
-        flags = v.flags(&hay[n.start..n.end]);
-    }
-    if let Some((sfx, sflags)) = suffix {
-        let base = if sflags & CORE != 0 { 0.7 } else { 0.45 };
-        let (end, extra) = street_tail(v, hay, sfx.end);
+    if let Some((sfx_end, base)) = named_street(v, hay, first) {
+        let (end, extra) = street_tail(v, hay, sfx_end);
         return address_match(hay, p, end, base + extra);
     }
     // French, Spanish, Italian order after the number: "12 rue de Rivoli".
@@ -209,6 +197,189 @@ fn forward(v: &Vocab, hay: &[u8], p: usize) -> Option<Match> {
         let end = prefixed_name_end(v, hay, first.end)?;
         let (end, extra) = street_tail(v, hay, end);
         return address_match(hay, p, end, 0.6 + extra);
+    }
+    None
+}
+
+/// US order: capitalized name words from `first`, then a suffix ("Baker
+/// Street", "Oak Park Ave", "Caleb Elbow"). The end of the suffix and the
+/// confidence the street alone earns.
+fn named_street(v: &Vocab, hay: &[u8], first: Tok) -> Option<(usize, f32)> {
+    let mut tok = first;
+    let mut flags = v.flags(&hay[first.start..first.end]);
+    for names in 0..=MAX_NAME_WORDS {
+        if !tok.capitalized() {
+            return None;
+        }
+        if names > 0 && flags & SUFFIX != 0 {
+            let mut sfx = (tok, flags);
+            // "Oak Park Ave": a suffix word that is itself followed by one.
+            if let Some(n) = next_token(hay, tok.end).filter(|n| n.capitalized()) {
+                let nf = v.flags(&hay[n.start..n.end]);
+                if nf & SUFFIX != 0 && names < MAX_NAME_WORDS {
+                    sfx = (n, nf);
+                }
+            }
+            let base = if sfx.1 & CORE != 0 { 0.7 } else { 0.45 };
+            return Some((sfx.0.end, base));
+        }
+        tok = next_token(hay, tok.end)?;
+        flags = v.flags(&hay[tok.start..tok.end]);
+    }
+    None
+}
+
+/// A unit written before its street, the British and Australian way: "Flat
+/// 63, Amy Forest, North Jasonport, G8E 8FB", "Level 4 379 Jay Piazza,
+/// North Dylan, WA, 5747", "Unit 97 3 Walker Gates". `p` is the unit's
+/// number; the street follows with or without its own number. Without one,
+/// only a locality tail with a postcode makes it an address.
+fn unit_first(v: &Vocab, hay: &[u8], p: usize) -> Option<Match> {
+    // Runs at every number: cheap byte tests first, and a short floor
+    // instead of the line start (unit words are short; a newline is no word
+    // byte, so the word never reaches across it).
+    if p < 3 || hay[p - 1] != b' ' || !(hay[p - 2].is_ascii_alphabetic() || hay[p - 2] == b'.') {
+        return None;
+    }
+    let unit_word = word_before(hay, p - 1, p.saturating_sub(16))?;
+    if unit_word.shape != Shape::Title || v.flags(&hay[unit_word.start..unit_word.end]) & UNIT == 0
+    {
+        return None;
+    }
+    let id_end = unit_id(hay, p)?;
+    let mut j = id_end;
+    if hay.get(j) == Some(&b',') {
+        j += 1;
+    }
+    if hay.get(j) != Some(&b' ') {
+        return None;
+    }
+    j += 1;
+    if hay.get(j).is_some_and(u8::is_ascii_digit) {
+        let m = forward(v, hay, j)?;
+        return Some(Match {
+            start: unit_word.start,
+            ..m
+        });
+    }
+    let first = token(hay, j)?;
+    let (sfx_end, base) = named_street(v, hay, first)?;
+    let (end, extra) = street_tail(v, hay, sfx_end);
+    if extra == 0.0 {
+        return None;
+    }
+    address_match(hay, unit_word.start, end, base.min(0.45) + extra)
+}
+
+/// US military mail: "USNS Smith, FPO AP 21981", "PSC 1234, Box 5678, APO
+/// AE 09204", "Unit 1234 Box 5678, DPO AA 12345". `p` is the ZIP code.
+fn military(hay: &[u8], p: usize) -> Option<Match> {
+    if p < 9 || digits_end(hay, p) != p + 5 || hay.get(p + 5).is_some_and(|&b| lex::is_word_byte(b))
+    {
+        return None;
+    }
+    let label = &hay[p - 7..p];
+    let post = matches!(&label[..4], b"APO " | b"FPO " | b"DPO ");
+    let area = matches!(&label[4..], b"AA " | b"AE " | b"AP ");
+    if !(post && area) {
+        return None;
+    }
+    let ls = lex::line_start(hay, p);
+    // The unit or ship: capitalized words and numbers, over at most two
+    // comma-parted parts, back from ", APO".
+    let mut start = p - 7;
+    for part in 0..2 {
+        if start < ls + 3 || &hay[start - 2..start] != b", " {
+            break;
+        }
+        let mut s = start - 2;
+        let mut words = 0;
+        while words < 4 && s > ls {
+            let mut b = s;
+            while b > ls && hay[b - 1].is_ascii_alphanumeric() {
+                b -= 1;
+            }
+            let w = &hay[b..s];
+            let ok =
+                !w.is_empty() && (w[0].is_ascii_uppercase() || w.iter().all(u8::is_ascii_digit));
+            if !ok {
+                break;
+            }
+            s = b;
+            words += 1;
+            if s > ls && hay[s - 1] == b' ' && s - 1 > ls {
+                s -= 1;
+            } else {
+                break;
+            }
+        }
+        if words == 0 {
+            break;
+        }
+        let seg_start = if hay[s] == b' ' { s + 1 } else { s };
+        if !hay[seg_start].is_ascii_uppercase() {
+            break;
+        }
+        start = seg_start;
+        if part == 0 && !(hay[start..].starts_with(b"Box ") || hay[start..].starts_with(b"BOX ")) {
+            break;
+        }
+    }
+    (start < p - 7)
+        .then(|| Match {
+            ty: PiiType::StreetAddress,
+            start,
+            end: p + 5,
+            confidence: 0.75 + context_bonus(hay, start),
+        })
+        .map(|m| Match {
+            confidence: m.confidence.min(0.99),
+            ..m
+        })
+}
+
+/// A street written without a house number, then its postcode and town:
+/// "rue de Guillot, 73533 Barthelemynec", "Favela Eduarda Vargas, Lorena,
+/// 84379-722 Peixoto / PR". `p` is the postcode; the street must open with a
+/// street type ("rue", "chemin", "Quadra").
+fn nameless(v: &Vocab, hay: &[u8], p: usize, floor: usize) -> Option<Match> {
+    if p < 4 || &hay[p - 2..p] != b", " {
+        return None;
+    }
+    let (code_end, alpha) = postcode(hay, p)?;
+    if alpha || hay.get(code_end) != Some(&b' ') || locality(v, hay, code_end + 1, true).is_none() {
+        return None;
+    }
+    let ls = lex::line_start(hay, p).max(floor);
+    if p < ls + 4 {
+        return None;
+    }
+    // The part before the postcode, or the one before that (a district).
+    let mut comma = p - 2;
+    for _ in 0..2 {
+        let last = word_before(hay, comma, ls)?;
+        if let Some(start) = prefixed_start(v, hay, last, ls) {
+            let (end, extra) = locality_tail(v, hay, comma);
+            if extra == 0.0 {
+                return None;
+            }
+            return address_match(hay, start, end, 0.5 + extra);
+        }
+        // Back over one district: capitalized words up to the comma before.
+        let mut w = last;
+        loop {
+            if w.shape != Shape::Title && w.shape != Shape::Upper {
+                return None;
+            }
+            if w.start >= ls + 2 && &hay[w.start - 2..w.start] == b", " {
+                comma = w.start - 2;
+                break;
+            }
+            if w.start <= ls + 1 || hay[w.start - 1] != b' ' {
+                return None;
+            }
+            w = word_before(hay, w.start - 1, ls)?;
+        }
     }
     None
 }
@@ -255,7 +426,7 @@ fn street_tail(v: &Vocab, hay: &[u8], mut end: usize) -> (usize, f32) {
         extra += 0.2;
     } else {
         // "12 rue de Rivoli, 75001 Paris", "10 Downing Street, London SW1A 2AA".
-        let (e, x) = postcode_city(hay, end);
+        let (e, x) = locality_tail(v, hay, end);
         end = e;
         extra += x;
     }
@@ -410,19 +581,37 @@ fn backward(v: &Vocab, hay: &[u8], p: usize, floor: usize) -> Option<Match> {
     };
     let prev = word_before(hay, word_end, ls)?;
     let prev_word = &hay[prev.start..prev.end];
-    let start = if prev.shape == Shape::Title && v.is_eu_street_word(prev_word) {
+    // "Christa-Maria-Mosemann-Straße": a hyphenated name reads as mixed case.
+    let titled = prev.shape == Shape::Title
+        || prev.shape == Shape::Mixed
+            && prev_word[0].is_ascii_uppercase()
+            && prev_word.contains(&b'-');
+    let start = if titled && v.is_eu_street_word(prev_word) {
         Some(prev.start)
+    } else if prev.shape == Shape::Lower && v.is_eu_street_word(prev_word) {
+        // "Haagan pappilanbulevardi 86": a genitive before a compound.
+        names_before(hay, prev.start, ls, 2)
     } else if v.is_eu_street_type(prev_word) {
-        // "Berliner Straße 5": the capitalized word before the street type.
-        (prev.start > ls + 1 && hay[prev.start - 1] == b' ')
-            .then(|| word_before(hay, prev.start - 1, ls))
-            .flatten()
-            .filter(|w| w.shape == Shape::Title)
-            .map(|w| w.start)
+        // "Berliner Straße 5", "Werner Wirénin katu 41", "Arany jános
+        // utca 202.": the capitalized words before the street type.
+        names_before(hay, prev.start, ls, 3)
     } else {
         prefixed_start(v, hay, prev, ls)
     };
-    let (end, extra) = postcode_city(hay, num_end);
+    // Without a street word only a capitalized word that names no unit may
+    // open the street; decide that before reading the tail, as this runs at
+    // most numbers.
+    if start.is_none() && (prev.shape != Shape::Title || v.flags(prev_word) & UNIT != 0) {
+        return None;
+    }
+    // "Calle Aura Cano 63 Apt. 94 , Valencia, 38721": a flat or floor
+    // between the number and the town.
+    let unit_end = unit(v, hay, num_end);
+    let (end, extra) = locality_tail(v, hay, unit_end.unwrap_or(num_end));
+    let (end, extra) = match unit_end {
+        Some(u) if extra == 0.0 && start.is_some() => (u, 0.0),
+        _ => (end, extra),
+    };
     if slashed && start.is_none() && extra == 0.0 {
         return None;
     }
@@ -486,7 +675,7 @@ fn po_box(v: &Vocab, hay: &[u8], p: usize) -> Option<Match> {
     }
     let (end, extra) = match city_state_zip(v, hay, end) {
         Some(e) => (e, 0.2),
-        None => postcode_city(hay, end),
+        None => locality_tail(v, hay, end),
     };
     address_match(hay, p - label.len(), end, 0.7 + extra)
 }
@@ -505,10 +694,40 @@ fn year_follows(hay: &[u8], end: usize) -> bool {
     z == j + 5 && matches!(&hay[j + 1..j + 3], b"19" | b"20")
 }
 
+/// The start of up to `max` capitalized words that end just before `at`
+/// (one space before it); one lowercase word of four letters or more may
+/// stand right before `at` when a capitalized one precedes it ("Arany jános
+/// utca"). `None` when no capitalized word is there.
+fn names_before(hay: &[u8], at: usize, ls: usize, max: usize) -> Option<usize> {
+    let mut start = None;
+    let mut pos = at;
+    for n in 0..max {
+        if pos <= ls + 1 || hay[pos - 1] != b' ' {
+            break;
+        }
+        let Some(w) = word_before(hay, pos - 1, ls) else {
+            break;
+        };
+        match w.shape {
+            Shape::Title => start = Some(w.start),
+            Shape::Lower if n == 0 && w.end - w.start >= 4 => {}
+            _ => break,
+        }
+        pos = w.start;
+    }
+    start
+}
+
 /// Walks back from the capitalized word `last` over name words and joiners to
 /// a street type ("Calle", "Via", "Rue", "Avenida"); its start, if found.
 fn prefixed_start(v: &Vocab, hay: &[u8], last: Tok, ls: usize) -> Option<usize> {
-    if last.shape != Shape::Title {
+    // "ul. Jana Pawła II", "Calle Alfonso XIII": a regnal number ends the name.
+    let roman = last.shape == Shape::Upper
+        && last.end - last.start <= 4
+        && hay[last.start..last.end]
+            .iter()
+            .all(|b| matches!(b, b'I' | b'V' | b'X'));
+    if last.shape != Shape::Title && !roman {
         return None;
     }
     let mut w = last;
@@ -554,87 +773,187 @@ fn word_before(hay: &[u8], end: usize, floor: usize) -> Option<Tok> {
     })
 }
 
-/// What follows a house number written after its street: a postcode and a
-/// city in either order (", 10115 Berlin", ", 00-950 Warszawa", " 110 00
-/// Praha", ", London SW1A 1AA", ", Toronto, ON M5V 2T6", ", Sydney NSW
-/// 2000"). Returns the new end and the confidence the tail adds.
-fn postcode_city(hay: &[u8], end: usize) -> (usize, f32) {
-    let mut j = end;
-    if hay.get(j) == Some(&b'.') {
-        j += 1;
+/// What follows a street and its number (and unit): up to six parts parted
+/// by commas, slashes or dashes (or a blank next to a postcode), of which one
+/// must be a postcode: a district or town before it, a town after it, region
+/// codes anywhere (", 10115 Berlin", ", London SW1A 1AA", ", Toronto, ON M5V
+/// 2T6", ", Sydney NSW 2000", ", Melilla, 28422", ", 56029, Santa Croce
+/// Sull'Arno (PI)", ", Bandeirantes, 86889-950 da Rocha do Norte / RS").
+/// Returns the new end and the confidence the tail adds (none without a
+/// postcode).
+fn locality_tail(v: &Vocab, hay: &[u8], end: usize) -> (usize, f32) {
+    let mut at = end;
+    if hay.get(at) == Some(&b'.') {
+        at += 1;
     }
-    if hay.get(j) == Some(&b',') {
-        j += 1;
-    }
-    if hay.get(j) != Some(&b' ') {
-        return (end, 0.0);
-    }
-    j += 1;
-    // Postcode first: the continental order.
-    if let Some((z, _)) = postcode(hay, j).filter(|&(_, alpha)| !alpha) {
-        // "4223 HW, Someren", "09098, Tanca Marchese": a comma may part them.
-        let c = if hay.get(z) == Some(&b',') { z + 1 } else { z };
-        if hay.get(c) == Some(&b' ')
-            && let Some(c) = city_end(hay, c + 1)
+    let mut best = None;
+    let mut towns_before = 0;
+    let mut postcode_at: Option<usize> = None;
+    let mut towns_after = 0;
+    for _ in 0..6 {
+        let Some((j, blank)) = separator(hay, at) else {
+            break;
+        };
+        if postcode_at.is_none()
+            && let Some((z, alpha)) = postcode(hay, j)
         {
-            return (c, 0.2);
+            // A lettered code cannot be told from a word without a town
+            // before it; a bare number needs a town on one side.
+            let town_next = hay.get(z).is_some_and(|&b| b == b' ' || b == b',')
+                && separator(hay, z).is_some_and(|(k, _)| locality(v, hay, k, true).is_some());
+            let digits = z - j;
+            let long_number = !alpha && digits >= 8;
+            let ok = if alpha {
+                towns_before > 0
+            } else if long_number {
+                town_next
+            } else {
+                towns_before > 0 || town_next
+            };
+            if !ok || (blank && towns_before == 0 && !town_next) {
+                break;
+            }
+            postcode_at = Some(z);
+            best = Some(z);
+            at = z;
+            continue;
         }
-        return (end, 0.0);
-    }
-    // City first, then an optional region code, then the postcode: the
-    // British, Canadian, Australian and Nordic orders.
-    let Some(c) = city_end(hay, j) else {
-        return (end, 0.0);
-    };
-    let mut k = c;
-    if hay.get(k) == Some(&b',') {
-        k += 1;
-    }
-    if hay.get(k) != Some(&b' ') {
-        return (end, 0.0);
-    }
-    k += 1;
-    if let Some(w) = lex::read_word(hay, k).filter(|w| {
-        w.shape == Shape::Upper && (2..=3).contains(&w.letters) && hay.get(w.end) == Some(&b' ')
-    }) {
-        // "ON", "NSW", "VIC": a province or state code before the postcode.
-        if postcode(hay, w.end + 1).is_some() {
-            k = w.end + 1;
+        if let Some(r) = region(hay, j, blank) {
+            at = r;
+            if postcode_at.is_some() {
+                best = Some(r);
+            }
+            continue;
         }
-    } else if let Some(w) = lex::read_word(hay, k).filter(|w| {
-        w.shape == Shape::Upper
-            && (2..=3).contains(&w.letters)
-            && hay.get(w.end..w.end + 2) == Some(b", ")
-    }) {
-        // "QLD, 2952": a comma after the code.
-        if postcode(hay, w.end + 2).is_some() {
-            k = w.end + 2;
+        if blank && postcode_at.is_none() {
+            // A plain blank parts a town only from its postcode.
+            break;
         }
+        let Some(c) = locality(v, hay, j, postcode_at.is_some()) else {
+            break;
+        };
+        if postcode_at.is_some() {
+            towns_after += 1;
+            if towns_after > 1 {
+                break;
+            }
+            best = Some(c);
+        } else {
+            towns_before += 1;
+            if towns_before > 2 {
+                break;
+            }
+        }
+        at = c;
     }
-    match postcode(hay, k) {
-        Some((z, _)) => (z, 0.2),
+    match best {
+        Some(e) => (e, 0.2),
         None => (end, 0.0),
     }
 }
 
-/// The end of one to three capitalized words (a city: "Berlin", "Den
-/// Haag", "Zürich", "Praha 1" is read as "Praha") starting at `i`.
-fn city_end(hay: &[u8], i: usize) -> Option<usize> {
+/// The start of the next part after `at`: `, ` (blanks allowed before the
+/// comma), ` / `, ` - `, or one blank (then the flag is set).
+fn separator(hay: &[u8], at: usize) -> Option<(usize, bool)> {
+    let mut j = at;
+    while hay.get(j) == Some(&b' ') && j - at < 2 {
+        j += 1;
+    }
+    match hay.get(j) {
+        Some(b',') if hay.get(j + 1) == Some(&b' ') => Some((j + 2, false)),
+        Some(b'/' | b'-') if j > at && hay.get(j + 1) == Some(&b' ') => Some((j + 2, false)),
+        Some(b) if j == at + 1 && (b.is_ascii_alphanumeric() || *b == b'(' || *b >= 0x80) => {
+            Some((j, true))
+        }
+        _ => None,
+    }
+}
+
+/// A region code: "NSW", "ON", "QLD", "(PI)", "RS"; its end. After a blank
+/// only when a postcode follows it or it is bracketed.
+fn region(hay: &[u8], i: usize, blank: bool) -> Option<usize> {
+    if hay.get(i) == Some(&b'(') {
+        let n = hay[i + 1..]
+            .iter()
+            .take(4)
+            .take_while(|b| b.is_ascii_uppercase())
+            .count();
+        return ((2..=3).contains(&n) && hay.get(i + 1 + n) == Some(&b')')).then_some(i + 2 + n);
+    }
     let w = lex::read_word(hay, i)?;
-    if !matches!(w.shape, Shape::Title | Shape::Upper) || w.letters < 2 {
+    if w.shape != Shape::Upper || !(2..=3).contains(&w.letters) || w.end - w.start != w.letters {
         return None;
     }
-    let mut end = w.end;
-    for _ in 0..2 {
-        if hay.get(end) != Some(&b' ') {
+    if hay.get(w.end).is_some_and(|&b| lex::is_word_byte(b)) {
+        return None;
+    }
+    if blank {
+        let ok = hay.get(w.end) == Some(&b' ') && postcode(hay, w.end + 1).is_some();
+        return ok.then_some(w.end);
+    }
+    Some(w.end)
+}
+
+/// Lowercase words inside a town's name: "Teplice nad Metují", "Santa Croce
+/// sull'Arno", "Frankfurt am Main", "Stratford-upon-Avon" (hyphenated ones
+/// are read as one word).
+const TOWN_JOINERS: &[&[u8]] = &[
+    b"de", b"da", b"do", b"das", b"dos", b"del", b"della", b"di", b"la", b"le", b"les", b"du",
+    b"des", b"nad", b"pod", b"am", b"an", b"im", b"bei", b"sur", b"sous", b"en", b"upon", b"on",
+    b"aan", b"op", b"van", b"der", b"den", b"y", b"e",
+];
+
+/// A town or district: one to five capitalized words with lowercase joiners
+/// between them ("Teplice nad Metují", "Vila Real 2ª Seção"); after a
+/// postcode it may open with a joiner ("da Rocha do Norte"). Its end.
+fn locality(v: &Vocab, hay: &[u8], i: usize, after_postcode: bool) -> Option<usize> {
+    let mut end = None;
+    let mut at = i;
+    for n in 0..6 {
+        if n > 0 {
+            if hay.get(at) != Some(&b' ') {
+                break;
+            }
+            at += 1;
+        }
+        // "2ª Seção": an ordinal inside a district's name.
+        if end.is_some() && hay.get(at).is_some_and(u8::is_ascii_digit) {
+            let d = digits_end(hay, at);
+            if d - at <= 2 && matches!(hay.get(d..d + 2), Some([0xC2, 0xAA | 0xBA])) {
+                at = d + 2;
+                continue;
+            }
             break;
         }
-        match lex::read_word(hay, end + 1) {
-            Some(n) if n.shape == Shape::Title && n.letters >= 2 => end = n.end,
-            _ => break,
+        let Some(w) = lex::read_word(hay, at) else {
+            break;
+        };
+        let word = &hay[w.start..w.end];
+        let joiner = w.shape == Shape::Lower
+            && TOWN_JOINERS.iter().any(|j| word.eq_ignore_ascii_case(j))
+            && (end.is_some() || after_postcode);
+        let capital = match w.shape {
+            Shape::Title => w.letters >= 2 || end.is_some(),
+            Shape::Upper => n == 0 && w.letters >= 2 && w.letters > 3,
+            _ => false,
+        };
+        if capital && v.flags(word) & UNIT == 0 {
+            end = Some(w.end);
+        } else if !joiner {
+            break;
+        }
+        at = w.end;
+        // "St. Jonathan", "Mt. Eliza": an abbreviation's dot inside the name.
+        if capital
+            && w.letters <= 3
+            && hay.get(at) == Some(&b'.')
+            && hay.get(at + 1) == Some(&b' ')
+            && hay.get(at + 2).is_some_and(u8::is_ascii_uppercase)
+        {
+            at += 1;
         }
     }
-    Some(end)
+    end
 }
 
 /// A postcode at `i` in one of the shapes used across Europe and beyond:
@@ -677,6 +996,17 @@ fn postcode(hay: &[u8], i: usize) -> Option<(usize, bool)> {
             (4, Some(b' ')) if up(e + 1) && up(e + 2) && free(e + 3) && !d(e + 3) => {
                 Some((e + 3, false))
             }
+            // "9036CX": a Dutch code written without its blank.
+            (4, Some(_)) if up(e) && up(e + 1) && free(e + 2) && !d(e + 2) => Some((e + 2, false)),
+            // "86889-950": a Brazilian CEP; "100-0001": a Japanese code.
+            (5, Some(b'-')) if digits_end(hay, e + 1) == e + 4 && free(e + 4) => {
+                Some((e + 4, false))
+            }
+            (3, Some(b'-')) if digits_end(hay, e + 1) == e + 5 && free(e + 5) => {
+                Some((e + 5, false))
+            }
+            // "60656925": a CEP without its dash (only with a town after it).
+            (8, _) if free(e) => Some((e, false)),
             (4 | 5, _) if free(e) => Some((e, false)),
             _ => None,
         };

@@ -190,7 +190,7 @@ fn international_forms() {
         ),
         (
             "Cím: Kossuth Lajos utca 12, 1173 Budapest",
-            &["Lajos utca 12, 1173 Budapest"],
+            &["Kossuth Lajos utca 12, 1173 Budapest"],
         ),
         (
             "Adres: Atatürk Caddesi 45, 06420 Ankara",
@@ -266,6 +266,161 @@ fn international_forms() {
         ("Plan C Budget 3", &[]),
         ("page 12/30 of the report", &[]),
         ("Thanks Maria, 25 of them arrived", &[]),
+    ];
+    for (text, want) in cases {
+        assert_eq!(&found(&f, text), want, "in {text:?}");
+    }
+}
+
+/// The locality tail after a street: towns before or after the postcode,
+/// region codes, flats and floors, the postcode shapes of more countries.
+#[test]
+fn locality_tails() {
+    let f = AddressFinder::new();
+    let cases: &[(&str, &[&str])] = &[
+        // Spanish: number, floor, then town and postcode.
+        (
+            "Vivo en Calle del Prado 14 Piso 3 , Sevilla, 41001.",
+            &["Calle del Prado 14 Piso 3 , Sevilla, 41001"],
+        ),
+        (
+            "Glorieta de Bilbao 1 Puerta 2, Madrid, 28004",
+            &["Glorieta de Bilbao 1 Puerta 2, Madrid, 28004"],
+        ),
+        // Italian: comma before the number, floor, postcode then town and province.
+        (
+            "Abito in Contrada Fontana, 12 Piano 2, 90121, Palermo (PA).",
+            &["Contrada Fontana, 12 Piano 2, 90121, Palermo (PA)"],
+        ),
+        (
+            "Borgo Pinti, 5, 50121, San Casciano in Val di Pesa (FI)",
+            &["Borgo Pinti, 5, 50121, San Casciano"],
+        ),
+        // Brazilian: district, CEP with or without its dash, town / state.
+        (
+            "Rua das Flores, 120, Centro, 01001-000 São Paulo / SP",
+            &["Rua das Flores, 120, Centro, 01001-000 São Paulo / SP"],
+        ),
+        (
+            "Travessa Lima, 7, Boa Vista, 30130100 Belo Horizonte / MG",
+            &["Travessa Lima, 7, Boa Vista, 30130100 Belo Horizonte / MG"],
+        ),
+        // Dutch code without its blank, comma before the town.
+        (
+            "Ik woon op Molensteeg 4, 2311PK, Leiden.",
+            &["Molensteeg 4, 2311PK, Leiden"],
+        ),
+        (
+            "Dorpsdreef 12, 3331 AB Zwijndrecht",
+            &["Dorpsdreef 12, 3331 AB Zwijndrecht"],
+        ),
+        // Finnish street types written apart, and compounds after a genitive.
+        (
+            "Osoite: Aleksis Kiven katu 5, 00500 Helsinki",
+            &["Aleksis Kiven katu 5, 00500 Helsinki"],
+        ),
+        (
+            "Osoite: Oulun puistotie 8, 90100 Oulu",
+            &["Oulun puistotie 8, 90100 Oulu"],
+        ),
+        // Czech: a street opened by a preposition, a town with a joiner.
+        (
+            "Adresa: Na Příkopě 3, 110 00 Praha nad Vltavou",
+            &["Na Příkopě 3, 110 00 Praha nad Vltavou"],
+        ),
+        // German hyphenated street names.
+        (
+            "Konrad-Adenauer-Straße 7, 53113 Bonn",
+            &["Konrad-Adenauer-Straße 7, 53113 Bonn"],
+        ),
+        // Australian: road types of AS/NZS 4819, flat/number, state then postcode.
+        (
+            "Address: 12 Wattle Ronde, Ballarat, VIC, 3350",
+            &["12 Wattle Ronde, Ballarat, VIC, 3350"],
+        ),
+        (
+            "Address: 5/27 Banksia Esplanade, Cairns, QLD, 4870",
+            &["5/27 Banksia Esplanade, Cairns, QLD, 4870"],
+        ),
+        // Canadian province then postcode after a blank.
+        (
+            "12 Maple Crescent, Moose Jaw, SK S6H 1A1",
+            &["12 Maple Crescent, Moose Jaw, SK S6H 1A1"],
+        ),
+        // A regnal number in the street, an abbreviated saint in the town.
+        (
+            "Mieszkam przy ul. Jana Pawła II 12/4, 31-004 Kraków.",
+            &["ul. Jana Pawła II 12/4, 31-004 Kraków"],
+        ),
+        (
+            "Address: 3 Kurrajong Ring, St. Marys, NSW, 2760",
+            &["3 Kurrajong Ring, St. Marys, NSW, 2760"],
+        ),
+        // A district after the house number: read backwards from the number.
+        (
+            "Rua Bela, 14, Vila Real, 01001-000 São Paulo / SP",
+            &["Rua Bela, 14, Vila Real, 01001-000 São Paulo / SP"],
+        ),
+        // No street word, a floor after the number: the postcode tail decides.
+        (
+            "Národní 12 Piso 3, 110 00 Praha",
+            &["Národní 12 Piso 3, 110 00 Praha"],
+        ),
+        // A town without a postcode adds nothing.
+        ("Calle Mayor 3, Madrid", &["Calle Mayor 3"]),
+        // Not addresses.
+        ("Invoice 12, 2024 totals", &[]),
+        ("Room 4, Building 12, 2nd floor", &[]),
+    ];
+    for (text, want) in cases {
+        assert_eq!(&found(&f, text), want, "in {text:?}");
+    }
+}
+
+/// Forms that open with something other than a street and its number: a
+/// flat first (UK, Australia), no house number (France, Brazil), US
+/// military mail.
+#[test]
+fn other_openings() {
+    let f = AddressFinder::new();
+    let cases: &[(&str, &[&str])] = &[
+        (
+            "Address: Flat 4, Rowan Mews, Kendal, LA9 4QT",
+            &["Flat 4, Rowan Mews, Kendal, LA9 4QT"],
+        ),
+        (
+            "I live at Studio 12B, Orchard Crest, Bath, BA1 1AA.",
+            &["Studio 12B, Orchard Crest, Bath, BA1 1AA"],
+        ),
+        (
+            "Address: Level 3 120 Collins Street, Melbourne, VIC, 3000",
+            &["Level 3 120 Collins Street, Melbourne, VIC, 3000"],
+        ),
+        (
+            "Ship to Unit 7 15 Jacaranda Elbow, Toowoomba, QLD, 4350",
+            &["Unit 7 15 Jacaranda Elbow, Toowoomba, QLD, 4350"],
+        ),
+        (
+            "Adresse : rue des Lilas, 33000 Bordeaux",
+            &["rue des Lilas, 33000 Bordeaux"],
+        ),
+        (
+            "Endereço: Quadra do Sol, Asa Sul, 70390-000 Brasília / DF",
+            &["Quadra do Sol, Asa Sul, 70390-000 Brasília / DF"],
+        ),
+        (
+            "Address: USNS Mercy, FPO AP 96672",
+            &["USNS Mercy, FPO AP 96672"],
+        ),
+        (
+            "mail to PSC 3021, Box 44, APO AE 09021 please",
+            &["PSC 3021, Box 44, APO AE 09021"],
+        ),
+        // A flat with no street after it, a street type with no postcode.
+        ("Flat 4, Kendal", &[]),
+        ("Suite 12, Level 3 meeting", &[]),
+        ("the rue Royale was closed", &[]),
+        ("FPO AP 96672", &[]),
     ];
     for (text, want) in cases {
         assert_eq!(&found(&f, text), want, "in {text:?}");

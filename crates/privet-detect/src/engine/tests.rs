@@ -629,3 +629,65 @@ fn the_last_plausible_birth_year_comes_from_the_clock() {
     assert_eq!(dobs(&in_1990), 0, "born after today is no birth date");
     assert_eq!(dobs(&in_2026), 1);
 }
+
+/// Issue 12, phones from context: national numbers after their own cue,
+/// read in the region the line names (a possible length there suffices), a
+/// slash between groups, a country code glued to the area code.
+#[test]
+fn phones_from_context() {
+    use PiiType::*;
+    let cases: &[(&str, &str)] = &[
+        ("Telefono: 347854534", "347854534"),
+        ("Mi può chiamare al 0612345678.", "0612345678"),
+        ("Telefon: 06-1/363 1837", "06-1/363 1837"),
+        ("Telefon: (06)31/352-7826", "(06)31/352-7826"),
+        ("U kunt mij bellen op +3148-8142526.", "+3148-8142526"),
+        ("Ring me on 020 7946 0958.", "020 7946 0958"),
+    ];
+    for (text, want) in cases {
+        assert!(has(text, Phone, want), "{text:?}: {:?}", found(text));
+    }
+    // A reference number after a phone on the same line is no phone, and
+    // nine digits without a phone cue stay what they were.
+    for text in [
+        "Téléphone : 04 75 82 90 06 Nr. 889850163",
+        "Telefon: +420 702 039 757 No. 285502864",
+        "order 347854534 shipped",
+    ] {
+        assert!(
+            !found(text).iter().any(|(t, v)| *t == Phone && v.len() == 9),
+            "{text:?}: {:?}",
+            found(text)
+        );
+    }
+}
+
+/// An address that covers a name keeps the span: the name is its street's or
+/// its town's.
+#[test]
+fn addresses_keep_the_names_they_cover() {
+    use PiiType::*;
+    for (text, addr) in [
+        (
+            "Address: Flat 4, Sandra Green, Leeds, LS1 4AP",
+            "Flat 4, Sandra Green, Leeds, LS1 4AP",
+        ),
+        (
+            "Vivo en Cañada de Ruth Llamas 2, Málaga, 29001.",
+            "Cañada de Ruth Llamas 2, Málaga, 29001",
+        ),
+    ] {
+        assert!(
+            has(text, StreetAddress, addr),
+            "{text:?}: {:?}",
+            found(text)
+        );
+        assert!(none_of(text, PersonName), "{text:?}: {:?}", found(text));
+    }
+    // A name beside an address stays a name.
+    assert!(has(
+        "Maria Lopez, 12 Main Street, Springfield, IL 62704",
+        PersonName,
+        "Maria Lopez"
+    ));
+}

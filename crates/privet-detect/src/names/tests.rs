@@ -279,6 +279,12 @@ fn cued_names_in_any_case() {
             &["Smith", "John Brown"],
         ),
         ("Dzień dobry, nazywam się Zbigniew.", &["Zbigniew"]),
+        (
+            "[09:52] Mary: Got it Antal, let me check.",
+            &["Mary", "Antal"],
+        ),
+        ("got it working, thanks", &[]),
+        ("Got it. Shipping today", &[]),
         // Same shapes that are not names.
         ("my name is grace", &["grace"]),
         ("can you call me back tomorrow", &[]),

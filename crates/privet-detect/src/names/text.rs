@@ -737,6 +737,9 @@ fn context_before(lx: &Lexicon, hay: &[u8], start: usize) -> Ctx {
         // "call me Ana", "said Maria to ...", "asked Kenji": verbs of speech
         // and address put a person right after them.
         (b"me", b"call", _) | (b"me", b"calls", _) | (b"you", b"thank", _) => Ctx::Strong,
+        // "Got it Dóra, one moment": an acknowledgement addresses the
+        // person right after it, as a greeting does.
+        (b"it", b"got", _) => Ctx::Strong,
         (b"said" | b"says" | b"asked" | b"asks" | b"replied" | b"wrote" | b"told", _, _) => {
             Ctx::Strong
         }

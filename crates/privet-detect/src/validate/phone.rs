@@ -49,6 +49,39 @@ const OTHER_REGIONS: [Id; 13] = [
 /// its last one or two groups dropped (a following unrelated number may have
 /// been swallowed by the candidate pattern).
 pub(crate) fn check(span: &[u8]) -> Option<Phone> {
+    let found = check_groups(span);
+    if found.is_some_and(|p| p.plan == Plan::Valid) {
+        return found;
+    }
+    glued_country_code(span).or(found)
+}
+
+/// `+3148-8142526`: a country code glued to the area code hides where it
+/// ends from the grouping the parser reads; the number read without its
+/// separators, when that is valid, over the whole span.
+fn glued_country_code(span: &[u8]) -> Option<Phone> {
+    let rest = span.strip_prefix(b"+")?;
+    let first_group = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+    if first_group < 4
+        || !rest
+            .iter()
+            .all(|b| b.is_ascii_digit() || matches!(b, b' ' | b'-' | b'.'))
+    {
+        return None;
+    }
+    let mut compact = Vec::with_capacity(span.len());
+    compact.push(b'+');
+    compact.extend(rest.iter().filter(|b| b.is_ascii_digit()));
+    let p = check_exact(&compact).filter(|p| p.plan == Plan::Valid && p.len == compact.len())?;
+    Some(Phone {
+        len: span.len(),
+        formatted: true,
+        ..p
+    })
+}
+
+/// [`check`] over the span as grouped, dropping trailing groups.
+fn check_groups(span: &[u8]) -> Option<Phone> {
     let mut end = span.len();
     let mut best: Option<Phone> = None;
     for _ in 0..3 {
@@ -140,6 +173,8 @@ mod tests {
             "+14155550134",
             "1-800-555-0199",
             "020 7946 0958",
+            // A country code glued to the area code.
+            "+3148-8142526",
         ] {
             let p = check(s.as_bytes());
             assert!(

@@ -54,6 +54,21 @@ pub(crate) fn verdict(region: Option<Id>, text: &str) -> Option<Plan> {
     })
 }
 
+/// Whether `text`, read as a national number of `region`, has a length the
+/// region's plan allows for some number type (libphonenumber's "possible
+/// number" test on the general descriptor).
+pub(crate) fn possible_length(region: Id, text: &str) -> bool {
+    let Some((_, national)) = plans().parse(Some(region), text.as_bytes()) else {
+        return false;
+    };
+    let Ok(len) = u16::try_from(national.len()) else {
+        return false;
+    };
+    DATABASE
+        .by_id(region.as_ref())
+        .is_some_and(|m| m.descriptors().general().possible_length().contains(&len))
+}
+
 /// The `phonenumber` crate's own verdict (slow: a locked regex cache).
 pub(crate) fn oracle(region: Option<Id>, text: &str) -> Option<Plan> {
     let number = phonenumber::parse(region, text).ok()?;

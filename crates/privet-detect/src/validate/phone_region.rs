@@ -127,23 +127,37 @@ const BROAD: &[Id] = &[
     Id::LU,
 ];
 
-/// Whether `number` (a national number, no country code) is valid in a
-/// region `line` points to or, failing that, in any region of [`BROAD`].
-pub(crate) fn valid_in_some_region(number: &[u8], line: &[u8]) -> bool {
+/// What `number` (a national number, no country code) is in the regions
+/// `line` points to or, failing that, in the regions of [`BROAD`]: `Valid`
+/// when some region's number ranges hold it; `Possible` when only a hinted
+/// region's lengths allow it (the cue and the region both say phone, and
+/// numbering plans change faster than any metadata); else `None`.
+pub(crate) fn plan_in_some_region(number: &[u8], line: &[u8]) -> Option<super::phone::Plan> {
+    use super::phone::Plan;
     let digits = number.iter().filter(|b| b.is_ascii_digit()).count();
     if !(7..=13).contains(&digits) || number.first() == Some(&b'+') {
-        return false;
+        return None;
     }
-    let Ok(text) = std::str::from_utf8(number) else {
-        return false;
-    };
-    hinted_regions(line).iter().chain(BROAD).any(|&region| {
-        super::phone_plan::verdict(Some(region), text) == Some(super::phone::Plan::Valid)
-    })
+    let text = std::str::from_utf8(number).ok()?;
+    let mut best = None;
+    for region in hinted_regions(line) {
+        match super::phone_plan::verdict(Some(region), text) {
+            Some(Plan::Valid) => return Some(Plan::Valid),
+            Some(Plan::Possible) if super::phone_plan::possible_length(region, text) => {
+                best = Some(Plan::Possible)
+            }
+            _ => {}
+        }
+    }
+    let valid = BROAD
+        .iter()
+        .any(|&region| super::phone_plan::verdict(Some(region), text) == Some(Plan::Valid));
+    if valid { Some(Plan::Valid) } else { best }
 }
 
-/// A national number after a phone cue, valid in a region its line points
-/// to: the verdict (valid, national) and the end of its span, extension kept.
+/// A national number after a phone cue, valid (or, in a region the line
+/// names, of a possible length) for some region: the verdict (national) and
+/// the end of its span, extension kept.
 pub(crate) fn after_cue(
     hay: &[u8],
     start: usize,
@@ -154,15 +168,14 @@ pub(crate) fn after_cue(
     let le = memchr::memchr(b'\n', &hay[start..]).map_or(hay.len(), |p| start + p);
     // A few hundred bytes around the number are enough to name its region.
     let line = &hay[ls.max(start.saturating_sub(200))..le.min(start + 200)];
-    valid_in_some_region(&span[..number], line).then(|| {
-        let phone = super::phone::Phone {
-            len: span.len(),
-            plan: super::phone::Plan::Valid,
-            international: false,
-            formatted: span.iter().any(|b| !b.is_ascii_digit()),
-        };
-        (phone, start + span.len())
-    })
+    let plan = plan_in_some_region(&span[..number], line)?;
+    let phone = super::phone::Phone {
+        len: span.len(),
+        plan,
+        international: false,
+        formatted: span.iter().any(|b| !b.is_ascii_digit()),
+    };
+    Some((phone, start + span.len()))
 }
 
 /// The regions `line` names: by a `+CC` calling code elsewhere on it, or by
@@ -214,14 +227,16 @@ mod tests {
             ("06 12 34 56 78", "T\u{e9}l\u{e9}phone : 06 12 34 56 78"),
             ("030 901820", "Telefon: 030 901820 (Deutschland)"),
         ] {
-            assert!(
-                valid_in_some_region(number.as_bytes(), line.as_bytes()),
+            assert_eq!(
+                plan_in_some_region(number.as_bytes(), line.as_bytes()),
+                Some(super::super::phone::Plan::Valid),
                 "{number}"
             );
         }
         for number in ["0000000000", "+49 30 901820", "12"] {
-            assert!(
-                !valid_in_some_region(number.as_bytes(), b"Telefon"),
+            assert_eq!(
+                plan_in_some_region(number.as_bytes(), b"Telefon"),
+                None,
                 "{number}"
             );
         }
