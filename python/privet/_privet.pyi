@@ -48,7 +48,9 @@ class Scanner:
 
     :param types: canonical type names to look for (see :func:`pii_types`); ``None`` for all.
     :param min_confidence: findings below this confidence (0 to 1) are not reported.
-    :param region: reserved; any value other than ``None`` raises :class:`ConfigError`
+    :param region: ISO 3166 two-letter code of the region whose numbering plan reads phone
+        numbers written without a country code first (``None``: the United States); an unknown
+        code raises :class:`ConfigError`
         (phone numbers are read as US numbers first, then by country code or trunk prefix).
     :param threads: threads for the batch methods; one per core by default.
     :raises ConfigError: an unknown type name or a confidence outside 0 to 1.

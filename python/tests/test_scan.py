@@ -126,7 +126,7 @@ def test_other_bad_arguments_raise():
     with pytest.raises(privet.ConfigError):
         privet.Scanner(types=[])
     with pytest.raises(privet.ConfigError, match="region"):
-        privet.Scanner(region="GB")
+        privet.Scanner(region="Atlantis")
     with pytest.raises(TypeError):
         privet.Scanner().scan(b"bytes are not text")
     with pytest.raises(TypeError):
@@ -202,3 +202,10 @@ def test_threads_calling_scan_many_overlap():
     assert a0 < b1 and b0 < a1, spans
     # Each started well before the other finished (not just at its last instant).
     assert max(a0, b0) < min(a1, b1) - 0.5 * min(a1 - a0, b1 - b0), spans
+
+
+def test_region_reads_national_numbers_there_first():
+    # A Spanish mobile number without its country code is too short for a US number.
+    text = "Pedido 8812, la clienta llamo desde el 612 345 678 ayer"
+    assert [f.type for f in privet.Scanner(types=["phone"], region="ES").scan(text)] == ["phone"]
+    assert privet.Scanner(types=["phone"]).scan(text) == []

@@ -94,6 +94,10 @@ pub(crate) struct ScanArgs {
     /// Report findings at or above this confidence (0 to 1).
     #[arg(long, default_value_t = 0.5, value_name = "0..1", value_parser = parse_confidence)]
     pub min_confidence: f32,
+    /// Read phone numbers written without a country code in this region's numbering plan first
+    /// (ISO 3166 two-letter code, e.g. GB); the United States when not given.
+    #[arg(long, value_name = "CC", value_parser = parse_region)]
+    pub region: Option<privet_detect::PhoneRegion>,
     /// Print raw matched values. They are masked unless you pass this.
     #[arg(long)]
     pub show_values: bool,
@@ -121,6 +125,11 @@ pub(crate) struct ScanArgs {
     /// No progress bar.
     #[arg(short, long)]
     pub quiet: bool,
+}
+
+/// Reads `--region`.
+fn parse_region(s: &str) -> Result<privet_detect::PhoneRegion, String> {
+    privet_detect::PhoneRegion::parse(s).map_err(|e| e.to_string())
 }
 
 fn parse_confidence(s: &str) -> Result<f32, String> {

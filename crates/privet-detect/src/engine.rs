@@ -10,7 +10,7 @@ use crate::column::ColumnContext;
 use crate::context::{Context, ContextScanner, WINDOW};
 use crate::names::NameFinder;
 use crate::patterns::{self, Kind};
-use crate::validate::phone::Plan;
+use crate::validate::phone::{PhoneRegion, Plan};
 use crate::validate::{
     card, date, email, iban, ids, ip, phone, phone_form, phone_region, provider, secret, ssn, url,
 };
@@ -55,6 +55,8 @@ pub struct Detector {
     address: AddressFinder,
     enabled: TypeSet,
     min_confidence: f32,
+    /// Where national phone numbers are read first.
+    region: Option<PhoneRegion>,
     current_year: u32,
 }
 
@@ -114,6 +116,7 @@ impl Detector {
             address: AddressFinder::new(),
             enabled,
             min_confidence: config.min_confidence,
+            region: config.region,
             current_year: date::utc_year(clock.now()),
         })
     }
@@ -529,7 +532,7 @@ impl Detector {
                     return None;
                 }
                 let labelled = ctx.supports(ty, WINDOW);
-                let (found, end) = match phone_with_form(span, start) {
+                let (found, end) = match phone_with_form(span, start, self.region) {
                     Some(f) if f.0.plan == Plan::Valid || !labelled => f,
                     other => phone_region::after_cue(hay, start, span).or(other)?,
                 };
@@ -629,7 +632,7 @@ impl Detector {
                 push(out, PiiType::UsSsn, 0.95);
             }
             Some(PiiType::Phone) => {
-                if let Some(p) = phone::check(v).filter(|p| p.len == v.len()) {
+                if let Some(p) = phone::check(v, self.region).filter(|p| p.len == v.len()) {
                     let conf = if p.plan == Plan::Valid { 0.95 } else { 0.7 };
                     push(out, PiiType::Phone, conf);
                 }
@@ -796,10 +799,14 @@ fn phone_ceiling(span: &[u8], ctx: &Context) -> f32 {
 /// Validates a phone candidate as libphonenumber reads it (an extension cut
 /// off, a bracketed country code unbracketed) and returns the verdict with
 /// the end of the reported span, which keeps the extension.
-fn phone_with_form(span: &[u8], start: usize) -> Option<(phone::Phone, usize)> {
+fn phone_with_form(
+    span: &[u8],
+    start: usize,
+    region: Option<PhoneRegion>,
+) -> Option<(phone::Phone, usize)> {
     let number = phone_form::without_extension(span);
     if let Some(plain) = phone_form::unbracketed_country_code(&span[..number]) {
-        let found = phone::check(&plain)?;
+        let found = phone::check(&plain, region)?;
         let len = if found.len == plain.len() {
             span.len()
         } else {
@@ -807,7 +814,7 @@ fn phone_with_form(span: &[u8], start: usize) -> Option<(phone::Phone, usize)> {
         };
         return Some((found, start + len));
     }
-    let found = phone::check(&span[..number])?;
+    let found = phone::check(&span[..number], region)?;
     let len = if found.len == number {
         span.len()
     } else {

@@ -23,6 +23,7 @@ pub use classify::{ColumnStats, ColumnSummary, Verdict};
 pub use column::ColumnContext;
 pub use engine::Detector;
 use privet_types::PiiType;
+pub use validate::phone::PhoneRegion;
 
 /// Which types to detect and how sure a match must be to be reported.
 #[derive(Clone, Debug, PartialEq)]
@@ -31,6 +32,9 @@ pub struct DetectorConfig {
     pub types: Vec<PiiType>,
     /// Matches below this confidence are dropped; 0.5 by default.
     pub min_confidence: f32,
+    /// The region a phone number written without a country code is read in first; the
+    /// United States when none is given (other regions are still tried after it).
+    pub region: Option<PhoneRegion>,
 }
 
 impl Default for DetectorConfig {
@@ -38,6 +42,7 @@ impl Default for DetectorConfig {
         DetectorConfig {
             types: PiiType::ALL.to_vec(),
             min_confidence: 0.5,
+            region: None,
         }
     }
 }
@@ -48,6 +53,11 @@ pub enum DetectError {
     /// The minimum confidence is outside `0.0..=1.0`.
     #[error("minimum confidence {0} is outside 0.0..=1.0")]
     Confidence(f32),
+    /// A default phone region that is not an ISO 3166 alpha-2 code with a numbering plan.
+    #[error(
+        "region {0:?}: not a two-letter ISO 3166 region code with phone numbering metadata (for example US, GB, DE)"
+    )]
+    Region(String),
     /// A built-in pattern or keyword set failed to compile (a bug in privet).
     #[error("built-in detector pattern failed to compile: {0}")]
     Pattern(String),

@@ -2,7 +2,7 @@
 
 use arrow_array::{RecordBatch, make_array};
 use arrow_pyarrow::PyArrowType;
-use privet_detect::{Detector, DetectorConfig, mask};
+use privet_detect::{Detector, DetectorConfig, PhoneRegion, mask};
 use privet_types::chars::CharCursor;
 use privet_types::{Match, PiiType, rounded_confidence};
 use pyo3::prelude::*;
@@ -106,17 +106,10 @@ pub(crate) fn detector(
     min_confidence: f64,
     region: Option<String>,
 ) -> Result<(Detector, Vec<PiiType>), Failure> {
-    if let Some(region) = region {
-        // The phone validator tries the US numbering plan first, then a fixed list of others;
-        // privet-detect has no setting for another default yet. Refuse rather than ignore it.
-        return Err(Failure::new(
-            Kind::Config,
-            format!(
-                "region {region:?}: a default region is not supported yet; phone numbers are \
-                 read as US numbers first, then by their country code or trunk prefix"
-            ),
-        ));
-    }
+    let region = region
+        .map(|r| PhoneRegion::parse(&r))
+        .transpose()
+        .map_err(|e| Failure::new(Kind::Config, e.to_string()))?;
     if !(0.0..=1.0).contains(&min_confidence) {
         return Err(Failure::new(
             Kind::Config,
@@ -150,6 +143,7 @@ pub(crate) fn detector(
     let config = DetectorConfig {
         types: types.clone(),
         min_confidence: min_confidence as f32,
+        region,
     };
     let detector = Detector::new(config).map_err(|e| Failure::new(Kind::Config, e.to_string()))?;
     Ok((detector, types))

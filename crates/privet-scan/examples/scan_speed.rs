@@ -70,6 +70,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let detector = Detector::new(DetectorConfig {
         types: privet_types::PiiType::ALL.to_vec(),
         min_confidence: options.min_confidence,
+        region: None,
     })?;
     let specs = privet_scan::plan_sources(&inputs, false);
     let mut sink = Digest {

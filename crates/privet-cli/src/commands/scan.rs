@@ -35,6 +35,7 @@ pub(crate) fn run(args: ScanArgs) -> anyhow::Result<Status> {
             options.types.clone()
         },
         min_confidence: options.min_confidence,
+        region: args.region,
     })
     .context("cannot build the detectors")?;
 

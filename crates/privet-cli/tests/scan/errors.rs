@@ -163,3 +163,24 @@ fn a_flood_of_bad_rows_is_summarised_not_dumped() {
         "{stderr}"
     );
 }
+
+#[test]
+fn region_reads_national_phone_numbers_there_and_an_unknown_one_is_a_usage_error() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // A Spanish mobile number without its country code: too short for a US number.
+    let path = write(
+        dir.path(),
+        "pedido.txt",
+        "Pedido 8812, la clienta llamo desde el 612 345 678 ayer\n",
+    );
+    let (findings, _, code) = scan_jsonl(&["--types", "phone", &path]);
+    assert_eq!((code, findings.len()), (0, 0));
+    let (findings, stderr, code) = scan_jsonl(&["--types", "phone", "--region", "ES", &path]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(types_of(&findings), ["phone"]);
+    privet()
+        .args(["scan", "--region", "Atlantis", &path])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("two-letter ISO 3166"));
+}

@@ -245,6 +245,7 @@ fn disabled_types_are_not_reported() {
     let d = Detector::new(DetectorConfig {
         types: vec![PiiType::Email],
         min_confidence: 0.5,
+        region: None,
     })
     .expect("builds");
     let mut out = Vec::new();
@@ -254,7 +255,8 @@ fn disabled_types_are_not_reported() {
     assert!(
         Detector::new(DetectorConfig {
             types: vec![],
-            min_confidence: 2.0
+            min_confidence: 2.0,
+            region: None,
         })
         .is_err()
     );
@@ -690,4 +692,38 @@ fn addresses_keep_the_names_they_cover() {
         PersonName,
         "Maria Lopez"
     ));
+}
+
+#[test]
+fn a_configured_region_reads_national_numbers_first() {
+    let with = |region: Option<&str>| {
+        let d = Detector::new(DetectorConfig {
+            types: vec![PiiType::Phone],
+            region: region.map(|r| PhoneRegion::parse(r).expect("a region")),
+            ..DetectorConfig::default()
+        })
+        .expect("builds");
+        let mut out = Vec::new();
+        // A Spanish mobile number: nine digits, no trunk prefix, no country code; as a US
+        // number it is too short.
+        d.detect(
+            b"Pedido 8812, la clienta llamo desde el 612 345 678 ayer",
+            &mut out,
+        );
+        out.iter().map(|m| m.ty).collect::<Vec<_>>()
+    };
+    assert_eq!(with(Some("es")), vec![PiiType::Phone]);
+    assert_eq!(with(None), Vec::<PiiType>::new());
+    assert_eq!(with(Some("US")), Vec::<PiiType>::new());
+}
+
+#[test]
+fn region_codes_are_checked() {
+    for good in ["US", "gb", " DE ", "es"] {
+        assert!(PhoneRegion::parse(good).is_ok(), "{good}");
+    }
+    for bad in ["", "USA", "XX", "U", "001", "ZZ", "de-DE"] {
+        let err = PhoneRegion::parse(bad).expect_err(bad).to_string();
+        assert!(err.contains("two-letter ISO 3166"), "{bad}: {err}");
+    }
 }

@@ -5,6 +5,23 @@ use phonenumber::country::Id;
 
 use super::phone_plan::verdict;
 
+/// The region whose numbering plan reads phone numbers written without a country code first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PhoneRegion(Id);
+
+impl PhoneRegion {
+    /// Reads an ISO 3166 alpha-2 code (any case) of a region libphonenumber's metadata covers.
+    pub fn parse(code: &str) -> Result<PhoneRegion, crate::DetectError> {
+        let upper = code.trim().to_ascii_uppercase();
+        upper
+            .parse::<Id>()
+            .ok()
+            .filter(|id| upper.len() == 2 && super::phone_plan::covers(*id))
+            .map(PhoneRegion)
+            .ok_or_else(|| crate::DetectError::Region(code.chars().take(16).collect()))
+    }
+}
+
 /// How strongly the number-plan metadata supports a candidate.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) enum Plan {
@@ -48,8 +65,8 @@ const OTHER_REGIONS: [Id; 13] = [
 /// Checks a candidate span; if the whole span is not a number, retries with
 /// its last one or two groups dropped (a following unrelated number may have
 /// been swallowed by the candidate pattern).
-pub(crate) fn check(span: &[u8]) -> Option<Phone> {
-    let found = check_groups(span);
+pub(crate) fn check(span: &[u8], region: Option<PhoneRegion>) -> Option<Phone> {
+    let found = check_groups(span, region);
     if found.is_some_and(|p| p.plan == Plan::Valid) {
         return found;
     }
@@ -72,7 +89,8 @@ fn glued_country_code(span: &[u8]) -> Option<Phone> {
     let mut compact = Vec::with_capacity(span.len());
     compact.push(b'+');
     compact.extend(rest.iter().filter(|b| b.is_ascii_digit()));
-    let p = check_exact(&compact).filter(|p| p.plan == Plan::Valid && p.len == compact.len())?;
+    let p =
+        check_exact(&compact, None).filter(|p| p.plan == Plan::Valid && p.len == compact.len())?;
     Some(Phone {
         len: span.len(),
         formatted: true,
@@ -81,11 +99,11 @@ fn glued_country_code(span: &[u8]) -> Option<Phone> {
 }
 
 /// [`check`] over the span as grouped, dropping trailing groups.
-fn check_groups(span: &[u8]) -> Option<Phone> {
+fn check_groups(span: &[u8], region: Option<PhoneRegion>) -> Option<Phone> {
     let mut end = span.len();
     let mut best: Option<Phone> = None;
     for _ in 0..3 {
-        if let Some(p) = check_exact(&span[..end]) {
+        if let Some(p) = check_exact(&span[..end], region) {
             if p.plan == Plan::Valid {
                 return Some(p);
             }
@@ -106,7 +124,7 @@ fn check_groups(span: &[u8]) -> Option<Phone> {
     best
 }
 
-fn check_exact(span: &[u8]) -> Option<Phone> {
+fn check_exact(span: &[u8], region: Option<PhoneRegion>) -> Option<Phone> {
     let s = std::str::from_utf8(span).ok()?;
     let digits = span.iter().filter(|b| b.is_ascii_digit()).count();
     if !(7..=15).contains(&digits) {
@@ -114,7 +132,7 @@ fn check_exact(span: &[u8]) -> Option<Phone> {
     }
     let formatted = span.iter().any(|b| !b.is_ascii_digit() && *b != b'+');
     let international = span.first() == Some(&b'+') || span.starts_with(b"00");
-    let plan = plan_for(s, span, international)?;
+    let plan = plan_for(s, span, international, region)?;
     Some(Phone {
         len: span.len(),
         plan,
@@ -124,9 +142,15 @@ fn check_exact(span: &[u8]) -> Option<Phone> {
 }
 
 /// What libphonenumber's metadata says about a candidate: read with its
-/// country code when it has one, else as a US number and, failing that and
-/// written with a trunk `0` or a bracketed area code, in other regions.
-fn plan_for(s: &str, span: &[u8], international: bool) -> Option<Plan> {
+/// country code when it has one, else in the configured region, then as a US
+/// number and, failing that and written with a trunk `0` or a bracketed area
+/// code, in other regions.
+fn plan_for(
+    s: &str,
+    span: &[u8],
+    international: bool,
+    region: Option<PhoneRegion>,
+) -> Option<Plan> {
     if international {
         let normalized;
         let text = if let Some(rest) = s.strip_prefix("00") {
@@ -137,7 +161,13 @@ fn plan_for(s: &str, span: &[u8], international: bool) -> Option<Plan> {
         };
         return verdict(None, text);
     }
-    let us = verdict(Some(Id::US), s);
+    let own = region
+        .filter(|r| r.0 != Id::US)
+        .and_then(|r| verdict(Some(r.0), s));
+    if own == Some(Plan::Valid) {
+        return own;
+    }
+    let us = verdict(Some(Id::US), s).max(own);
     if us == Some(Plan::Valid) || !matches!(span.first(), Some(b'0' | b'(')) {
         return us;
     }
@@ -176,7 +206,7 @@ mod tests {
             // A country code glued to the area code.
             "+3148-8142526",
         ] {
-            let p = check(s.as_bytes());
+            let p = check(s.as_bytes(), None);
             assert!(
                 p.is_some_and(|p| p.plan == Plan::Valid && p.len == s.len()),
                 "{s}: {p:?}"
@@ -194,7 +224,7 @@ mod tests {
             "2024-01-15",
             "+1 23",
         ] {
-            let p = check(s.as_bytes());
+            let p = check(s.as_bytes(), None);
             assert!(p.is_none_or(|p| p.plan != Plan::Valid), "{s}: {p:?}");
         }
     }
@@ -202,7 +232,7 @@ mod tests {
     #[test]
     fn swallowed_trailing_group_is_dropped() {
         let s = "415-555-0134 12";
-        let p = check(s.as_bytes()).expect("valid prefix");
+        let p = check(s.as_bytes(), None).expect("valid prefix");
         assert_eq!(p.len, "415-555-0134".len());
     }
 }

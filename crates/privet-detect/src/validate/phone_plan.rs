@@ -54,6 +54,11 @@ pub(crate) fn verdict(region: Option<Id>, text: &str) -> Option<Plan> {
     })
 }
 
+/// Whether libphonenumber's metadata has a numbering plan for `region`.
+pub(crate) fn covers(region: Id) -> bool {
+    plans().region_of(region).is_some()
+}
+
 /// Whether `text`, read as a national number of `region`, has a length the
 /// region's plan allows for some number type (libphonenumber's "possible
 /// number" test on the general descriptor).

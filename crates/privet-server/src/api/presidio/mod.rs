@@ -92,6 +92,7 @@ impl Presidio {
         let built = Detector::new(DetectorConfig {
             types: types.to_vec(),
             min_confidence,
+            region: None,
         })
         .map(Arc::new)
         .map_err(|e| {
