@@ -331,6 +331,11 @@ impl Vault {
         }
         if !options.dry_run {
             self.file_receipts(actor, &counts, started).await?;
+            // During a large purge SQLite's WAL grows long, holding the deleted fields' old
+            // pages, sealed under keys that still live; emptied now, no copy outlasts the purge.
+            if let Err(e) = self.store.checkpoint().await {
+                tracing::warn!(error = %e, "emptying the WAL after a purge failed; the next write-ahead restart overwrites it");
+            }
         }
         report.rules = counts;
         Ok(report)

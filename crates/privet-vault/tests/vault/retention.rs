@@ -530,3 +530,48 @@ async fn an_administrator_restores_an_expired_field_and_its_rule_starts_again() 
         );
     }
 }
+
+#[tokio::test]
+async fn a_purge_leaves_no_copy_of_the_deleted_fields_in_sqlites_wal() {
+    for b in backends().await {
+        if b.name != "sqlite" {
+            continue;
+        }
+        let v = &b.vault;
+        v.set_policy(Policy::parse(&default_with_own_retention(RULES)).unwrap());
+        let two_years_ago = v
+            .now()
+            .checked_sub(SignedDuration::from_hours(2 * 365 * 24))
+            .unwrap();
+        for i in 0..40 {
+            let fields = [
+                collected(
+                    "email",
+                    "contact.email",
+                    &format!("w{i}@example.com"),
+                    two_years_ago,
+                ),
+                field("name", "identity.name", "Kept Customer"),
+            ];
+            v.put_subject(&admin(), &sid(&format!("wal_{i:02}")), &fields)
+                .await
+                .unwrap();
+        }
+        let report = v
+            .purge(&admin(), &PurgeOptions::default(), &|_| {})
+            .await
+            .unwrap();
+        let contact = report.rules.iter().find(|r| r.rule == "contact").unwrap();
+        assert_eq!(contact.fields, 40);
+        // The deleted fields' sealed pages lived in the WAL until this point; a purge ends by
+        // emptying it.
+        let wal = b.data_dir().join("privet.db-wal");
+        let len = std::fs::metadata(&wal).map_or(0, |m| m.len());
+        assert_eq!(
+            len,
+            0,
+            "{} holds {len} bytes after the purge",
+            wal.display()
+        );
+    }
+}
