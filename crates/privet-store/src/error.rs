@@ -48,6 +48,12 @@ pub enum StoreError {
     /// extend it (doing so would put a fresh MAC over the damage).
     #[error("the audit log is damaged ({0}); nothing is written until it is repaired")]
     AuditBroken(crate::ChainBreak),
+    /// SQLite's write-ahead log could not be emptied because a reader kept an older snapshot
+    /// open (a backup, a long export) for longer than the store waited.
+    #[error(
+        "the write-ahead log could not be emptied: a long read (a backup?) held an older snapshot; it is emptied at the next checkpoint"
+    )]
+    WalBusy,
 }
 
 impl StoreError {

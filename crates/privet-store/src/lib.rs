@@ -35,6 +35,10 @@ pub use open::{DB_FILE, Dialect, Location, redact_url};
 pub use read::{Counts, RequestFilter};
 pub use writer::{Op, UnitOutcome, WriteUnit};
 
+/// Pauses before each try to empty SQLite's WAL while readers hold it back: about four seconds
+/// in all, enough for request reads, not for a backup.
+const EMPTY_WAL_PAUSES_MS: [u64; 6] = [0, 100, 250, 500, 1000, 2000];
+
 /// A store: a pool for reads and, once started, the group-commit writer.
 pub struct Store {
     pool: AnyPool,
@@ -75,20 +79,18 @@ impl Store {
 
     /// Commits a unit through the group-commit writer and waits until it is durable.
     pub async fn commit(&self, unit: WriteUnit) -> Result<UnitOutcome> {
-        match self.writer.get() {
-            Some(w) => w.submit(unit, false).await,
-            None => Err(StoreError::WriterStopped),
-        }
+        self.writer()?.submit(unit, false).await
     }
 
     /// Commits a unit of bulk work (a purge's chunk): as [`Store::commit`], but a commit takes
-    /// only a couple of these, after every request waiting, so that serving goes on at its
-    /// usual pace while a large purge runs.
+    /// at most one of these, after every request waiting, so that serving goes on at its usual
+    /// pace while a large purge runs.
     pub async fn commit_bulk(&self, unit: WriteUnit) -> Result<UnitOutcome> {
-        match self.writer.get() {
-            Some(w) => w.submit(unit, true).await,
-            None => Err(StoreError::WriterStopped),
-        }
+        self.writer()?.submit(unit, true).await
+    }
+
+    fn writer(&self) -> Result<&writer::WriterHandle> {
+        self.writer.get().ok_or(StoreError::WriterStopped)
     }
 
     /// Whether the writer found the audit chain damaged at its last commit (or at start), and how.
@@ -225,14 +227,32 @@ impl Store {
 
     /// Folds SQLite's write-ahead log into the database file and empties it, so destroyed keys
     /// and deleted rows (zeroed by secure_delete) leave no copy in the log. No-op on PostgreSQL.
+    ///
+    /// With the writer running, the writer does it between two commits (from any other
+    /// connection it would queue behind the writer's commits for seconds). A reader on an older
+    /// snapshot holds it back; it is tried again for a few seconds, then [`StoreError::WalBusy`].
     pub async fn checkpoint(&self) -> Result<()> {
-        if self.dialect() == Dialect::Sqlite {
-            self.pool
-                .execute("PRAGMA wal_checkpoint(TRUNCATE)")
-                .await
-                .map_err(StoreError::db("checkpointing", "checkpoint"))?;
+        if self.dialect() != Dialect::Sqlite {
+            return Ok(());
         }
-        Ok(())
+        for pause_ms in EMPTY_WAL_PAUSES_MS {
+            tokio::time::sleep(std::time::Duration::from_millis(pause_ms)).await;
+            let emptied = match self.writer.get() {
+                Some(w) => w.empty_wal().await?,
+                None => {
+                    let (busy, _, _): (i64, i64, i64) =
+                        sqlx::query_as("PRAGMA wal_checkpoint(TRUNCATE)")
+                            .fetch_one(&self.pool)
+                            .await
+                            .map_err(StoreError::db("checkpointing", "checkpoint"))?;
+                    busy == 0
+                }
+            };
+            if emptied {
+                return Ok(());
+            }
+        }
+        Err(StoreError::WalBusy)
     }
 
     /// Checks that the database answers.

@@ -5,4 +5,5 @@
 #[cfg(test)]
 mod store {
     mod story;
+    mod wal;
 }

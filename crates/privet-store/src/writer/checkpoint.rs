@@ -21,15 +21,23 @@ use tokio::sync::mpsc;
 
 use crate::open::{Dialect, writer_connection};
 
-/// The writer's own pragmas on SQLite: its automatic checkpoint only as a backstop (1 GiB of
-/// 4 KiB pages) should the checkpointer fail, the WAL file cut back to 64 MiB when it restarts,
-/// and a page cache large enough for a purge's batch, which otherwise spills dirty pages to the
-/// WAL mid-transaction and reads them back.
-pub(super) const WRITER_PRAGMAS: &str = "PRAGMA wal_autocheckpoint = 262144; \
-     PRAGMA journal_size_limit = 67108864; PRAGMA cache_size = -65536";
+/// The writer's own pragmas on SQLite: its automatic checkpoint only as a backstop (at
+/// [`RESTART_PAGES`]) should the checkpointer fail, the WAL file cut back to 64 MiB when it
+/// restarts, and a page cache large enough for a purge's batch, which otherwise spills dirty
+/// pages to the WAL mid-transaction and reads them back.
+pub(super) fn writer_pragmas() -> String {
+    format!(
+        "PRAGMA wal_autocheckpoint = {RESTART_PAGES}; \
+         PRAGMA journal_size_limit = 67108864; PRAGMA cache_size = -65536"
+    )
+}
 
 /// WAL pages after which the writer restarts the WAL (1 GiB of 4 KiB pages).
 const RESTART_PAGES: i64 = 262_144;
+
+/// How long one emptying of the WAL waits for readers on older snapshots. The writer waits
+/// with it, so it is short; the caller tries again (see `Store::checkpoint`).
+const TRUNCATE_WAIT_MS: u32 = 250;
 
 /// How long a restart waits for readers on older snapshots.
 const RESTART_WAIT_MS: u32 = 50;
@@ -62,10 +70,20 @@ impl Checkpoints {
         }
         // The next try waits for the checkpointer's next report, whatever happens now.
         self.wal_pages.store(0, Ordering::Relaxed);
-        if let Err(e) = restart(conn).await {
-            tracing::warn!(error = %e, "restarting the WAL failed; will try again later");
+        match with_brief_wait(conn, RESTART_WAIT_MS, "PRAGMA wal_checkpoint(RESTART)").await {
+            Ok(true) => {}
+            Ok(false) => tracing::debug!("a reader held the WAL; restarting it later"),
+            Err(e) => tracing::warn!(error = %e, "restarting the WAL failed; will try again later"),
         }
     }
+}
+
+/// Copies the whole WAL into the database file and cuts the file to nothing, so that no old
+/// page (a deleted field's, a destroyed key's) stays in it. Run by the writer between two
+/// commits, on its own connection: from another connection it would queue for the write lock
+/// behind the writer's commits. `Ok(false)` when a reader kept an older snapshot throughout.
+pub(super) async fn empty(conn: &mut AnyConnection) -> std::result::Result<bool, sqlx::Error> {
+    with_brief_wait(conn, TRUNCATE_WAIT_MS, "PRAGMA wal_checkpoint(TRUNCATE)").await
 }
 
 /// Starts the checkpointer on SQLite (nothing elsewhere). It ends, after a last copy, when the
@@ -112,20 +130,26 @@ async fn copy(conn: &mut AnyConnection) -> std::result::Result<i64, sqlx::Error>
     Ok(wal)
 }
 
-/// RESTART, waiting briefly for readers: copies what is left and makes the next write start the
-/// WAL from its first frame. The connection's usual lock timeout is put back after.
-async fn restart(conn: &mut AnyConnection) -> std::result::Result<(), sqlx::Error> {
+/// Runs a blocking checkpoint (RESTART or TRUNCATE) waiting at most `wait_ms` for readers, then
+/// puts the connection's usual lock timeout back. `Ok(false)` when readers kept it from
+/// completing.
+async fn with_brief_wait(
+    conn: &mut AnyConnection,
+    wait_ms: u32,
+    pragma: &'static str,
+) -> std::result::Result<bool, sqlx::Error> {
     let (usual,): (i64,) = sqlx::query_as("PRAGMA busy_timeout")
         .fetch_one(&mut *conn)
         .await?;
-    let brief = format!("PRAGMA busy_timeout = {RESTART_WAIT_MS}");
+    let brief = format!("PRAGMA busy_timeout = {wait_ms}");
     conn.execute(sqlx::raw_sql(sqlx::AssertSqlSafe(brief)))
         .await?;
-    let restarted = conn
-        .execute(sqlx::raw_sql("PRAGMA wal_checkpoint(RESTART)"))
+    let done = sqlx::query_as::<_, (i64, i64, i64)>(pragma)
+        .fetch_one(&mut *conn)
         .await;
     let back = format!("PRAGMA busy_timeout = {usual}");
     conn.execute(sqlx::raw_sql(sqlx::AssertSqlSafe(back)))
         .await?;
-    restarted.map(|_| ())
+    let (busy, _wal, _copied) = done?;
+    Ok(busy == 0)
 }

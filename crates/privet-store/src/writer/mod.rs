@@ -54,11 +54,15 @@ struct Job {
 /// The writer's last finding about the audit chain: `Some` while it is damaged.
 type AuditState = Arc<Mutex<Option<ChainBreak>>>;
 
+/// A request to empty SQLite's WAL; the answer says whether readers let it.
+type EmptyWal = oneshot::Sender<Result<bool>>;
+
 /// Handle to the writer task.
 #[derive(Clone)]
 pub(crate) struct WriterHandle {
     tx: mpsc::Sender<Job>,
     bulk: mpsc::Sender<Job>,
+    wal: mpsc::Sender<EmptyWal>,
     audit: AuditState,
 }
 
@@ -79,6 +83,17 @@ impl WriterHandle {
             .map_err(|_| StoreError::WriterStopped)?;
         rx.await.map_err(|_| StoreError::WriterStopped)?
     }
+
+    /// Has the writer empty SQLite's WAL between two commits. `Ok(false)`: a reader on an
+    /// older snapshot kept it from finishing.
+    pub(crate) async fn empty_wal(&self) -> Result<bool> {
+        let (reply, rx) = oneshot::channel();
+        self.wal
+            .send(reply)
+            .await
+            .map_err(|_| StoreError::WriterStopped)?;
+        rx.await.map_err(|_| StoreError::WriterStopped)?
+    }
 }
 
 pub(crate) async fn start(
@@ -90,12 +105,14 @@ pub(crate) async fn start(
         .await
         .map_err(StoreError::db("opening the write connection", "connection"))?;
     if dialect == Dialect::Sqlite {
-        conn.execute(sqlx::raw_sql(checkpoint::WRITER_PRAGMAS))
-            .await
-            .map_err(StoreError::db(
-                "configuring the write connection",
-                "connection",
-            ))?;
+        conn.execute(sqlx::raw_sql(sqlx::AssertSqlSafe(
+            checkpoint::writer_pragmas(),
+        )))
+        .await
+        .map_err(StoreError::db(
+            "configuring the write connection",
+            "connection",
+        ))?;
     }
     let checkpoints = checkpoint::start(options, dialect).await;
     // The head is never created here: it comes with the audit secret, so a missing one is a
@@ -120,13 +137,22 @@ pub(crate) async fn start(
     let state = audit.clone();
     let (tx, mut rx) = mpsc::channel::<Job>(8192);
     let (bulk, mut bulk_rx) = mpsc::channel::<Job>(64);
+    let (wal, mut wal_rx) = mpsc::channel::<EmptyWal>(8);
     tokio::spawn(async move {
         let mut batch = Vec::with_capacity(MAX_BATCH);
         loop {
             let mut bulk_units = 0;
-            // Requests first: a unit of bulk work waits for a batch with room for it.
+            // Emptying the WAL first (rare, and the caller waits on it), then requests: a unit
+            // of bulk work waits for a batch with room for it.
             let first = tokio::select! {
                 biased;
+                Some(reply) = wal_rx.recv() => {
+                    let emptied = checkpoint::empty(&mut conn)
+                        .await
+                        .map_err(StoreError::db("emptying the write-ahead log", "checkpoint"));
+                    let _ = reply.send(emptied);
+                    continue;
+                }
                 Some(job) = rx.recv() => job,
                 Some(job) = bulk_rx.recv() => {
                     bulk_units += 1;
@@ -155,7 +181,12 @@ pub(crate) async fn start(
             checkpoints.restart_if_long(&mut conn).await;
         }
     });
-    Ok(WriterHandle { tx, bulk, audit })
+    Ok(WriterHandle {
+        tx,
+        bulk,
+        wal,
+        audit,
+    })
 }
 
 /// Records what the writer found about the chain, logging each change once.
