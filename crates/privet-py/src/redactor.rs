@@ -67,7 +67,7 @@ fn load_policy(policy: Option<&Bound<'_, PyAny>>) -> PyResult<Policy> {
         let lines: Vec<String> = errors
             .0
             .iter()
-            .map(|e| format!("{name}:{}:{}: {}", e.line, e.column, e.message))
+            .map(|e| e.located(&name))
             .collect();
         config(format!("invalid policy\n{}", lines.join("\n")))
     })?;

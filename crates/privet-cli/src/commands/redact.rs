@@ -104,7 +104,7 @@ fn load_policy(path: Option<&Path>) -> anyhow::Result<Policy> {
         let lines: Vec<String> = errors
             .0
             .iter()
-            .map(|e| format!("{}:{}:{}: {}", path.display(), e.line, e.column, e.message))
+            .map(|e| e.located(path.display()))
             .collect();
         anyhow::anyhow!("invalid policy\n{}", lines.join("\n"))
     })
