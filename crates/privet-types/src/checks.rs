@@ -141,7 +141,10 @@ mod tests {
         assert_eq!(mod97(*b"A"), Some(10));
         assert_eq!(mod97(*b"1-2"), None);
         assert_eq!(iban_check_digits(b"DE", b"370400440532013000"), Some(89));
-        assert_eq!(iban_check_digits(b"FR", b"20041010050500013M02606"), Some(14));
+        assert_eq!(
+            iban_check_digits(b"FR", b"20041010050500013M02606"),
+            Some(14)
+        );
         assert_eq!(iban_check_digits(b"BE", b"539007547034"), Some(68));
         assert_eq!(iban_check_digits(b"DE", b"3704 0044"), None);
     }
