@@ -64,11 +64,7 @@ fn load_policy(policy: Option<&Bound<'_, PyAny>>) -> PyResult<Policy> {
         None => ("<policy>".to_owned(), policy.extract::<String>()?),
     };
     let policy = Policy::parse(&text).map_err(|errors| {
-        let lines: Vec<String> = errors
-            .0
-            .iter()
-            .map(|e| format!("{name}:{}:{}: {}", e.line, e.column, e.message))
-            .collect();
+        let lines: Vec<String> = errors.0.iter().map(|e| e.located(&name)).collect();
         config(format!("invalid policy\n{}", lines.join("\n")))
     })?;
     if !policy.report.quasi_identifiers.is_empty() {

@@ -1059,10 +1059,8 @@ mod tests {
     /// A Luhn-valid 16-digit number starting 4111 11, varying with `i`.
     fn card(i: i64) -> i64 {
         let body = 411_111_111_111_000 + i;
-        (0..10)
-            .map(|check| body * 10 + check)
-            .find(|n| luhn(&n.to_string()))
-            .unwrap()
+        let check = privet_types::checks::luhn_check_digit(body.to_string().as_bytes()).unwrap();
+        body * 10 + i64::from(check)
     }
 
     #[test]

@@ -211,7 +211,7 @@ impl fmt::Display for PolicyErrors {
             if i > 0 {
                 f.write_str("\n")?;
             }
-            write!(f, "line {}, column {}: {}", e.line, e.column, e.message)?;
+            write!(f, "{e}")?;
         }
         Ok(())
     }

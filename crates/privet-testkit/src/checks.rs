@@ -45,8 +45,7 @@ pub fn iban_valid(s: &str) -> bool {
 
 /// The two IBAN check digits for `country` and `bban`.
 pub(crate) fn iban_check_digits(country: &str, bban: &str) -> u32 {
-    let rearranged = bban.bytes().chain(country.bytes()).chain(*b"00");
-    98 - checks::mod97(rearranged).unwrap_or(0)
+    u32::from(checks::iban_check_digits(country.as_bytes(), bban.as_bytes()).unwrap_or(0))
 }
 
 /// The registered IBAN length for the countries the corpus uses.

@@ -5,6 +5,7 @@
 //! - [`generate_csv`] / [`CsvCorpus`]: a customer table with per-cell labels.
 //! - [`evaluate`] / [`evaluate_cells`]: precision, recall and F1 per type.
 //! - [`checks`]: the standard validity rules every labeled value passes.
+//! - [`cards`]: card numbers for the vault suites and the check that a card is masked.
 //! - [`policy`]: the default privet.toml with a test's own retention rules.
 //! - `postgres` (feature `postgres`): a temporary PostgreSQL database per test, dropped
 //!   afterwards, for the suites that run on every backend.
@@ -12,6 +13,7 @@
 //! Everything is deterministic per seed and built from lists written for this
 //! crate, never from the data the detectors are built from.
 
+pub mod cards;
 pub mod checks;
 #[cfg(test)]
 mod corpus_tests;

@@ -75,6 +75,24 @@ impl TempDatabase {
     pub fn url(&self) -> &str {
         &self.url
     }
+
+    /// Runs `statements` in order on this database (a test's setup), panicking at the first
+    /// that fails.
+    pub fn execute(&self, statements: &[String]) {
+        let (url, statements) = (self.url.clone(), statements.to_vec());
+        on_own_runtime(async move {
+            sqlx::any::install_default_drivers();
+            let mut conn = AnyConnection::connect(&url)
+                .await
+                .unwrap_or_else(|e| panic!("cannot connect to the test database: {e}"));
+            for (i, sql) in statements.into_iter().enumerate() {
+                conn.execute(sqlx::AssertSqlSafe(sql))
+                    .await
+                    .unwrap_or_else(|e| panic!("setup statement {}: {e}", i + 1));
+            }
+            conn.close().await.expect("closing the setup connection");
+        });
+    }
 }
 
 impl Drop for TempDatabase {

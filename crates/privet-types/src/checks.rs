@@ -87,6 +87,19 @@ pub fn iban_mod97_valid(iban: &[u8]) -> bool {
     iban.len() >= 5 && mod97(iban[4..].iter().chain(&iban[..4]).copied()) == Some(1)
 }
 
+/// The two ISO 7064 MOD 97-10 check digits (`2..=98`) of the IBAN made of `country` and
+/// `bban`: 98 minus the remainder of the BBAN, the country and `00` read as one number. `None`
+/// if either holds anything but ASCII letters and digits.
+///
+/// ```
+/// use privet_types::checks::iban_check_digits;
+/// assert_eq!(iban_check_digits(b"GB", b"NWBK60161331926819"), Some(29));
+/// ```
+pub fn iban_check_digits(country: &[u8], bban: &[u8]) -> Option<u8> {
+    let rem = mod97(bban.iter().chain(country).chain(b"00").copied())?;
+    u8::try_from(98 - rem).ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -127,6 +140,13 @@ mod tests {
         assert!(!iban_mod97_valid(b"DE89"));
         assert_eq!(mod97(*b"A"), Some(10));
         assert_eq!(mod97(*b"1-2"), None);
+        assert_eq!(iban_check_digits(b"DE", b"370400440532013000"), Some(89));
+        assert_eq!(
+            iban_check_digits(b"FR", b"20041010050500013M02606"),
+            Some(14)
+        );
+        assert_eq!(iban_check_digits(b"BE", b"539007547034"), Some(68));
+        assert_eq!(iban_check_digits(b"DE", b"3704 0044"), None);
     }
 
     proptest! {
@@ -143,6 +163,24 @@ mod tests {
             let i = pos % digits.len();
             digits[i] = b'0' + (digits[i] - b'0' + delta) % 10;
             prop_assert!(!luhn_valid(&digits));
+        }
+
+        #[test]
+        fn iban_check_digits_complete_and_one_changed_character_breaks(
+            bban in "[0-9A-Z]{11,30}",
+            pos in any::<prop::sample::Index>(),
+            delta in 1u8..10,
+        ) {
+            let check = iban_check_digits(b"GB", bban.as_bytes()).expect("alphanumeric");
+            prop_assert!((2..=98).contains(&check));
+            let mut iban = format!("GB{check:02}{bban}").into_bytes();
+            prop_assert!(iban_mod97_valid(&iban));
+            // A digit moved by less than ten changes the number by less than 97 times a power
+            // of ten, never a multiple of 97, so the check catches every single-digit error.
+            let digits: Vec<usize> = (2..iban.len()).filter(|&i| iban[i].is_ascii_digit()).collect();
+            let i = digits[pos.index(digits.len())];
+            iban[i] = b'0' + (iban[i] - b'0' + delta) % 10;
+            prop_assert!(!iban_mod97_valid(&iban));
         }
 
         #[test]

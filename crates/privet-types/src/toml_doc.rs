@@ -19,6 +19,14 @@ pub struct TomlError {
     pub message: String,
 }
 
+impl TomlError {
+    /// The error as `name:line:column: message`, the form editors jump to, for a document
+    /// read from `name` (a path, or a stand-in such as `<policy>` for text given inline).
+    pub fn located(&self, name: impl std::fmt::Display) -> String {
+        format!("{name}:{}:{}: {}", self.line, self.column, self.message)
+    }
+}
+
 /// Turns byte offsets into lines and columns.
 #[derive(Debug)]
 pub struct LineIndex<'s> {
@@ -140,5 +148,6 @@ mod tests {
             message: "unknown key `x`".into(),
         };
         assert_eq!(e.to_string(), "line 3, column 7: unknown key `x`");
+        assert_eq!(e.located("deid.toml"), "deid.toml:3:7: unknown key `x`");
     }
 }

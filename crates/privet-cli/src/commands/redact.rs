@@ -101,11 +101,7 @@ fn load_policy(path: Option<&Path>) -> anyhow::Result<Policy> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("cannot read the policy {}", path.display()))?;
     Policy::parse(&text).map_err(|errors| {
-        let lines: Vec<String> = errors
-            .0
-            .iter()
-            .map(|e| format!("{}:{}:{}: {}", path.display(), e.line, e.column, e.message))
-            .collect();
+        let lines: Vec<String> = errors.0.iter().map(|e| e.located(path.display())).collect();
         anyhow::anyhow!("invalid policy\n{}", lines.join("\n"))
     })
 }

@@ -205,15 +205,7 @@ pub(crate) fn load_policy_file(path: &Path) -> Result<Policy> {
     Policy::parse(&text).map_err(|errors| {
         let lines: Vec<String> = errors
             .iter()
-            .map(|e| {
-                format!(
-                    "  {}:{}:{}: {}",
-                    path.display(),
-                    e.line,
-                    e.column,
-                    e.message
-                )
-            })
+            .map(|e| format!("  {}", e.located(path.display())))
             .collect();
         anyhow::anyhow!(
             "invalid policy {} ({}):\n{}",

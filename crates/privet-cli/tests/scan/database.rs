@@ -108,27 +108,14 @@ fn postgres_tables_are_scanned() {
     let Some(base) = privet_testkit::postgres::postgres_base() else {
         return;
     };
-    let schema = format!("privet_scan_{}", std::process::id());
-    block_on(async {
-        let mut conn = sqlx::PgConnection::connect(&base).await.expect("connect");
-        let mut sql = vec![format!("CREATE SCHEMA {schema}")];
-        sql.extend(customers_sql(&format!("{schema}.customers")));
-        for statement in sql {
-            sqlx::query(AssertSqlSafe(statement))
-                .execute(&mut conn)
-                .await
-                .expect("fixture SQL");
-        }
-    });
+    // A database of the test's own (testkit's fixture), dropped when the test ends.
+    let db = privet_testkit::postgres::TempDatabase::create(&base);
+    let schema = "shop";
+    let mut sql = vec![format!("CREATE SCHEMA {schema}")];
+    sql.extend(customers_sql(&format!("{schema}.customers")));
+    db.execute(&sql);
     let table = format!("{schema}.customers");
-    let (findings, stderr, code) = scan_jsonl(&["--table", &table, "--full", &base]);
-    block_on(async {
-        let mut conn = sqlx::PgConnection::connect(&base).await.expect("connect");
-        sqlx::query(AssertSqlSafe(format!("DROP SCHEMA {schema} CASCADE")))
-            .execute(&mut conn)
-            .await
-            .expect("drop");
-    });
+    let (findings, stderr, code) = scan_jsonl(&["--table", &table, "--full", db.url()]);
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(
         findings.iter().filter(|f| f["type"] == "email").count(),

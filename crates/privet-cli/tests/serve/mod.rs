@@ -48,37 +48,8 @@ mod tls;
 
 use serde_json::Value;
 
-/// A Visa test number that passes the Luhn check.
-pub(crate) const VISA: &str = "4111111111111111";
-
-/// The Luhn check, from privet-types' one copy (tested there against known values).
-pub(crate) fn luhn(digits: &str) -> bool {
-    privet_types::checks::luhn_valid(digits.as_bytes())
-}
-
-/// A 16-digit card number passing Luhn, distinct for each `n`.
-pub(crate) fn card_number(n: u32) -> String {
-    let body = format!("45{n:013}");
-    (0..10)
-        .map(|check| format!("{body}{check}"))
-        .find(|c| luhn(c))
-        .expect("one check digit of ten passes Luhn")
-}
-
-/// Asserts that `masked` shows at most the first six and last four digits of `card`, each in its
-/// place.
-pub(crate) fn assert_card_masked(masked: &str, card: &str) {
-    let n = card.len();
-    assert_ne!(masked, card, "card shown in clear");
-    assert_eq!(masked.chars().count(), n, "{masked}");
-    for (i, (m, d)) in masked.chars().zip(card.chars()).enumerate() {
-        if m.is_ascii_digit() {
-            assert!(i < 6 || i >= n - 4, "digit {i} shown in {masked}");
-            assert_eq!(m, d, "{masked}");
-        }
-    }
-    assert!(masked.chars().filter(char::is_ascii_digit).count() <= 10);
-}
+// Card numbers and the mask check are testkit's, shared with the vault suite.
+pub(crate) use privet_testkit::cards::{VISA, assert_card_masked, card_number, luhn};
 
 /// The field called `name` in a subject read.
 pub(crate) fn field<'a>(subject: &'a Value, name: &str) -> &'a Value {

@@ -77,12 +77,9 @@ fn phones_keep_layout_plus_and_country_code() {
 fn card_fakes_never_collide_with_a_test_range_input() {
     // An input already in the test range still gets a different number.
     for i in 0..50 {
-        let mut payload = format!("400000{i:09}");
-        let check = (0..10)
-            .map(|d| format!("{payload}{d}"))
-            .find(|c| luhn_valid(c))
-            .unwrap();
-        payload = check;
+        let body = format!("400000{i:09}");
+        let check = privet_types::checks::luhn_check_digit(body.as_bytes()).unwrap();
+        let payload = format!("{body}{check}");
         let f = fake(&key(), FakeKind::CardNumber, &payload).unwrap();
         assert_ne!(f, payload);
         assert!(luhn_valid(&f));

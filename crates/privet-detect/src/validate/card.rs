@@ -214,12 +214,7 @@ mod tests {
         ) {
             // Complete a random body with its Luhn check digit.
             let mut digits: Vec<u8> = body.iter().map(|d| b'0' + d).collect();
-            let check = (0u8..10).find(|c| {
-                let mut t = digits.clone();
-                t.push(b'0' + c);
-                luhn(&t)
-            });
-            let check = check.expect("some check digit completes Luhn");
+            let check = privet_types::checks::luhn_check_digit(&digits).expect("digits");
             digits.push(b'0' + check);
             prop_assert!(luhn(&digits));
             let i = pos % digits.len();

@@ -4,80 +4,40 @@
 
 use crate::common::drain;
 use privet_formats::{InputErrorKind, TableSelection, open_database, parse_db_url};
-use sqlx::Connection;
-use sqlx::postgres::PgConnection;
+use privet_testkit::postgres::{TempDatabase, postgres_base};
 
-/// The test server (testkit's one rule: skip with a reason locally, fail under CI).
-fn server_url() -> Option<String> {
-    privet_testkit::postgres::postgres_base()
-}
-
-fn run_sql(url: &str, statements: &[String]) {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
-    rt.block_on(async {
-        let mut conn = PgConnection::connect(url).await.expect("connect");
-        for sql in statements {
-            sqlx::raw_sql(sqlx::AssertSqlSafe(sql.as_str()))
-                .execute(&mut conn)
-                .await
-                .expect("setup statement");
-        }
-        conn.close().await.expect("close");
-    });
-}
-
-/// A schema of our own, dropped when the test ends.
+/// A database of the test's own (testkit's fixture, dropped when the test ends) with a schema
+/// holding a `customers` table of the common column types and a 9000-row `big` one.
 struct Schema {
-    url: String,
-    name: String,
+    db: TempDatabase,
+    name: &'static str,
 }
 
-impl Drop for Schema {
-    fn drop(&mut self) {
-        run_sql(
-            &self.url,
-            &[format!("DROP SCHEMA IF EXISTS {} CASCADE", self.name)],
-        );
-    }
-}
-
-fn schema(url: &str, tag: &str) -> Schema {
-    // Unique per process (pid) and per test (tag and counter).
-    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
-    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let name = format!("privet_fmt_{tag}_{}_{n}", std::process::id());
-    let s = Schema {
-        url: url.to_string(),
-        name: name.clone(),
-    };
-    run_sql(
-        url,
-        &[
-            format!("CREATE SCHEMA {name}"),
-            format!(
-                "CREATE TABLE {name}.customers (id BIGINT, email TEXT, born DATE, \
-                 balance NUMERIC(10,2), active BOOLEAN, photo BYTEA, tags TEXT[], \"Odd \"\"Col\"\"\" VARCHAR(20))"
-            ),
-            format!(
-                "INSERT INTO {name}.customers VALUES \
-                 (1, 'ada@example.com', '1990-05-17', 12.50, true, '\\x00ff', ARRAY['a','b'], 'q'), \
-                 (2, NULL, NULL, NULL, NULL, NULL, NULL, NULL), \
-                 (3, 'bob@example.com', '1985-01-02', -3.00, false, NULL, '{{}}', '')"
-            ),
-            format!("CREATE TABLE {name}.big AS SELECT g AS n FROM generate_series(1, 9000) g"),
-        ],
-    );
-    s
+/// `None` (with the reason on stderr) when no server is configured; under CI that fails.
+fn schema() -> Option<Schema> {
+    let db = TempDatabase::create(&postgres_base()?);
+    let name = "shop";
+    db.execute(&[
+        format!("CREATE SCHEMA {name}"),
+        format!(
+            "CREATE TABLE {name}.customers (id BIGINT, email TEXT, born DATE, \
+             balance NUMERIC(10,2), active BOOLEAN, photo BYTEA, tags TEXT[], \"Odd \"\"Col\"\"\" VARCHAR(20))"
+        ),
+        format!(
+            "INSERT INTO {name}.customers VALUES \
+             (1, 'ada@example.com', '1990-05-17', 12.50, true, '\\x00ff', ARRAY['a','b'], 'q'), \
+             (2, NULL, NULL, NULL, NULL, NULL, NULL, NULL), \
+             (3, 'bob@example.com', '1985-01-02', -3.00, false, NULL, '{{}}', '')"
+        ),
+        format!("CREATE TABLE {name}.big AS SELECT g AS n FROM generate_series(1, 9000) g"),
+    ]);
+    Some(Schema { db, name })
 }
 
 #[test]
 fn tables_stream_every_column_as_text() {
-    let Some(url) = server_url() else { return };
-    let s = schema(&url, "cols");
-    let db = parse_db_url(&url).expect("postgres URL");
+    let Some(s) = schema() else { return };
+    let db = parse_db_url(s.db.url()).expect("postgres URL");
     let sel = TableSelection {
         tables: vec![format!("{}.customers", s.name), format!("{}.big", s.name)],
         sample: None,
@@ -126,9 +86,8 @@ fn tables_stream_every_column_as_text() {
 
 #[test]
 fn sample_limits_rows_and_bare_table_names_match_any_schema() {
-    let Some(url) = server_url() else { return };
-    let s = schema(&url, "sample");
-    let db = parse_db_url(&url).expect("postgres URL");
+    let Some(s) = schema() else { return };
+    let db = parse_db_url(s.db.url()).expect("postgres URL");
     let all = open_database(&db, &TableSelection::default()).expect("lists");
     let ours = format!("#{}.big", s.name);
     assert!(all.iter().any(|x| x.name().ends_with(&ours)));

@@ -135,10 +135,8 @@ fn parquet_card_numbers_in_int64_are_not_left_in_clear() {
     let cards: Vec<i64> = (0..200)
         .map(|i| {
             let body = 411_111_111_111_111 + i * 7919;
-            (0..10)
-                .map(|d| body * 10 + d)
-                .find(|&n| is_card(n))
-                .unwrap()
+            let check = privet_types::checks::luhn_check_digit(body.to_string().as_bytes());
+            body * 10 + i64::from(check.unwrap())
         })
         .collect();
     assert_eq!(cards[0], 4_111_111_111_111_111);

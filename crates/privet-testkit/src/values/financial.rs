@@ -155,8 +155,7 @@ fn spanish_control(bank_branch: &str, account: &str) -> String {
 
 /// Belgian national check: the first ten digits mod 97, 97 for zero.
 fn belgian_control(first10: &str) -> String {
-    let n: u64 = first10.parse().unwrap_or(0);
-    let r = n % 97;
+    let r = privet_types::checks::mod97(first10.bytes()).unwrap_or(0);
     format!("{:02}", if r == 0 { 97 } else { r })
 }
 

@@ -239,37 +239,8 @@ pub fn card(value: &str, subject: Option<&str>) -> TokenizeInput {
     }
 }
 
-/// A Visa test number that passes the Luhn check.
-pub const VISA: &str = "4111111111111111";
-
-/// The Luhn check, from privet-types' one copy (tested there against known values).
-pub fn luhn(digits: &str) -> bool {
-    privet_types::checks::luhn_valid(digits.as_bytes())
-}
-
-/// A 16-digit card number passing Luhn, distinct for each `n`.
-pub fn card_number(n: u32) -> String {
-    let body = format!("45{n:013}");
-    (0..10)
-        .map(|check| format!("{body}{check}"))
-        .find(|c| luhn(c))
-        .unwrap()
-}
-
-/// Asserts that `masked` shows at most the first six and last four digits of `card`.
-pub fn assert_card_masked(masked: &str, card: &str) {
-    let digits: String = card.chars().filter(char::is_ascii_digit).collect();
-    assert_ne!(masked, digits, "card shown in clear");
-    let n = digits.len();
-    assert_eq!(masked.chars().count(), n, "{masked}");
-    for (i, (m, d)) in masked.chars().zip(digits.chars()).enumerate() {
-        if m.is_ascii_digit() {
-            assert!(i < 6 || i >= n - 4, "digit {i} shown in {masked}");
-            assert_eq!(m, d, "{masked}");
-        }
-    }
-    assert!(masked.chars().filter(char::is_ascii_digit).count() <= 10);
-}
+// Card numbers and the mask check are testkit's, shared with the server suite.
+pub use privet_testkit::cards::{VISA, assert_card_masked, card_number, luhn};
 
 /// A subject id the tests know to be valid.
 /// A consent change through the API channel, without a notice version.
