@@ -30,7 +30,13 @@ impl AddressFinder {
     /// Appends the street addresses in `hay` to `out`, with byte offsets into
     /// `hay`. No match spans a line break.
     pub(crate) fn find(&self, hay: &[u8], out: &mut Vec<Match>) {
-        parse::find(&self.vocab, hay, out);
+        // Every reading needs a word (a street, unit, PO box or military
+        // mail word, or an ordinal's suffix), and words start with a letter:
+        // a value without one (a phone, card, id, timestamp cell) is skipped
+        // without trying each of its digit runs as a house number.
+        if hay.iter().any(|&b| b.is_ascii_alphabetic() || b >= 0x80) {
+            parse::find(&self.vocab, hay, out);
+        }
     }
 
     /// `Some(confidence)` when the whole `value` is a street address.

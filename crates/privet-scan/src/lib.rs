@@ -33,6 +33,7 @@
 
 mod columns;
 mod locate;
+mod memo;
 mod options;
 mod pipeline;
 mod plan;

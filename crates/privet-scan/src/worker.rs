@@ -8,6 +8,7 @@ use privet_formats::{Batch, FieldValue, TextChunk};
 use privet_types::{Finding, Location, Match};
 
 use crate::locate::LineLocator;
+use crate::memo::{self, ColumnMemo};
 
 /// The result of one batch.
 pub(crate) struct BatchResult {
@@ -20,10 +21,22 @@ pub(crate) struct BatchResult {
 }
 
 /// Per-thread state reused across batches so the hot path does not allocate.
-#[derive(Default)]
 pub(crate) struct Scratch {
     matches: Vec<Match>,
-    contexts: HashMap<Arc<str>, ColumnContext>,
+    /// Per column name: its header's context and the answers it repeats.
+    columns: HashMap<Arc<str>, (ColumnContext, ColumnMemo)>,
+    /// Values the column memos may still remember on this thread.
+    memo_room: usize,
+}
+
+impl Default for Scratch {
+    fn default() -> Self {
+        Scratch {
+            matches: Vec::new(),
+            columns: HashMap::new(),
+            memo_room: memo::THREAD_ENTRIES,
+        }
+    }
 }
 
 /// Scans one batch of the source `name`.
@@ -84,12 +97,19 @@ fn scan_fields(
     for field in fields {
         let value = field.value.as_bytes();
         bytes += value.len() as u64;
-        let ctx = scratch
-            .contexts
+        let (ctx, memo) = scratch
+            .columns
             .entry(field.column.clone())
-            .or_insert_with(|| ColumnContext::from_header(&field.column));
+            .or_insert_with(|| {
+                (
+                    ColumnContext::from_header(&field.column),
+                    ColumnMemo::default(),
+                )
+            });
         scratch.matches.clear();
-        detector.detect_field(ctx, value, &mut scratch.matches);
+        memo.answer(&mut scratch.memo_room, value, &mut scratch.matches, |out| {
+            detector.detect_field(ctx, value, out);
+        });
         let slot = *column_slot.entry(field.column.clone()).or_insert_with(|| {
             columns.push((field.column.clone(), ColumnStats::default()));
             columns.len() - 1

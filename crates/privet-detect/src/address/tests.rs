@@ -426,3 +426,23 @@ fn other_openings() {
         assert_eq!(&found(&f, text), want, "in {text:?}");
     }
 }
+
+mod letterless {
+    use proptest::prelude::*;
+
+    use super::super::{parse, vocab::Vocab};
+
+    proptest! {
+        /// The finder skips values without a letter; the parser, run anyway,
+        /// agrees that nothing in them is an address (digits, separators
+        /// and the shapes of phone, card, id and date cells).
+        #[test]
+        fn the_parser_finds_no_address_without_a_letter(
+            hay in "[0-9 ,./#+()\\-:\n]{0,60}",
+        ) {
+            let mut out = Vec::new();
+            parse::find(&Vocab::new(), hay.as_bytes(), &mut out);
+            prop_assert!(out.is_empty(), "{hay:?} gave {out:?}");
+        }
+    }
+}

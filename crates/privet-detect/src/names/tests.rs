@@ -300,3 +300,23 @@ fn cued_names_in_any_case() {
         assert_eq!(&found(&f, text), want, "in {text:?}");
     }
 }
+
+mod lower_cue_prefilter {
+    use proptest::prelude::*;
+
+    use super::super::text::LOWER_CUES;
+
+    proptest! {
+        /// The one-pass test that lets the lower-case name finder skip a
+        /// value says "no cue" only when no cue's own searcher finds one.
+        #[test]
+        fn the_prefilter_misses_no_cue(
+            hay in "(hi|I|am|i'm|I'm|name|is|call|me|this|named|hello|hey|dear|thanks|thank|you|maria|[a-z]{1,4}|[ ,.])*",
+        ) {
+            let any = LOWER_CUES
+                .iter()
+                .any(|cue| memchr::memmem::find(hay.as_bytes(), cue).is_some());
+            prop_assert_eq!(super::super::text::ANY_LOWER_CUE.is_match(hay.as_bytes()), any);
+        }
+    }
+}

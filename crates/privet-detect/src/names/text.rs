@@ -4,6 +4,7 @@
 
 use std::sync::LazyLock;
 
+use aho_corasick::AhoCorasick;
 use memchr::memmem;
 use privet_types::{Match, PiiType};
 
@@ -82,7 +83,7 @@ pub(super) fn find(lx: &Lexicon, hay: &[u8], out: &mut Vec<Match>) {
 /// Phrases after which a word is a name even when written in lower case
 /// ("my name is maria garcia", "call me kenji"): chat text often drops
 /// capitals, and these say outright that a name follows.
-const LOWER_CUES: &[&[u8]] = &[
+pub(super) const LOWER_CUES: &[&[u8]] = &[
     b"name is ",
     b"call me ",
     b"i'm ",
@@ -104,9 +105,18 @@ const LOWER_CUES: &[&[u8]] = &[
 static LOWER_CUE_FINDERS: LazyLock<Vec<memmem::Finder<'static>>> =
     LazyLock::new(|| LOWER_CUES.iter().map(memmem::Finder::new).collect());
 
+/// Whether any of [`LOWER_CUES`] occurs, in one pass.
+pub(super) static ANY_LOWER_CUE: LazyLock<AhoCorasick> =
+    LazyLock::new(|| AhoCorasick::new(LOWER_CUES).expect("a few short literal cues always build"));
+
 /// Appends lower-case names that follow an explicit cue in `hay` to `out`:
 /// a known given name that is no common word, and a known surname after it.
 pub(super) fn find_lower(lx: &Lexicon, hay: &[u8], out: &mut Vec<Match>) {
+    // Most text and nearly every table cell holds no cue: one pass of one
+    // automaton says so, where the searchers below make one pass per cue.
+    if !ANY_LOWER_CUE.is_match(hay) {
+        return;
+    }
     for (n, (cue, finder)) in LOWER_CUES.iter().zip(LOWER_CUE_FINDERS.iter()).enumerate() {
         // The first two say outright that a name follows, so a given name
         // that is also a word counts there ("my name is grace").

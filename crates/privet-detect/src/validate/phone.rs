@@ -1,6 +1,8 @@
 //! Telephone numbers, validated with libphonenumber's metadata (compiled
 //! once by [`super::phone_plan`]).
 
+use std::cell::RefCell;
+
 use phonenumber::country::Id;
 
 use super::phone_plan::verdict;
@@ -66,6 +68,35 @@ const OTHER_REGIONS: [Id; 13] = [
 /// its last one or two groups dropped (a following unrelated number may have
 /// been swallowed by the candidate pattern).
 pub(crate) fn check(span: &[u8], region: Option<PhoneRegion>) -> Option<Phone> {
+    LAST.with_borrow_mut(|last| {
+        if let Some((bytes, r, verdict)) = last.as_ref()
+            && *r == region
+            && bytes.as_slice() == span
+        {
+            return *verdict;
+        }
+        let verdict = check_uncached(span, region);
+        let (bytes, r, v) = last.get_or_insert_with(|| (Vec::new(), None, None));
+        bytes.clear();
+        bytes.extend_from_slice(span);
+        *r = region;
+        *v = verdict;
+        verdict
+    })
+}
+
+/// A candidate's bytes, the region and [`check`]'s verdict on them.
+type Checked = (Vec<u8>, Option<PhoneRegion>, Option<Phone>);
+
+thread_local! {
+    /// The last candidate checked on this thread. In a phone column the
+    /// regex pass and the header's whole-value test ask about the same
+    /// bytes one after the other; the metadata walk is the dear part.
+    static LAST: RefCell<Option<Checked>> = const { RefCell::new(None) };
+}
+
+/// [`check`] without the memo.
+fn check_uncached(span: &[u8], region: Option<PhoneRegion>) -> Option<Phone> {
     let found = check_groups(span, region);
     if found.is_some_and(|p| p.plan == Plan::Valid) {
         return found;
