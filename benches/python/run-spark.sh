@@ -24,14 +24,10 @@ log() { printf '==> %s\n' "$*" >&2; }
 
 log "building privet and privet-corpus (release)"
 cargo build --release --quiet -p privet-cli -p privet-testkit --bins
-if [ ! -x "$VENV/bin/python" ]; then
-  python3 -m venv "$VENV"
-  "$VENV/bin/pip" install --quiet 'maturin>=1.9,<2'
-fi
+source "$ROOT/benches/python/extension.sh"
+build_extension "$VENV"
 "$VENV/bin/python" -c 'import pyspark, pyarrow, pandas' 2>/dev/null \
   || "$VENV/bin/pip" install --quiet 'pyspark>=3.5' 'pyarrow>=14' 'pandas>=1.5'
-log "building the privet extension (maturin develop --release)"
-(cd python && VIRTUAL_ENV="$VENV" PATH="$VENV/bin:$PATH" maturin develop --release --quiet)
 
 CSV="$OUT/customers-$SEED-$ROWS"
 if [ ! -s "$CSV/customers.csv" ]; then

@@ -49,13 +49,8 @@ log "building privet and privet-corpus (release)"
 cargo build --release --quiet -p privet-cli -p privet-testkit --bins
 
 VENV="$OUT/python-venv"
-if [ ! -x "$VENV/bin/python" ]; then
-  log "creating $VENV"
-  python3 -m venv "$VENV"
-  "$VENV/bin/pip" install --quiet 'maturin>=1.9,<2'
-fi
-log "building the privet extension (maturin develop --release)"
-(cd python && VIRTUAL_ENV="$VENV" PATH="$VENV/bin:$PATH" maturin develop --release --quiet)
+source "$HERE/extension.sh"
+build_extension "$VENV"
 
 gen() { # dir bytes
   if [ ! -s "$1/corpus.txt" ]; then
